@@ -1,0 +1,35 @@
+/**
+ * The seams between the routing core and its data: a {@link TenantStore} reads validated records,
+ * a {@link CachedTenantStore} puts the in-memory cache in front of one.
+ */
+import type { CacheOutcome, DomainRecord, RegionsRecord, TenantId, TenantRecord } from './model.ts';
+
+/** Wall-clock milliseconds since the epoch. Injectable so tests control time. */
+export type Clock = () => number;
+
+/**
+ * Reads router records. `undefined` means "no such item". Implementations validate every item and
+ * throw {@link MalformedItemError} for a bad one and {@link LookupFailedError} when no replica answers.
+ */
+export interface TenantStore {
+  getDomain(host: string): Promise<DomainRecord | undefined>;
+  getTenant(tenantId: TenantId): Promise<TenantRecord | undefined>;
+  getRegions(): Promise<RegionsRecord | undefined>;
+}
+
+/** A looked-up value and how the cache served it. `value` is undefined for a (cached) absence. */
+export interface CachedLookup<T> {
+  readonly value: T | undefined;
+  readonly outcome: CacheOutcome;
+}
+
+/** A {@link TenantStore} behind the route cache: same reads, each reporting its cache outcome. */
+export interface CachedTenantStore {
+  getDomain(host: string): Promise<CachedLookup<DomainRecord>>;
+  getTenant(tenantId: TenantId): Promise<CachedLookup<TenantRecord>>;
+  getRegions(): Promise<CachedLookup<RegionsRecord>>;
+  /** Number of entries held (for the status endpoint and the heap benchmark). */
+  readonly size: number;
+  /** Drops every entry. */
+  clear(): void;
+}
