@@ -27,7 +27,9 @@ export interface LookupConfig {
 }
 
 /** What to do with a host that resolves to no tenant. */
-export type UnknownHostPolicy = { readonly action: 'respond' } | { readonly action: 'forward'; readonly origin: CustomOrigin };
+export type UnknownHostPolicy =
+  | { readonly action: 'respond' }
+  | { readonly action: 'forward'; readonly origin: CustomOrigin };
 
 /** The validated router configuration. */
 export interface RouterConfig {
@@ -98,7 +100,8 @@ export function propagationWaitMs(config: RouterConfig): number {
   return config.cache.ttlMs + config.replicationLagAllowanceMs;
 }
 
-const DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const DOMAIN_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const HEADER_NAME_PATTERN = /^[a-z0-9-]+$/;
 
 /**
@@ -129,7 +132,8 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
     requireRegion(edge, `replicaOrder key ${JSON.stringify(edge)}`);
     replicaOrder[edge] = requireArray(order, `replicaOrder.${edge}`).map((r, i) => {
       const region = requireRegion(r, `replicaOrder.${edge}[${i}]`);
-      if (!replicaRegions.includes(region)) fail(`replicaOrder.${edge}[${i}]`, `${region} is not a replica region`);
+      if (!replicaRegions.includes(region))
+        fail(`replicaOrder.${edge}[${i}]`, `${region} is not a replica region`);
       return region;
     });
   }
@@ -144,14 +148,16 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
   const platformDomains = requireArray(raw.platformDomains, 'platformDomains').map((d, i) =>
     requireDomain(d, `platformDomains[${i}]`),
   );
-  const allowedOriginSuffixes = requireArray(raw.allowedOriginSuffixes, 'allowedOriginSuffixes').map((s, i) => {
-    const suffix = requireString(s, `allowedOriginSuffixes[${i}]`).toLowerCase();
-    // A bare suffix like "com" would allow the whole TLD; require a registrable-looking domain.
-    if (!DOMAIN_PATTERN.test(suffix.replace(/^\./, ''))) {
-      fail(`allowedOriginSuffixes[${i}]`, `${JSON.stringify(suffix)} is not a domain suffix`);
-    }
-    return suffix;
-  });
+  const allowedOriginSuffixes = requireArray(raw.allowedOriginSuffixes, 'allowedOriginSuffixes').map(
+    (s, i) => {
+      const suffix = requireString(s, `allowedOriginSuffixes[${i}]`).toLowerCase();
+      // A bare suffix like "com" would allow the whole TLD; require a registrable-looking domain.
+      if (!DOMAIN_PATTERN.test(suffix.replace(/^\./, ''))) {
+        fail(`allowedOriginSuffixes[${i}]`, `${JSON.stringify(suffix)} is not a domain suffix`);
+      }
+      return suffix;
+    },
+  );
   if (allowedOriginSuffixes.length === 0) fail('allowedOriginSuffixes', 'must name at least one suffix');
 
   const unknownRaw = requireObject(raw.unknownHost ?? CONFIG_DEFAULTS.unknownHost, 'unknownHost');
@@ -168,7 +174,12 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
   const d = CONFIG_DEFAULTS;
   const cache: CacheConfig = {
     ttlMs: requireInt(cacheRaw.ttlMs ?? d.cache.ttlMs, 'cache.ttlMs', 0, 86_400_000),
-    negativeTtlMs: requireInt(cacheRaw.negativeTtlMs ?? d.cache.negativeTtlMs, 'cache.negativeTtlMs', 0, 86_400_000),
+    negativeTtlMs: requireInt(
+      cacheRaw.negativeTtlMs ?? d.cache.negativeTtlMs,
+      'cache.negativeTtlMs',
+      0,
+      86_400_000,
+    ),
     maxStaleMs: requireInt(cacheRaw.maxStaleMs ?? d.cache.maxStaleMs, 'cache.maxStaleMs', 0, 86_400_000),
     maxEntries: requireInt(cacheRaw.maxEntries ?? d.cache.maxEntries, 'cache.maxEntries', 1, 10_000_000),
   };
@@ -182,14 +193,20 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
     ),
     budgetMs: requireInt(lookupRaw.budgetMs ?? d.lookup.budgetMs, 'lookup.budgetMs', 1, 25_000),
   };
-  if (lookup.budgetMs < lookup.attemptTimeoutMs) fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');
+  if (lookup.budgetMs < lookup.attemptTimeoutMs)
+    fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');
 
   const sample = raw.decisionLogSampleRate ?? d.decisionLogSampleRate;
-  if (typeof sample !== 'number' || !(sample >= 0 && sample <= 1)) fail('decisionLogSampleRate', 'must be 0..1');
+  if (typeof sample !== 'number' || !(sample >= 0 && sample <= 1))
+    fail('decisionLogSampleRate', 'must be 0..1');
   const allowIpHosts = raw.allowIpHosts ?? d.allowIpHosts;
   if (typeof allowIpHosts !== 'boolean') fail('allowIpHosts', 'must be a boolean');
-  const originSecretHeader = requireString(raw.originSecretHeader ?? d.originSecretHeader, 'originSecretHeader');
-  if (!HEADER_NAME_PATTERN.test(originSecretHeader)) fail('originSecretHeader', 'must be a lowercase header name');
+  const originSecretHeader = requireString(
+    raw.originSecretHeader ?? d.originSecretHeader,
+    'originSecretHeader',
+  );
+  if (!HEADER_NAME_PATTERN.test(originSecretHeader))
+    fail('originSecretHeader', 'must be a lowercase header name');
 
   const known = new Set([
     'tableName',
@@ -225,7 +242,12 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
       0,
       600_000,
     ),
-    retryAfterSeconds: requireInt(raw.retryAfterSeconds ?? d.retryAfterSeconds, 'retryAfterSeconds', 0, 86_400),
+    retryAfterSeconds: requireInt(
+      raw.retryAfterSeconds ?? d.retryAfterSeconds,
+      'retryAfterSeconds',
+      0,
+      86_400,
+    ),
     decisionLogSampleRate: sample,
     allowIpHosts,
     originSecretHeader,

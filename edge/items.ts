@@ -15,9 +15,9 @@ import {
   type Region,
   type RegionRecord,
   type RegionsRecord,
+  TENANT_STATUSES,
   type TenantId,
   type TenantRecord,
-  TENANT_STATUSES,
   type TenantStatus,
 } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
@@ -123,7 +123,8 @@ export function parseDomainItem(item: Item): DomainRecord {
   const entries = Object.entries(r.map('paths'));
   if (entries.length > MAX_PATH_PREFIXES) r.fail(`paths has more than ${MAX_PATH_PREFIXES} prefixes`);
   for (const [prefix, value] of entries) {
-    if (!prefix.startsWith('/') || prefix.length > 1024) r.fail(`paths key ${JSON.stringify(prefix)} must start with '/'`);
+    if (!prefix.startsWith('/') || prefix.length > 1024)
+      r.fail(`paths key ${JSON.stringify(prefix)} must start with '/'`);
     const id = asTenantId(value.S ?? '');
     if (id === undefined) r.fail(`paths[${JSON.stringify(prefix)}] is not a valid tenant id`);
     paths.set(prefix, id);
@@ -137,7 +138,8 @@ export function parseTenantItem(item: Item): TenantRecord {
   const tenantId = r.tenantId('tenantId');
   if (item.pk?.S !== tenantKey(tenantId)) r.fail('tenantId does not match pk');
   const status = r.str('status', item, 32) as TenantStatus;
-  if (!TENANT_STATUSES.includes(status)) r.fail(`status ${JSON.stringify(status)} is not one of ${TENANT_STATUSES}`);
+  if (!TENANT_STATUSES.includes(status))
+    r.fail(`status ${JSON.stringify(status)} is not one of ${TENANT_STATUSES}`);
   const record: {
     -readonly [K in keyof TenantRecord]: TenantRecord[K];
   } = {
@@ -191,7 +193,8 @@ export function parseRegionsItem(item: Item): RegionsRecord {
     const origin = r.origin('origin', entry);
     if (origin.type !== 'custom') r.fail(`regions.${name}.origin must be a custom origin`);
     const status = r.str('status', entry, 32);
-    if (status !== 'active' && status !== 'draining') r.fail(`regions.${name}.status must be active or draining`);
+    if (status !== 'active' && status !== 'draining')
+      r.fail(`regions.${name}.status must be active or draining`);
     const record: { -readonly [K in keyof RegionRecord]: RegionRecord[K] } = { origin, status };
     const failover = r.optRegion('failover', entry);
     if (failover !== undefined) record.failover = failover;
@@ -205,7 +208,11 @@ export function parseRegionsItem(item: Item): RegionsRecord {
 // ---- writing -------------------------------------------------------------------------------
 
 function originToAttribute(origin: Origin): AttributeValue {
-  const m: Item = { type: { S: origin.type }, domainName: { S: origin.domainName }, path: { S: origin.path } };
+  const m: Item = {
+    type: { S: origin.type },
+    domainName: { S: origin.domainName },
+    path: { S: origin.path },
+  };
   if (origin.type === 'custom') {
     m.protocol = { S: origin.protocol };
     m.port = { N: String(origin.port) };

@@ -3,7 +3,8 @@
  */
 import { asRegion, type Origin } from './model.ts';
 
-const ORIGIN_DOMAIN_PATTERN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const ORIGIN_DOMAIN_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 /** Origin path: empty, or `/`-led segments of safe characters, no trailing `/`, at most 255 chars. */
 const ORIGIN_PATH_PATTERN = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)*$/;
 
@@ -36,7 +37,9 @@ export function isAllowedOriginDomain(domainName: string, allowedSuffixes: reado
 }
 
 /** Result of {@link parseOrigin}. */
-export type ParsedOrigin = { readonly ok: true; readonly origin: Origin } | { readonly ok: false; readonly problem: string };
+export type ParsedOrigin =
+  | { readonly ok: true; readonly origin: Origin }
+  | { readonly ok: false; readonly problem: string };
 
 /**
  * Validates an untrusted origin object (from the table or configuration) and fills defaults.
@@ -56,12 +59,14 @@ export function parseOrigin(value: unknown): ParsedOrigin {
   }
   if (type === 's3') {
     const region = typeof raw.region === 'string' ? asRegion(raw.region) : undefined;
-    if (region === undefined) return { ok: false, problem: 'origin.region must be an AWS region for an s3 origin' };
+    if (region === undefined)
+      return { ok: false, problem: 'origin.region must be an AWS region for an s3 origin' };
     return { ok: true, origin: { type: 's3', domainName, path, region } };
   }
   if (type !== 'custom') return { ok: false, problem: "origin.type must be 'custom' or 's3'" };
   const protocol = raw.protocol ?? 'https';
-  if (protocol !== 'http' && protocol !== 'https') return { ok: false, problem: "origin.protocol must be 'http' or 'https'" };
+  if (protocol !== 'http' && protocol !== 'https')
+    return { ok: false, problem: "origin.protocol must be 'http' or 'https'" };
   const port = raw.port ?? (protocol === 'https' ? 443 : 80);
   if (typeof port !== 'number' || !isValidOriginPort(port)) {
     return { ok: false, problem: 'origin.port must be 80, 443 or 1024-65535' };

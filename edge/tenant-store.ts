@@ -33,3 +33,15 @@ export interface CachedTenantStore {
   /** Drops every entry. */
   clear(): void;
 }
+
+/** Wraps a store without caching (admin tools, `resolve`): every read is a `miss`. */
+export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
+  const miss = <T>(value: T | undefined): CachedLookup<T> => ({ value, outcome: 'miss' });
+  return {
+    getDomain: async (host) => miss(await store.getDomain(host)),
+    getTenant: async (id) => miss(await store.getTenant(id)),
+    getRegions: async () => miss(await store.getRegions()),
+    size: 0,
+    clear() {},
+  };
+}
