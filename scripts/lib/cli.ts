@@ -80,7 +80,7 @@ export function numberOption(
  * Runs a script's main function: a {@link UsageError} or any other error becomes one line on
  * stderr and a non-zero exit (2 for usage, 1 otherwise); `DEBUG=1` prints the stack.
  */
-export function runMain(main: () => Promise<number | undefined | void>): void {
+export function runMain(main: () => Promise<unknown>): void {
   main().then(
     (code) => {
       process.exitCode = typeof code === 'number' ? code : 0;
