@@ -1,0 +1,122 @@
+/**
+ * The CloudFront adapter: origin-request event <-> routing core. Only converts; decides nothing.
+ */
+import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
+import type { RouterConfig } from './config.ts';
+import type { RouteDecision } from './model.ts';
+import type { EdgeRequest } from './resolve-route.ts';
+
+/** Header carrying the tenant id to the origin. */
+export const TENANT_ID_HEADER = 'x-tenant-id';
+/** Header carrying the viewer's canonical host to the origin. */
+export const FORWARDED_HOST_HEADER = 'x-forwarded-host';
+
+/** Origin timeouts CloudFront applies when the distribution's origin did not say (seconds). */
+const DEFAULT_READ_TIMEOUT = 30;
+const DEFAULT_KEEPALIVE_TIMEOUT = 5;
+const TLS_PROTOCOLS = ['TLSv1.2'];
+
+/** The parts of a CloudFront request the routing core reads. */
+export function cloudFrontRequestToEdgeRequest(request: CloudFrontRequest): EdgeRequest {
+  const host = request.headers.host;
+  return {
+    hostValues:
+      host === undefined
+        ? undefined
+        : host.length === 1
+          ? [(host[0] as { value: string }).value]
+          : host.map((h) => h.value),
+    uri: request.uri,
+  };
+}
+
+/**
+ * Rewrites the request in place to a forward decision and returns it: the origin replaced (the
+ * distribution's origin custom headers and timeouts carried over), `host` set to the origin domain
+ * (CloudFront checks the origin's TLS certificate against it), `x-forwarded-host` and
+ * `x-tenant-id` set by the router, whatever the client sent.
+ */
+export function routeToCloudFrontRequest(
+  request: CloudFrontRequest,
+  decision: Extract<RouteDecision, { kind: 'forward' }>,
+  config: RouterConfig,
+): CloudFrontRequest {
+  const previous = request.origin?.custom ?? request.origin?.s3;
+  const customHeaders: CloudFrontHeaders = previous?.customHeaders ?? {};
+  const origin = decision.origin;
+  if (origin.type === 'custom') {
+    const custom = request.origin?.custom;
+    request.origin = {
+      custom: {
+        customHeaders,
+        domainName: origin.domainName,
+        keepaliveTimeout: custom?.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT,
+        path: origin.path,
+        port: origin.port,
+        protocol: origin.protocol,
+        readTimeout: custom?.readTimeout ?? DEFAULT_READ_TIMEOUT,
+        sslProtocols: TLS_PROTOCOLS,
+      },
+    };
+  } else {
+    // authMethod 'none': CloudFront does not sign requests to a bucket chosen at the edge; the
+    // bucket's policy must allow the reads (see docs/routing.md).
+    request.origin = {
+      s3: { authMethod: 'none', customHeaders, domainName: origin.domainName, path: origin.path },
+    };
+  }
+  const headers = request.headers;
+  // The origin secret is CloudFront's to add from customHeaders; a client-sent copy is never passed on.
+  delete headers[config.originSecretHeader];
+  headers.host = [{ key: 'Host', value: origin.domainName }];
+  headers[FORWARDED_HOST_HEADER] = [{ key: 'X-Forwarded-Host', value: decision.viewerHost }];
+  if (decision.tenantId === undefined) delete headers[TENANT_ID_HEADER];
+  else headers[TENANT_ID_HEADER] = [{ key: 'X-Tenant-Id', value: decision.tenantId }];
+  return request;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+};
+
+const MESSAGES: Record<string, string> = {
+  'bad-host': 'The Host header is missing or not a valid host name.',
+  'unknown-host': 'No site is configured for this host name.',
+  'unknown-tenant': 'No site is configured for this host name.',
+  suspended: 'This site is suspended.',
+  maintenance: 'This site is down for maintenance. Please retry shortly.',
+  'lookup-failed': 'The site could not be reached. Please retry shortly.',
+  'no-regions': 'The site could not be reached. Please retry shortly.',
+};
+
+/**
+ * A generated response for a `respond` decision: a small JSON body with no internal detail, a
+ * Retry-After on 503, and a cache-control that keeps CloudFront from caching answers that should
+ * change soon (only a 404 is cached briefly, for the negative TTL).
+ */
+export function decisionToResponse(
+  decision: Extract<RouteDecision, { kind: 'respond' }>,
+  config: RouterConfig,
+): CloudFrontResultResponse {
+  const status = decision.status;
+  const cacheControl =
+    status === 404 ? `public, max-age=${Math.floor(config.cache.negativeTtlMs / 1000)}` : 'no-store';
+  const headers: CloudFrontHeaders = {
+    'content-type': [{ key: 'Content-Type', value: 'application/json; charset=utf-8' }],
+    'cache-control': [{ key: 'Cache-Control', value: cacheControl }],
+  };
+  if (decision.retryAfter !== undefined) {
+    headers['retry-after'] = [{ key: 'Retry-After', value: String(decision.retryAfter) }];
+  }
+  const message = MESSAGES[decision.reason] ?? 'The site could not be reached.';
+  return {
+    status: String(status),
+    statusDescription: STATUS_TEXT[status] ?? 'Error',
+    headers,
+    body: JSON.stringify({ error: decision.reason, message }),
+  };
+}
