@@ -49,6 +49,7 @@ export function parseHostHeader(values: readonly string[] | undefined, options: 
   let name = raw;
   if (!ASCII_PRINTABLE.test(name)) {
     // Unicode names (IDN) are converted below; control characters and spaces never are valid.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
     if (/[\x00-\x20\x7f]/.test(name)) return reject('Host header has control characters or spaces');
   }
   if (name.includes('@')) return reject('Host header has user info');
