@@ -1,0 +1,181 @@
+/**
+ * The in-memory route cache in front of a {@link TenantStore}: positive and negative TTLs, a size
+ * bound, one store read for concurrent misses of a key, and stale-if-error up to a max-stale bound.
+ * See docs/tenant-store.md for the semantics and the staleness bound.
+ */
+import { LRUCache } from 'lru-cache';
+import type { CacheConfig } from './config.ts';
+import { MalformedItemError } from './errors.ts';
+import { domainKey, REGIONS_KEY, tenantKey } from './items.ts';
+import type { DomainRecord, RegionsRecord, TenantRecord } from './model.ts';
+import type { CachedLookup, CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
+
+/** Options of {@link createCachedTenantStore}. */
+export interface CachedTenantStoreOptions {
+  /** TTLs, max-stale and size bound. */
+  readonly cache: CacheConfig;
+  /**
+   * Wall clock for TTLs. Not `performance.now()`: a Lambda container is frozen between
+   * invocations and a monotonic clock may not advance while frozen, which would keep entries
+   * "fresh" for hours. @default Date.now
+   */
+  readonly clock?: Clock;
+  /**
+   * How long a request waits for the refresh of an expired entry that can still be served stale
+   * before it is served stale instead; the refresh carries on and updates the entry. Unset, the
+   * request waits for the store (whose own budget bounds the wait). @default undefined
+   */
+  readonly lookupBudgetMs?: number;
+}
+
+/** One cached answer. `value` undefined is a remembered absence. */
+interface Entry {
+  readonly value: unknown;
+  /** Fresh while `clock() < expiresAt`. */
+  readonly expiresAt: number;
+  /** May be served when a refresh fails while `clock() <= staleUntil`. */
+  readonly staleUntil: number;
+  /** The warm-path answer, built once so a hit allocates nothing. */
+  readonly fresh: Promise<CachedLookup<unknown>>;
+}
+
+type Read<A> = (arg: A) => Promise<unknown>;
+
+const BUDGET_SPENT: unique symbol = Symbol('budget spent');
+
+/**
+ * Puts an lru-cache in front of `store`.
+ *
+ * - A fresh entry is a `hit` (or `negative` for a remembered absence): a map lookup and one clock
+ *   read, no store call, no allocation.
+ * - A missing or expired entry is read from the store (`miss`); concurrent requests for one key
+ *   share that read.
+ * - When the read fails (`LookupFailedError` or any other infrastructure error), the expired entry
+ *   is served (`stale`) if it expired at most `cache.maxStaleMs` ago; otherwise the error is
+ *   rethrown. Absences are served stale too: a custom domain routed by its wildcard item has a
+ *   negative exact-host entry, and failing that lookup would take the domain down.
+ * - A `MalformedItemError` is never cached and never masked: the entry is dropped and the error
+ *   rethrown, so a bad write is answered 502 at once and visibly rather than hidden behind the last
+ *   good value for up to max-stale and then failing at a less obvious moment.
+ *
+ * @example
+ * const cached = createCachedTenantStore(store, { cache: config.cache });
+ * const { value, outcome } = await cached.getTenant(tenantId);
+ */
+export function createCachedTenantStore(
+  store: TenantStore,
+  options: CachedTenantStoreOptions,
+): CachedTenantStore {
+  const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries } = options.cache;
+  const clock = options.clock ?? Date.now;
+  const { lookupBudgetMs } = options;
+  // No TTL inside lru-cache: it would time entries on performance.now() unless given `perf`, and
+  // it would drop expired entries that stale-if-error still needs. Expiry is checked here instead;
+  // the cache only bounds the number of entries (least recently used goes first).
+  const cache = new LRUCache<string, Entry>({ max: maxEntries });
+  const inflight = new Map<string, Promise<Entry>>();
+  // Bumped by clear(): a read that started before must not refill the cache afterwards.
+  let generation = 0;
+
+  const readDomain: Read<string> = (host) => store.getDomain(host);
+  const readTenant: Read<TenantRecord['tenantId']> = (id) => store.getTenant(id);
+  const readRegions: Read<undefined> = () => store.getRegions();
+
+  function makeEntry(value: unknown, fetchedAt: number): Entry {
+    const absent = value === undefined;
+    // TTL counts from when the read started: the value is at least that old.
+    const expiresAt = fetchedAt + (absent ? negativeTtlMs : ttlMs);
+    const answer: CachedLookup<unknown> = Object.freeze({ value, outcome: absent ? 'negative' : 'hit' });
+    return { value, expiresAt, staleUntil: expiresAt + maxStaleMs, fresh: Promise.resolve(answer) };
+  }
+
+  async function fetchEntry<A>(key: string, read: Read<A>, arg: A, gen: number): Promise<Entry> {
+    const fetchedAt = clock();
+    try {
+      const entry = makeEntry(await read(arg), fetchedAt);
+      if (gen === generation) cache.set(key, entry);
+      return entry;
+    } catch (error) {
+      if (error instanceof MalformedItemError && gen === generation) cache.delete(key);
+      throw error;
+    }
+  }
+
+  function startFetch<A>(key: string, read: Read<A>, arg: A): Promise<Entry> {
+    const flight = fetchEntry(key, read, arg, generation);
+    inflight.set(key, flight);
+    // Handles rejection too, so a failed read nobody awaits any more is not an unhandled rejection.
+    const done = () => {
+      if (inflight.get(key) === flight) inflight.delete(key);
+    };
+    flight.then(done, done);
+    return flight;
+  }
+
+  async function refresh<A>(
+    key: string,
+    read: Read<A>,
+    arg: A,
+    expired: Entry | undefined,
+  ): Promise<CachedLookup<unknown>> {
+    const flight = inflight.get(key) ?? startFetch(key, read, arg);
+    try {
+      const canServeStale = expired !== undefined && clock() <= expired.staleUntil;
+      const result =
+        canServeStale && lookupBudgetMs !== undefined
+          ? await withinBudget(flight, lookupBudgetMs)
+          : await flight;
+      if (result === BUDGET_SPENT && expired !== undefined) return { value: expired.value, outcome: 'stale' };
+      return { value: (result as Entry).value, outcome: 'miss' };
+    } catch (error) {
+      if (error instanceof MalformedItemError || expired === undefined) throw error;
+      if (clock() <= expired.staleUntil) return { value: expired.value, outcome: 'stale' };
+      if (cache.get(key) === expired) cache.delete(key);
+      throw error;
+    }
+  }
+
+  // Deliberately not async: a fresh hit returns the entry's prebuilt promise.
+  function lookup<A>(key: string, read: Read<A>, arg: A): Promise<CachedLookup<unknown>> {
+    const entry = cache.get(key);
+    if (entry !== undefined && clock() < entry.expiresAt) return entry.fresh;
+    return refresh(key, read, arg, entry);
+  }
+
+  return {
+    getDomain(host) {
+      return lookup(domainKey(host), readDomain, host) as Promise<CachedLookup<DomainRecord>>;
+    },
+    getTenant(tenantId) {
+      return lookup(tenantKey(tenantId), readTenant, tenantId) as Promise<CachedLookup<TenantRecord>>;
+    },
+    getRegions() {
+      return lookup(REGIONS_KEY, readRegions, undefined) as Promise<CachedLookup<RegionsRecord>>;
+    },
+    get size() {
+      return cache.size;
+    },
+    clear() {
+      generation++;
+      cache.clear();
+      inflight.clear();
+    },
+  };
+}
+
+/** Settles like `flight`, or with {@link BUDGET_SPENT} if `flight` takes longer than `ms`. */
+function withinBudget<T>(flight: Promise<T>, ms: number): Promise<T | typeof BUDGET_SPENT> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => resolve(BUDGET_SPENT), ms);
+    flight.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
