@@ -1,0 +1,294 @@
+import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { resolveRouterConfig } from '../../edge/config.ts';
+import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
+import type { LogEntry } from '../../edge/logger.ts';
+import type {
+  DomainRecord,
+  Origin,
+  Region,
+  RegionsRecord,
+  TenantId,
+  TenantRecord,
+  TenantStatus,
+} from '../../edge/model.ts';
+import { createOriginRequestHandler } from '../../edge/origin-request.ts';
+import { type TenantStore, uncachedTenantStore } from '../../edge/tenant-store.ts';
+import { anOriginRequestEvent } from '../support/cloudfront-events.ts';
+
+const baseConfig = {
+  tableName: 'tenant-routes',
+  replicaRegions: ['us-east-1', 'eu-west-1'],
+  platformDomains: ['app.example.com'],
+  allowedOriginSuffixes: ['.origin.example.com', 'assets.s3.eu-west-1.amazonaws.com'],
+  originSecretHeader: 'x-origin-secret',
+  decisionLogSampleRate: 0,
+};
+const config = resolveRouterConfig(baseConfig);
+
+const pool = (region: string): Origin => ({
+  type: 'custom',
+  domainName: `pool.${region}.origin.example.com`,
+  protocol: 'https',
+  port: 443,
+  path: '',
+});
+
+function tenant(id: string, region: string, status: TenantStatus = 'active', origin?: Origin): TenantRecord {
+  return {
+    tenantId: id as TenantId,
+    region: region as Region,
+    status,
+    version: 1,
+    updatedAt: '2026-11-30T00:00:00Z',
+    ...(origin === undefined ? {} : { origin }),
+  };
+}
+
+const tenants = [
+  tenant('acme', 'eu-west-1'),
+  tenant('globex', 'us-east-1'),
+  tenant('initech', 'eu-west-1', 'suspended'),
+  tenant('hooli', 'us-east-1', 'maintenance'),
+  tenant('umbrella', 'us-east-1', 'active', {
+    type: 'custom',
+    domainName: 'umbrella.dedicated.origin.example.com',
+    protocol: 'http',
+    port: 8080,
+    path: '/site',
+  }),
+  tenant('stark', 'eu-west-1', 'active', {
+    type: 's3',
+    domainName: 'assets.s3.eu-west-1.amazonaws.com',
+    path: '/stark',
+    region: 'eu-west-1' as Region,
+  }),
+  tenant('evil', 'eu-west-1', 'active', { ...pool('x'), domainName: 'attacker.example.org' }),
+];
+
+const domains: DomainRecord[] = [
+  { host: 'shop.acme.com', tenantId: 'acme' as TenantId },
+  { host: '*.globex.example.net', tenantId: 'globex' as TenantId },
+  {
+    host: 'shared.example.com',
+    tenantId: 'acme' as TenantId,
+    paths: new Map([['/globex', 'globex' as TenantId]]),
+  },
+  { host: 'dangling.example.com', tenantId: 'ghost' as TenantId },
+];
+
+const regions: RegionsRecord = {
+  version: 1,
+  regions: new Map([
+    ['us-east-1' as Region, { origin: pool('us-east-1') as never, status: 'active' as const }],
+    ['eu-west-1' as Region, { origin: pool('eu-west-1') as never, status: 'active' as const }],
+  ]),
+};
+
+function memoryStore(): TenantStore {
+  return {
+    getDomain: async (host) => domains.find((d) => d.host === host),
+    getTenant: async (id) => tenants.find((t) => t.tenantId === id),
+    getRegions: async () => regions,
+  };
+}
+
+function setup(store: TenantStore = memoryStore(), overrides: Record<string, unknown> = {}) {
+  const logs: LogEntry[] = [];
+  const handle = createOriginRequestHandler({
+    config: resolveRouterConfig({ ...baseConfig, ...overrides }),
+    store: uncachedTenantStore(store),
+    logger: { log: (entry) => logs.push(entry) },
+    random: () => 0.5,
+    edgeRegion: 'us-east-1',
+  });
+  return { handle, logs };
+}
+
+const asRequest = (result: unknown) => result as CloudFrontRequest;
+const asResponse = (result: unknown) => result as CloudFrontResultResponse;
+const header = (request: CloudFrontRequest, name: string) => request.headers[name]?.map((h) => h.value);
+
+describe('origin-request handler', () => {
+  it.each([
+    ['a custom domain', 'shop.acme.com', '/', 'acme', 'eu-west-1'],
+    ['a platform subdomain', 'globex.app.example.com', '/', 'globex', 'us-east-1'],
+    ['a one-level wildcard domain', 'www.globex.example.net', '/', 'globex', 'us-east-1'],
+    ['a path prefix on a shared host', 'shared.example.com', '/globex/x', 'globex', 'us-east-1'],
+    ['the default tenant of a shared host', 'shared.example.com', '/other', 'acme', 'eu-west-1'],
+    ['a host in mixed case with a port', 'SHOP.Acme.com:443', '/', 'acme', 'eu-west-1'],
+  ])('routes %s to its home region pool', async (_, host, uri, tenantId, region) => {
+    const { handle } = setup();
+    const request = asRequest(await handle(anOriginRequestEvent({ hosts: [host], uri })));
+    expect(request.origin?.custom).toMatchObject({
+      domainName: `pool.${region}.origin.example.com`,
+      protocol: 'https',
+      port: 443,
+      path: '',
+    });
+    expect(header(request, 'host')).toEqual([`pool.${region}.origin.example.com`]);
+    expect(header(request, 'x-tenant-id')).toEqual([tenantId]);
+    expect(header(request, 'x-forwarded-host')).toEqual([host.toLowerCase().replace(/:\d+$/, '')]);
+    expect(request.uri).toBe(uri);
+  });
+
+  it('overwrites client-sent router headers and drops a client-sent origin secret', async () => {
+    const { handle } = setup();
+    const event = anOriginRequestEvent({
+      headers: { 'X-Tenant-Id': 'globex', 'X-Forwarded-Host': 'evil.example', 'X-Origin-Secret': 'guess' },
+    });
+    const request = asRequest(await handle(event));
+    expect(header(request, 'x-tenant-id')).toEqual(['acme']);
+    expect(header(request, 'x-forwarded-host')).toEqual(['shop.acme.com']);
+    expect(request.headers['x-origin-secret']).toBeUndefined();
+  });
+
+  it("carries the distribution's origin custom headers and timeouts over to the new origin", async () => {
+    const { handle } = setup();
+    const event = anOriginRequestEvent({ customHeaders: { 'X-Origin-Secret': 's3cr3t' } });
+    const custom = asRequest(await handle(event)).origin?.custom;
+    expect(custom?.customHeaders).toEqual({
+      'x-origin-secret': [{ key: 'X-Origin-Secret', value: 's3cr3t' }],
+    });
+    expect(custom).toMatchObject({ readTimeout: 30, keepaliveTimeout: 5, sslProtocols: ['TLSv1.2'] });
+  });
+
+  it('routes to a dedicated custom origin with its protocol, port and path', async () => {
+    const { handle } = setup();
+    const request = asRequest(await handle(anOriginRequestEvent({ hosts: ['umbrella.app.example.com'] })));
+    expect(request.origin?.custom).toMatchObject({
+      domainName: 'umbrella.dedicated.origin.example.com',
+      protocol: 'http',
+      port: 8080,
+      path: '/site',
+    });
+    expect(header(request, 'host')).toEqual(['umbrella.dedicated.origin.example.com']);
+  });
+
+  it('routes to a dedicated S3 origin', async () => {
+    const { handle } = setup();
+    const request = asRequest(await handle(anOriginRequestEvent({ hosts: ['stark.app.example.com'] })));
+    expect(request.origin).toEqual({
+      s3: {
+        authMethod: 'none',
+        domainName: 'assets.s3.eu-west-1.amazonaws.com',
+        path: '/stark',
+        customHeaders: { 'x-origin-secret': [{ key: 'X-Origin-Secret', value: 'demo-secret' }] },
+      },
+    });
+    expect(header(request, 'host')).toEqual(['assets.s3.eu-west-1.amazonaws.com']);
+  });
+
+  it.each([
+    ['a suspended tenant', ['initech.app.example.com'], '403', 'suspended'],
+    ['a tenant in maintenance', ['hooli.app.example.com'], '503', 'maintenance'],
+    ['an unknown custom domain', ['nobody.example.org'], '404', 'unknown-host'],
+    ['an unknown platform tenant', ['nobody.app.example.com'], '404', 'unknown-tenant'],
+    ['a malformed host', ['bad_host!'], '400', 'bad-host'],
+    ['several Host headers', ['shop.acme.com', 'globex.app.example.com'], '400', 'bad-host'],
+    ['no Host header', null, '400', 'bad-host'],
+    ['an origin outside the allowed suffixes', ['evil.app.example.com'], '502', 'disallowed-origin'],
+  ])('answers %s with a generated %s', async (_, hosts, status, reason) => {
+    const { handle } = setup();
+    const response = asResponse(await handle(anOriginRequestEvent({ hosts })));
+    expect(response.status).toBe(status);
+    expect(JSON.parse(response.body ?? '{}')).toMatchObject({ error: reason });
+    expect(response.headers?.['content-type']?.[0]?.value).toContain('application/json');
+  });
+
+  it('adds Retry-After to maintenance answers and no-store to every 5xx', async () => {
+    const { handle } = setup();
+    const response = asResponse(await handle(anOriginRequestEvent({ hosts: ['hooli.app.example.com'] })));
+    expect(response.headers?.['retry-after']?.[0]?.value).toBe('30');
+    expect(response.headers?.['cache-control']?.[0]?.value).toBe('no-store');
+  });
+
+  it('lets CloudFront cache a 404 for the negative TTL only', async () => {
+    const { handle } = setup();
+    const response = asResponse(await handle(anOriginRequestEvent({ hosts: ['nobody.example.org'] })));
+    expect(response.headers?.['cache-control']?.[0]?.value).toBe('public, max-age=5');
+  });
+
+  it('forwards unknown hosts to the fallback origin when configured so', async () => {
+    const fallback = {
+      type: 'custom',
+      domainName: 'fallback.origin.example.com',
+      protocol: 'https',
+      port: 443,
+    };
+    const { handle } = setup(memoryStore(), { unknownHost: { action: 'forward', origin: fallback } });
+    const request = asRequest(await handle(anOriginRequestEvent({ hosts: ['nobody.example.org'] })));
+    expect(request.origin?.custom?.domainName).toBe('fallback.origin.example.com');
+    expect(request.headers['x-tenant-id']).toBeUndefined();
+  });
+
+  it('answers 503 and logs the cause when the lookup fails', async () => {
+    const failing: TenantStore = {
+      ...memoryStore(),
+      getDomain: async () => {
+        throw new LookupFailedError('all replicas failed', { cause: new Error('ECONNREFUSED') });
+      },
+    };
+    const { handle, logs } = setup(failing);
+    const response = asResponse(await handle(anOriginRequestEvent()));
+    expect(response.status).toBe('503');
+    expect(response.body).not.toContain('ECONNREFUSED');
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        errorName: 'LookupFailedError',
+        cause: 'Error: ECONNREFUSED',
+        host: 'shop.acme.com',
+      }),
+    ]);
+  });
+
+  it('answers 502 and logs a malformed item', async () => {
+    const malformed: TenantStore = {
+      ...memoryStore(),
+      getTenant: async () => {
+        throw new MalformedItemError('TENANT#acme', 'status must be a string');
+      },
+    };
+    const { handle, logs } = setup(malformed);
+    const response = asResponse(await handle(anOriginRequestEvent()));
+    expect(response.status).toBe('502');
+    expect(JSON.parse(response.body ?? '{}').error).toBe('malformed-item');
+    expect(logs[0]).toMatchObject({ level: 'error', errorName: 'MalformedItemError', tenantId: undefined });
+  });
+
+  it('logs a domain that points at a missing tenant', async () => {
+    const { handle, logs } = setup();
+    const response = asResponse(await handle(anOriginRequestEvent({ hosts: ['dangling.example.com'] })));
+    expect(response.status).toBe('404');
+    expect(logs[0]).toMatchObject({ level: 'warn', error: expect.stringContaining('ghost') });
+  });
+
+  it('never throws on a malformed event', async () => {
+    const { handle, logs } = setup();
+    const response = asResponse(await handle({ Records: [] } as unknown as CloudFrontRequestEvent));
+    expect(response.status).toBe('502');
+    expect(logs[0]).toMatchObject({ level: 'error', msg: 'handler-failure' });
+  });
+
+  it('logs sampled routing decisions with tenant, region and cache outcomes', async () => {
+    const logs: LogEntry[] = [];
+    const handle = createOriginRequestHandler({
+      config: resolveRouterConfig({ ...baseConfig, decisionLogSampleRate: 0.5 }),
+      store: uncachedTenantStore(memoryStore()),
+      logger: { log: (entry) => logs.push(entry) },
+      random: () => 0.25,
+    });
+    await handle(anOriginRequestEvent());
+    expect(logs).toEqual([
+      expect.objectContaining({
+        level: 'info',
+        msg: 'route',
+        tenantId: 'acme',
+        region: 'eu-west-1',
+        cache: ['miss', 'miss', 'miss'],
+        lookupMs: expect.any(Number),
+      }),
+    ]);
+  });
+});
