@@ -24,7 +24,6 @@ const baseConfig = {
   originSecretHeader: 'x-origin-secret',
   decisionLogSampleRate: 0,
 };
-const config = resolveRouterConfig(baseConfig);
 
 const pool = (region: string): Origin => ({
   type: 'custom',
