@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { CONFIG_DEFAULTS, propagationWaitMs, resolveRouterConfig } from '../../edge/config.ts';
+import { ConfigError } from '../../edge/errors.ts';
+
+const minimal = {
+  tableName: 'tenant-routes',
+  replicaRegions: ['us-east-1', 'eu-west-1'],
+  platformDomains: ['App.Example.com'],
+  allowedOriginSuffixes: ['.origin.example.com'],
+};
+
+describe('resolveRouterConfig', () => {
+  it('fills in every default and normalises domains', () => {
+    const config = resolveRouterConfig(minimal);
+    expect(config).toMatchObject({
+      ...CONFIG_DEFAULTS,
+      tableName: 'tenant-routes',
+      replicaRegions: ['us-east-1', 'eu-west-1'],
+      platformDomains: ['app.example.com'],
+    });
+  });
+
+  it('derives the staleness bound migrations wait on from TTL and replication lag', () => {
+    const config = resolveRouterConfig({
+      ...minimal,
+      cache: { ttlMs: 10_000 },
+      replicationLagAllowanceMs: 2_000,
+    });
+    expect(propagationWaitMs(config)).toBe(12_000);
+  });
+
+  it.each([
+    [{ ...minimal, tableName: 'x' }, 'tableName'],
+    [{ ...minimal, replicaRegions: [] }, 'replicaRegions must name at least one region'],
+    [{ ...minimal, replicaRegions: ['us-east-1', 'us-east-1'] }, 'replicaRegions has duplicates'],
+    [{ ...minimal, replicaRegions: ['mars-1'] }, 'replicaRegions[0] "mars-1" is not an AWS region name'],
+    [{ ...minimal, platformDomains: ['not a domain'] }, 'platformDomains[0]'],
+    [{ ...minimal, allowedOriginSuffixes: ['com'] }, 'allowedOriginSuffixes[0] "com" is not a domain suffix'],
+    [{ ...minimal, allowedOriginSuffixes: [] }, 'allowedOriginSuffixes must name at least one suffix'],
+    [{ ...minimal, cache: { ttlMs: -1 } }, 'cache.ttlMs must be an integer'],
+    [{ ...minimal, lookup: { attemptTimeoutMs: 500, budgetMs: 100 } }, 'lookup.budgetMs must be at least'],
+    [{ ...minimal, replicaOrder: { 'us-east-1': ['ap-south-1'] } }, 'ap-south-1 is not a replica region'],
+    [{ ...minimal, endpoints: { 'us-east-1': 'not a url' } }, 'endpoints.us-east-1 must be a URL'],
+    [{ ...minimal, unknownHost: { action: 'redirect' } }, 'unknownHost.action'],
+    [
+      {
+        ...minimal,
+        unknownHost: { action: 'forward', origin: { domainName: 'x.origin.example.com', port: 22 } },
+      },
+      'port',
+    ],
+    [{ ...minimal, decisionLogSampleRate: 2 }, 'decisionLogSampleRate must be 0..1'],
+    [{ ...minimal, originSecretHeader: 'X Secret' }, 'originSecretHeader'],
+    [{ ...minimal, tableNmae: 'typo' }, 'tableNmae is not a known setting'],
+    [null, 'config must be an object'],
+  ])('rejects %j naming the field', (input, message) => {
+    expect(() => resolveRouterConfig(input)).toThrowError(ConfigError);
+    expect(() => resolveRouterConfig(input)).toThrowError(message);
+  });
+
+  it('round-trips through JSON, as the bundle bakes it', () => {
+    const config = resolveRouterConfig({
+      ...minimal,
+      replicaOrder: { 'eu-west-1': ['eu-west-1', 'us-east-1'] },
+    });
+    expect(resolveRouterConfig(JSON.parse(JSON.stringify(config)))).toEqual(config);
+  });
+});
