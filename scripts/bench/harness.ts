@@ -1,0 +1,82 @@
+/**
+ * The microbenchmark harness: warm-up, a batch size calibrated so one sample lasts long enough
+ * for the timer, then N samples of batched iterations, summarised by median and spread.
+ */
+import { type SampleStatistics, sampleStatistics } from './sample-statistics.ts';
+
+/** A benchmarked operation: sync or async; async ones are awaited one at a time. */
+export type BenchOperation = () => unknown;
+
+/** Options of {@link measure}. */
+export interface MeasureOptions {
+  /** Whether the operation returns a promise to await. @default false */
+  readonly async?: boolean;
+  /** Time spent running the operation before measuring (JIT, caches, connections). @default 300 */
+  readonly warmupMs?: number;
+  /** Number of samples. @default 25 */
+  readonly samples?: number;
+  /** Least duration of one sample; the batch size is chosen to reach it. @default 20 */
+  readonly minSampleMs?: number;
+  /** Monotonic clock in ms. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** The result of one benchmark. Times are per operation, in nanoseconds. */
+export interface BenchResult extends SampleStatistics {
+  readonly name: string;
+  /** Operations per sample. */
+  readonly batch: number;
+}
+
+async function runBatch(operation: BenchOperation, batch: number, isAsync: boolean): Promise<void> {
+  if (isAsync) for (let i = 0; i < batch; i++) await operation();
+  else for (let i = 0; i < batch; i++) operation();
+}
+
+/**
+ * Calibrates the batch size: doubles it until one batch takes at least `minSampleMs`. Pure given
+ * its timing function, for tests.
+ */
+export async function calibrateBatch(
+  timeBatch: (batch: number) => Promise<number>,
+  minSampleMs: number,
+  maxBatch = 1 << 24,
+): Promise<number> {
+  let batch = 1;
+  for (;;) {
+    const ms = await timeBatch(batch);
+    if (ms >= minSampleMs || batch >= maxBatch) return batch;
+    // Jump straight to the estimated size when the batch already takes measurable time.
+    const estimate = ms > minSampleMs / 100 ? Math.ceil((batch * minSampleMs) / ms) : batch * 10;
+    batch = Math.min(maxBatch, Math.max(batch * 2, estimate));
+  }
+}
+
+/**
+ * Measures an operation.
+ *
+ * @example
+ * const result = await measure('map get', () => map.get('a'));
+ * result.median; // ns per call
+ */
+export async function measure(
+  name: string,
+  operation: BenchOperation,
+  options: MeasureOptions = {},
+): Promise<BenchResult> {
+  const isAsync = options.async ?? false;
+  const now = options.now ?? (() => performance.now());
+  const warmupEnd = now() + (options.warmupMs ?? 300);
+  while (now() < warmupEnd) await runBatch(operation, 64, isAsync);
+  const timeBatch = async (batch: number) => {
+    const started = now();
+    await runBatch(operation, batch, isAsync);
+    return now() - started;
+  };
+  const batch = await calibrateBatch(timeBatch, options.minSampleMs ?? 20);
+  const perOperationNs: number[] = [];
+  for (let i = 0; i < (options.samples ?? 25); i++) {
+    perOperationNs.push(((await timeBatch(batch)) * 1e6) / batch);
+  }
+  return { name, batch, ...sampleStatistics(perOperationNs) };
+}

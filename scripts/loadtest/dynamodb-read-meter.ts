@@ -1,0 +1,51 @@
+/**
+ * Counts the router's table reads (GetItem calls) and optionally slows them down, by a middleware
+ * on the DynamoDB clients handed to the store: the store under test stays the real one.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+
+/** Counts GetItem calls made through the clients it has instrumented. */
+export interface ReadMeter {
+  /** GetItem calls so far, all regions. */
+  readonly reads: number;
+  /** GetItem calls so far, per client region. */
+  readonly readsByRegion: ReadonlyMap<string, number>;
+  /** Adds the counting (and delaying) middleware to a client; returns the client. */
+  instrument(client: DynamoDBClient, region: string): DynamoDBClient;
+}
+
+/** Options of {@link createReadMeter}. */
+export interface ReadMeterOptions {
+  /**
+   * Extra latency added before each GetItem is sent, in ms, per region, to emulate far replicas.
+   * Keep it under the lookup attempt timeout: the delay itself is not abortable. @default none
+   */
+  readonly addedLatencyMs?: (region: string) => number;
+}
+
+/** Creates a read meter. */
+export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
+  let reads = 0;
+  const byRegion = new Map<string, number>();
+  return {
+    get reads() {
+      return reads;
+    },
+    readsByRegion: byRegion,
+    instrument(client, region) {
+      const delay = options.addedLatencyMs?.(region) ?? 0;
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === 'GetItemCommand') {
+            reads++;
+            byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
+            if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+          }
+          return next(args);
+        },
+        { step: 'initialize', name: 'loadTestReadMeter' },
+      );
+      return client;
+    },
+  };
+}
