@@ -55,7 +55,7 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
     options.store ??
     createCachedTenantStore(
       options.tenantStore ?? createDynamoDBTenantStore({ config, edgeRegion, clock, logger }),
-      { cache: config.cache, clock },
+      { cache: config.cache, clock, lookupBudgetMs: config.lookup.attemptTimeoutMs },
     );
   const sampleRate = config.decisionLogSampleRate;
 
