@@ -1,52 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { chooseOrigin } from '../../edge/choose-origin.ts';
-import { resolveRouterConfig } from '../../edge/config.ts';
-import type {
-  CustomOrigin,
-  Region,
-  RegionRecord,
-  RegionsRecord,
-  TenantId,
-  TenantRecord,
-} from '../../edge/model.ts';
+import type { CustomOrigin, RegionRecord, TenantRecord } from '../../edge/model.ts';
+import {
+  aCustomOrigin,
+  anS3Origin,
+  aTenantRecord,
+  poolOrigin as pool,
+  region,
+  someRegions,
+} from '../support/records.ts';
+import { aRouterConfig } from '../support/router-config.ts';
 
-const config = resolveRouterConfig({
-  tableName: 'tenant-routes',
-  replicaRegions: ['us-east-1', 'eu-west-1'],
-  platformDomains: ['app.example.com'],
-  allowedOriginSuffixes: ['.origin.example.com', 'assets.s3.eu-west-1.amazonaws.com'],
-  retryAfterSeconds: 17,
-});
-
-const pool = (region: string): CustomOrigin => ({
-  type: 'custom',
-  domainName: `pool.${region}.origin.example.com`,
-  protocol: 'https',
-  port: 443,
-  path: '',
-});
-
-function regions(entries: Record<string, Partial<RegionRecord>>): RegionsRecord {
-  return {
-    version: 1,
-    regions: new Map(
-      Object.entries(entries).map(([r, e]) => [r as Region, { origin: pool(r), status: 'active', ...e }]),
-    ),
-  };
-}
-
-function tenant(overrides: Partial<TenantRecord> = {}): TenantRecord {
-  return {
-    tenantId: 'acme' as TenantId,
-    region: 'eu-west-1' as Region,
-    status: 'active',
-    version: 1,
-    updatedAt: '2026-11-30T00:00:00Z',
-    ...overrides,
-  };
-}
-
-const allRegions = regions({ 'us-east-1': {}, 'eu-west-1': { failover: 'us-east-1' as Region } });
+const config = aRouterConfig({ retryAfterSeconds: 17 });
+const tenant = (overrides: Partial<TenantRecord> = {}) =>
+  aTenantRecord({ region: region('eu-west-1'), ...overrides });
+const regions = (entries: Record<string, Partial<RegionRecord>>) => someRegions(entries);
+const allRegions = regions({ 'us-east-1': {}, 'eu-west-1': { failover: region('us-east-1') } });
 
 describe('chooseOrigin', () => {
   it('forwards an active tenant to its home region pool', () => {
@@ -84,12 +53,7 @@ describe('chooseOrigin', () => {
   });
 
   it('forwards to a dedicated origin, custom or S3, without needing regions', () => {
-    const s3 = {
-      type: 's3' as const,
-      domainName: 'assets.s3.eu-west-1.amazonaws.com',
-      path: '/acme',
-      region: 'eu-west-1' as Region,
-    };
+    const s3 = anS3Origin({ path: '/acme' });
     const choice = chooseOrigin(tenant({ origin: s3 }), undefined, 'h.example', config);
     expect(choice.decision).toMatchObject({ kind: 'forward', origin: s3, via: 'dedicated' });
   });
@@ -97,7 +61,7 @@ describe('chooseOrigin', () => {
   it('sends tenants of a draining region to the region failover', () => {
     const draining = regions({
       'us-east-1': {},
-      'eu-west-1': { status: 'draining', failover: 'us-east-1' as Region },
+      'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
     expect(chooseOrigin(tenant(), draining, 'h.example', config).decision).toMatchObject({
       kind: 'forward',
@@ -111,21 +75,16 @@ describe('chooseOrigin', () => {
     const draining = regions({
       'us-east-1': {},
       'ap-southeast-2': {},
-      'eu-west-1': { status: 'draining', failover: 'us-east-1' as Region },
+      'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
-    const choice = chooseOrigin(
-      tenant({ failoverRegion: 'ap-southeast-2' as Region }),
-      draining,
-      'h',
-      config,
-    );
+    const choice = chooseOrigin(tenant({ failoverRegion: region('ap-southeast-2') }), draining, 'h', config);
     expect(choice.decision).toMatchObject({ region: 'ap-southeast-2', via: 'failover' });
   });
 
   it('keeps serving from a draining region when the failover is draining too', () => {
     const both = regions({
       'us-east-1': { status: 'draining' },
-      'eu-west-1': { status: 'draining', failover: 'us-east-1' as Region },
+      'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
     expect(chooseOrigin(tenant(), both, 'h', config).decision).toMatchObject({
       region: 'eu-west-1',
@@ -134,7 +93,7 @@ describe('chooseOrigin', () => {
   });
 
   it('refuses an origin outside the allowed suffixes, with a problem to log', () => {
-    const evil: CustomOrigin = { ...pool('x'), domainName: 'attacker.example.org' };
+    const evil: CustomOrigin = aCustomOrigin({ domainName: 'attacker.example.org' });
     const choice = chooseOrigin(tenant({ origin: evil }), allRegions, 'h', config);
     expect(choice.decision).toEqual({
       kind: 'respond',
@@ -146,14 +105,14 @@ describe('chooseOrigin', () => {
   });
 
   it('refuses a look-alike suffix that is not on a label boundary', () => {
-    const evil: CustomOrigin = { ...pool('x'), domainName: 'evilorigin.example.com' };
+    const evil: CustomOrigin = aCustomOrigin({ domainName: 'evilorigin.example.com' });
     expect(chooseOrigin(tenant({ origin: evil }), allRegions, 'h', config).decision).toMatchObject({
       status: 502,
     });
   });
 
   it('answers 502 when the home region is not in the REGIONS item', () => {
-    const choice = chooseOrigin(tenant({ region: 'sa-east-1' as Region }), allRegions, 'h', config);
+    const choice = chooseOrigin(tenant({ region: region('sa-east-1') }), allRegions, 'h', config);
     expect(choice.decision).toMatchObject({ status: 502, reason: 'unknown-region' });
     expect(choice.problem).toContain('sa-east-1');
   });

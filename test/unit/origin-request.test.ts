@@ -1,101 +1,68 @@
 import type { CloudFrontRequest, CloudFrontRequestEvent, CloudFrontResultResponse } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { resolveRouterConfig } from '../../edge/config.ts';
 import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import type { LogEntry } from '../../edge/logger.ts';
-import type {
-  DomainRecord,
-  Origin,
-  Region,
-  RegionsRecord,
-  TenantId,
-  TenantRecord,
-  TenantStatus,
-} from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import { type TenantStore, uncachedTenantStore } from '../../edge/tenant-store.ts';
 import { anOriginRequestEvent } from '../support/cloudfront-events.ts';
+import { createInMemoryTenantStore } from '../support/in-memory-tenant-store.ts';
+import {
+  aCustomOrigin,
+  aDomainRecord,
+  anS3Origin,
+  aTenantRecord,
+  region,
+  someRegions,
+  tenantId,
+} from '../support/records.ts';
+import { aRouterConfig } from '../support/router-config.ts';
 
 const baseConfig = {
-  tableName: 'tenant-routes',
-  replicaRegions: ['us-east-1', 'eu-west-1'],
-  platformDomains: ['app.example.com'],
   allowedOriginSuffixes: ['.origin.example.com', 'assets.s3.eu-west-1.amazonaws.com'],
-  originSecretHeader: 'x-origin-secret',
   decisionLogSampleRate: 0,
 };
 
-const pool = (region: string): Origin => ({
-  type: 'custom',
-  domainName: `pool.${region}.origin.example.com`,
-  protocol: 'https',
-  port: 443,
-  path: '',
-});
+const tenant = (id: string, home: string, overrides: Parameters<typeof aTenantRecord>[0] = {}) =>
+  aTenantRecord({ tenantId: tenantId(id), region: region(home), ...overrides });
 
-function tenant(id: string, region: string, status: TenantStatus = 'active', origin?: Origin): TenantRecord {
-  return {
-    tenantId: id as TenantId,
-    region: region as Region,
-    status,
-    version: 1,
-    updatedAt: '2026-11-30T00:00:00Z',
-    ...(origin === undefined ? {} : { origin }),
-  };
-}
-
-const tenants = [
-  tenant('acme', 'eu-west-1'),
-  tenant('globex', 'us-east-1'),
-  tenant('initech', 'eu-west-1', 'suspended'),
-  tenant('hooli', 'us-east-1', 'maintenance'),
-  tenant('umbrella', 'us-east-1', 'active', {
-    type: 'custom',
-    domainName: 'umbrella.dedicated.origin.example.com',
-    protocol: 'http',
-    port: 8080,
-    path: '/site',
-  }),
-  tenant('stark', 'eu-west-1', 'active', {
-    type: 's3',
-    domainName: 'assets.s3.eu-west-1.amazonaws.com',
-    path: '/stark',
-    region: 'eu-west-1' as Region,
-  }),
-  tenant('evil', 'eu-west-1', 'active', { ...pool('x'), domainName: 'attacker.example.org' }),
-];
-
-const domains: DomainRecord[] = [
-  { host: 'shop.acme.com', tenantId: 'acme' as TenantId },
-  { host: '*.globex.example.net', tenantId: 'globex' as TenantId },
-  {
-    host: 'shared.example.com',
-    tenantId: 'acme' as TenantId,
-    paths: new Map([['/globex', 'globex' as TenantId]]),
-  },
-  { host: 'dangling.example.com', tenantId: 'ghost' as TenantId },
-];
-
-const regions: RegionsRecord = {
-  version: 1,
-  regions: new Map([
-    ['us-east-1' as Region, { origin: pool('us-east-1') as never, status: 'active' as const }],
-    ['eu-west-1' as Region, { origin: pool('eu-west-1') as never, status: 'active' as const }],
-  ]),
+const records = {
+  regions: someRegions({ 'us-east-1': {}, 'eu-west-1': {} }),
+  tenants: [
+    tenant('acme', 'eu-west-1'),
+    tenant('globex', 'us-east-1'),
+    tenant('initech', 'eu-west-1', { status: 'suspended' }),
+    tenant('hooli', 'us-east-1', { status: 'maintenance' }),
+    tenant('umbrella', 'us-east-1', {
+      origin: aCustomOrigin({
+        domainName: 'umbrella.dedicated.origin.example.com',
+        protocol: 'http',
+        port: 8080,
+        path: '/site',
+      }),
+    }),
+    tenant('stark', 'eu-west-1', {
+      origin: anS3Origin({ domainName: 'assets.s3.eu-west-1.amazonaws.com', path: '/stark' }),
+    }),
+    tenant('evil', 'eu-west-1', { origin: aCustomOrigin({ domainName: 'attacker.example.org' }) }),
+  ],
+  domains: [
+    aDomainRecord({ host: 'shop.acme.com', tenantId: tenantId('acme') }),
+    aDomainRecord({ host: '*.globex.example.net', tenantId: tenantId('globex') }),
+    aDomainRecord({
+      host: 'shared.example.com',
+      tenantId: tenantId('acme'),
+      paths: new Map([['/globex', tenantId('globex')]]),
+    }),
+    aDomainRecord({ host: 'dangling.example.com', tenantId: tenantId('ghost') }),
+  ],
 };
 
-function memoryStore(): TenantStore {
-  return {
-    getDomain: async (host) => domains.find((d) => d.host === host),
-    getTenant: async (id) => tenants.find((t) => t.tenantId === id),
-    getRegions: async () => regions,
-  };
-}
+const memoryStore = (): TenantStore => createInMemoryTenantStore(records);
 
 function setup(store: TenantStore = memoryStore(), overrides: Record<string, unknown> = {}) {
   const logs: LogEntry[] = [];
   const handle = createOriginRequestHandler({
-    config: resolveRouterConfig({ ...baseConfig, ...overrides }),
+    config: aRouterConfig({ ...baseConfig, ...overrides }),
     store: uncachedTenantStore(store),
     logger: { log: (entry) => logs.push(entry) },
     random: () => 0.5,
@@ -273,7 +240,7 @@ describe('origin-request handler', () => {
   it('logs sampled routing decisions with tenant, region and cache outcomes', async () => {
     const logs: LogEntry[] = [];
     const handle = createOriginRequestHandler({
-      config: resolveRouterConfig({ ...baseConfig, decisionLogSampleRate: 0.5 }),
+      config: aRouterConfig({ ...baseConfig, decisionLogSampleRate: 0.5 }),
       store: uncachedTenantStore(memoryStore()),
       logger: { log: (entry) => logs.push(entry) },
       random: () => 0.25,
