@@ -1,0 +1,306 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
+import type { CacheConfig } from '../../edge/config.ts';
+import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
+import { domainKey, REGIONS_KEY, tenantKey } from '../../edge/items.ts';
+import type { CachedTenantStore } from '../../edge/tenant-store.ts';
+import { type ControlledTenantStore, controlledTenantStore } from '../support/controlled-tenant-store.ts';
+import { type FakeClock, fakeClock } from '../support/fake-clock.ts';
+import { createInMemoryTenantStore, type InMemoryTenantStore } from '../support/in-memory-tenant-store.ts';
+import { MALFORMED_CASES } from '../support/malformed-items.ts';
+import { aDomainRecord, aTenantRecord, region, someRegions, tenantId } from '../support/records.ts';
+
+const CACHE: CacheConfig = { ttlMs: 30_000, negativeTtlMs: 5_000, maxStaleMs: 300_000, maxEntries: 100 };
+const acme = aTenantRecord();
+const acmeKey = tenantKey(acme.tenantId);
+const nobody = tenantId('nobody');
+const outage = () => new LookupFailedError('every replica failed');
+
+describe('createCachedTenantStore', () => {
+  let clock: FakeClock;
+  let table: InMemoryTenantStore;
+  let store: ControlledTenantStore;
+  let cached: CachedTenantStore;
+
+  beforeEach(() => {
+    clock = fakeClock();
+    table = createInMemoryTenantStore({
+      tenants: [acme],
+      domains: [aDomainRecord()],
+      regions: someRegions(),
+    });
+    store = controlledTenantStore(table);
+    cached = createCachedTenantStore(store, { cache: CACHE, clock: clock.now });
+  });
+
+  describe('fresh entries', () => {
+    it.each([
+      ['a tenant', () => cached.getTenant(acme.tenantId), acmeKey],
+      ['a domain', () => cached.getDomain('shop.acme.com'), domainKey('shop.acme.com')],
+      ['the regions', () => cached.getRegions(), REGIONS_KEY],
+    ])('reads %s from the store once, then serves it from memory until the TTL', async (_, read, key) => {
+      const first = await read();
+      clock.advance(CACHE.ttlMs - 1);
+      const second = await read();
+
+      expect(first.outcome).toBe('miss');
+      expect(first.value).toBeDefined();
+      expect(second).toEqual({ value: first.value, outcome: 'hit' });
+      expect(store.readsOf(key)).toBe(1);
+    });
+
+    it('hands out the same answer object on every hit (the warm path allocates nothing)', async () => {
+      await cached.getTenant(acme.tenantId);
+      const a = await cached.getTenant(acme.tenantId);
+      const b = await cached.getTenant(acme.tenantId);
+      expect(a).toBe(b);
+      expect(Object.isFrozen(a)).toBe(true);
+    });
+
+    it('refreshes an expired entry from the store and sees the new version', async () => {
+      await cached.getTenant(acme.tenantId);
+      const moved = { ...acme, region: region('eu-west-1'), version: 2 };
+      table.putRecords({ tenants: [moved] });
+      clock.advance(CACHE.ttlMs);
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'miss' });
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'hit' });
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('counts the TTL from when the read started, not when it finished', async () => {
+      store.hold();
+      const pending = cached.getTenant(acme.tenantId);
+      clock.advance(25_000);
+      store.release();
+      await pending;
+      clock.advance(CACHE.ttlMs - 25_000);
+
+      expect((await cached.getTenant(acme.tenantId)).outcome).toBe('miss');
+    });
+  });
+
+  describe('absent items', () => {
+    it('remembers an absence for the negative TTL', async () => {
+      expect(await cached.getTenant(nobody)).toEqual({ value: undefined, outcome: 'miss' });
+      clock.advance(CACHE.negativeTtlMs - 1);
+      expect(await cached.getTenant(nobody)).toEqual({ value: undefined, outcome: 'negative' });
+      expect(store.readsOf(tenantKey(nobody))).toBe(1);
+    });
+
+    it('asks again once the negative TTL is over, and finds an item created meanwhile', async () => {
+      await cached.getTenant(nobody);
+      const created = aTenantRecord({ tenantId: nobody });
+      table.putRecords({ tenants: [created] });
+      clock.advance(CACHE.negativeTtlMs);
+
+      expect(await cached.getTenant(nobody)).toEqual({ value: created, outcome: 'miss' });
+    });
+
+    it('keeps found items for the full TTL after absences have expired', async () => {
+      await cached.getTenant(acme.tenantId);
+      await cached.getTenant(nobody);
+      clock.advance(CACHE.negativeTtlMs);
+
+      expect((await cached.getTenant(acme.tenantId)).outcome).toBe('hit');
+      expect((await cached.getTenant(nobody)).outcome).toBe('miss');
+    });
+  });
+
+  describe('when a refresh fails', () => {
+    it('serves the expired value as stale within max-stale', async () => {
+      await cached.getTenant(acme.tenantId);
+      store.breakWith(outage());
+      clock.advance(CACHE.ttlMs + CACHE.maxStaleMs);
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('serves stale on any infrastructure error, not only LookupFailedError', async () => {
+      await cached.getTenant(acme.tenantId);
+      store.breakWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+      clock.advance(CACHE.ttlMs);
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+    });
+
+    it('rethrows the error once the entry is past max-stale', async () => {
+      await cached.getTenant(acme.tenantId);
+      const error = outage();
+      store.breakWith(error);
+      clock.advance(CACHE.ttlMs + CACHE.maxStaleMs + 1);
+
+      await expect(cached.getTenant(acme.tenantId)).rejects.toBe(error);
+    });
+
+    it('rethrows the error when nothing was cached before', async () => {
+      const error = outage();
+      store.breakWith(error);
+      await expect(cached.getTenant(acme.tenantId)).rejects.toBe(error);
+    });
+
+    it('serves a remembered absence as stale too (a wildcard-routed domain keeps working)', async () => {
+      await cached.getDomain('www.acme.example.net');
+      store.breakWith(outage());
+      clock.advance(CACHE.negativeTtlMs + 1_000);
+
+      expect(await cached.getDomain('www.acme.example.net')).toEqual({ value: undefined, outcome: 'stale' });
+    });
+
+    it('tries the store again on the next request and goes back to fresh once it answers', async () => {
+      await cached.getTenant(acme.tenantId);
+      store.breakWith(outage());
+      clock.advance(CACHE.ttlMs);
+      await cached.getTenant(acme.tenantId);
+      store.heal();
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'hit' });
+    });
+  });
+
+  describe('malformed items', () => {
+    const bad = MALFORMED_CASES.find((c) => c.problem === 'unknown status');
+    if (bad === undefined || bad.lookup.kind !== 'tenant') throw new Error('fixture missing');
+    const badId = tenantId(bad.lookup.id);
+
+    it('rethrows MalformedItemError and never caches it', async () => {
+      table.putItems([bad.item]);
+      await expect(cached.getTenant(badId)).rejects.toBeInstanceOf(MalformedItemError);
+      await expect(cached.getTenant(badId)).rejects.toBeInstanceOf(MalformedItemError);
+      expect(store.readsOf(tenantKey(badId))).toBe(2);
+      expect(cached.size).toBe(0);
+    });
+
+    it('does not mask a malformed item with the last good value, and forgets that value', async () => {
+      table.putRecords({ tenants: [aTenantRecord({ tenantId: badId })] });
+      await cached.getTenant(badId);
+      table.putItems([bad.item]);
+      clock.advance(CACHE.ttlMs);
+
+      await expect(cached.getTenant(badId)).rejects.toBeInstanceOf(MalformedItemError);
+      // The good value is gone: a later outage cannot resurrect it either.
+      const error = outage();
+      store.breakWith(error);
+      await expect(cached.getTenant(badId)).rejects.toBe(error);
+    });
+  });
+
+  describe('concurrency', () => {
+    it('makes one store read for concurrent misses of one key', async () => {
+      store.hold();
+      const reads = Array.from({ length: 10 }, () => cached.getTenant(acme.tenantId));
+      expect(store.held).toBe(1);
+      store.release();
+
+      const answers = await Promise.all(reads);
+      expect(answers.every((a) => a.value === answers[0]?.value && a.outcome === 'miss')).toBe(true);
+      expect(store.readsOf(acmeKey)).toBe(1);
+    });
+
+    it('makes one store read for concurrent refreshes of an expired key', async () => {
+      await cached.getTenant(acme.tenantId);
+      clock.advance(CACHE.ttlMs);
+      store.hold();
+      const reads = Array.from({ length: 5 }, () => cached.getTenant(acme.tenantId));
+      store.release();
+      await Promise.all(reads);
+
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('shares a failed read between its waiters, each served stale', async () => {
+      await cached.getTenant(acme.tenantId);
+      clock.advance(CACHE.ttlMs);
+      store.breakWith(outage());
+      store.hold();
+      const reads = Array.from({ length: 3 }, () => cached.getTenant(acme.tenantId));
+      store.release();
+
+      for (const answer of await Promise.all(reads))
+        expect(answer).toEqual({ value: acme, outcome: 'stale' });
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('reads different keys separately', async () => {
+      await Promise.all([cached.getTenant(acme.tenantId), cached.getTenant(nobody), cached.getRegions()]);
+      expect(store.reads).toBe(3);
+    });
+  });
+
+  describe('size bound and clear', () => {
+    it('holds at most maxEntries, dropping the least recently used', async () => {
+      const small = createCachedTenantStore(store, { cache: { ...CACHE, maxEntries: 2 }, clock: clock.now });
+      await small.getTenant(acme.tenantId);
+      await small.getTenant(nobody);
+      await small.getTenant(acme.tenantId); // acme is now the most recently used
+      await small.getRegions(); // evicts nobody
+
+      expect(small.size).toBe(2);
+      expect((await small.getTenant(acme.tenantId)).outcome).toBe('hit');
+      expect((await small.getTenant(nobody)).outcome).toBe('miss');
+    });
+
+    it('counts found and absent entries in size', async () => {
+      await cached.getTenant(acme.tenantId);
+      await cached.getTenant(nobody);
+      expect(cached.size).toBe(2);
+    });
+
+    it('drops every entry on clear, and a read in flight does not refill the cache', async () => {
+      await cached.getTenant(acme.tenantId);
+      store.hold();
+      const inFlight = cached.getRegions();
+      cached.clear();
+      store.release();
+      await inFlight;
+
+      expect(cached.size).toBe(0);
+      expect((await cached.getTenant(acme.tenantId)).outcome).toBe('miss');
+    });
+  });
+
+  describe('with a lookup budget', () => {
+    beforeEach(() => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+      cached = createCachedTenantStore(store, { cache: CACHE, clock: clock.now, lookupBudgetMs: 200 });
+    });
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('serves stale when the refresh outlasts the budget, and lets the refresh update the entry', async () => {
+      await cached.getTenant(acme.tenantId);
+      clock.advance(CACHE.ttlMs);
+      const moved = { ...acme, version: 2 };
+      table.putRecords({ tenants: [moved] });
+      store.hold();
+
+      const answer = cached.getTenant(acme.tenantId);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await answer).toEqual({ value: acme, outcome: 'stale' });
+
+      store.release();
+      await vi.waitFor(async () =>
+        expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'hit' }),
+      );
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('waits for the store when there is nothing to serve stale', async () => {
+      store.hold();
+      const answer = cached.getTenant(acme.tenantId);
+      await vi.advanceTimersByTimeAsync(1_000);
+      store.release();
+
+      expect(await answer).toEqual({ value: acme, outcome: 'miss' });
+    });
+
+    it('returns the refreshed value when it arrives within the budget', async () => {
+      await cached.getTenant(acme.tenantId);
+      clock.advance(CACHE.ttlMs);
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });
+    });
+  });
+});
