@@ -1,0 +1,165 @@
+/**
+ * `tenants add`, `show`, `remove`: creating, inspecting and removing one tenant.
+ */
+import { parseCommandLine, UsageError } from '../../cli.ts';
+import { type CliIO, CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import {
+  parseDomainInput,
+  parseOriginInput,
+  parseRegionInput,
+  parseStatusInput,
+  parseTenantIdInput,
+} from '../input-validation.ts';
+import { currentActor } from '../operation-context.ts';
+import { OperationRefusedError } from '../tenant-errors.ts';
+import { describeTenant, tenantToJson } from '../tenant-format.ts';
+import { addTenant, removeTenant } from '../tenant-lifecycle.ts';
+import type { TenantsCommand } from './command.ts';
+
+function onePositional(positionals: readonly string[], what: string, name: string): string {
+  if (positionals.length !== 1) throw new UsageError(`tenants ${name}: expected ${what} (see --help)`);
+  return positionals[0] as string;
+}
+
+const ADD_USAGE = `Usage: npm run tenants -- add <tenant> <home-region> [--domain HOST]... [options]
+
+Adds a tenant living in <home-region> (a region declared with \`tenants region set\`). Its domains
+are claimed first; a domain claimed by another tenant refuses the whole add and nothing is written.
+Rerunning the same add is safe: it completes a half-done add and reports "unchanged" otherwise.
+
+Options:
+  --domain HOST     a custom domain or one-level wildcard (*.acme.example.net); repeatable
+  --origin URL      dedicated origin (https://acme.origin.example.com[:port][/path]), under the
+                    configuration's allowed origin suffixes (default: the region's pool origin)
+  --failover REGION region used when the home region is draining (default: the region's failover)
+  --status STATUS   active (default), suspended or maintenance
+${CONNECTION_HELP}`;
+
+/** `tenants add`. */
+export const addCommand: TenantsCommand = {
+  name: 'add',
+  summary: 'add a tenant with its home region, domains and optional dedicated origin',
+  usage: ADD_USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandLine(
+      {
+        name: 'tenants add',
+        usage: ADD_USAGE,
+        allowPositionals: true,
+        options: {
+          ...CONNECTION_OPTIONS,
+          domain: { type: 'string', multiple: true },
+          origin: { type: 'string' },
+          failover: { type: 'string' },
+          status: { type: 'string' },
+        },
+      },
+      argv,
+    );
+    if (positionals.length !== 2)
+      throw new UsageError('tenants add: expected <tenant> <home-region> (see --help)');
+    const connection = await openConnection(values, io);
+    try {
+      const { config } = connection;
+      const spec = {
+        tenantId: parseTenantIdInput(positionals[0] as string),
+        region: parseRegionInput(positionals[1] as string),
+        domains: (values.domain ?? []).map((d) => parseDomainInput(d, config)),
+        origin:
+          values.origin === undefined
+            ? undefined
+            : parseOriginInput(values.origin, config.allowedOriginSuffixes),
+        failoverRegion: values.failover === undefined ? undefined : parseRegionInput(values.failover),
+        status: values.status === undefined ? undefined : parseStatusInput(values.status),
+      };
+      const ctx = { table: connection.table, config, actor: currentActor() };
+      const { outcome, tenant } = await addTenant(ctx, spec);
+      if (values.json) printJson(io, { outcome, tenant: tenantToJson(tenant.record) });
+      else io.stdout.write(`${outcome}: tenant ${spec.tenantId}\n${describeTenant(tenant.record)}`);
+      return 0;
+    } finally {
+      connection.close();
+    }
+  },
+};
+
+const SHOW_USAGE = `Usage: npm run tenants -- show <tenant> [options]
+
+Prints a tenant: home region, status, domains, origin, failover, version and any migration.
+${CONNECTION_HELP}`;
+
+/** `tenants show`. */
+export const showCommand: TenantsCommand = {
+  name: 'show',
+  summary: 'show a tenant',
+  usage: SHOW_USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandLine(
+      { name: 'tenants show', usage: SHOW_USAGE, allowPositionals: true, options: CONNECTION_OPTIONS },
+      argv,
+    );
+    const tenantId = parseTenantIdInput(onePositional(positionals, '<tenant>', 'show'));
+    const connection = await openConnection(values, io);
+    try {
+      const tenant = await connection.table.getTenant(tenantId);
+      if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+      if (values.json) printJson(io, tenantToJson(tenant.record));
+      else io.stdout.write(describeTenant(tenant.record));
+      return 0;
+    } finally {
+      connection.close();
+    }
+  },
+};
+
+const REMOVE_USAGE = `Usage: npm run tenants -- remove <tenant> [--dry-run] [options]
+
+Releases the tenant's domains, then deletes the tenant (conditional on its version) and writes an
+audit entry. Refused while a migration is in progress. Rerun to finish a remove that was cut short.
+
+Options:
+  --dry-run         print what would be removed and change nothing
+${CONNECTION_HELP}`;
+
+/** `tenants remove`. */
+export const removeCommand: TenantsCommand = {
+  name: 'remove',
+  summary: 'remove a tenant and release its domains',
+  usage: REMOVE_USAGE,
+  async run(argv, io: CliIO) {
+    const { values, positionals } = parseCommandLine(
+      {
+        name: 'tenants remove',
+        usage: REMOVE_USAGE,
+        allowPositionals: true,
+        options: { ...CONNECTION_OPTIONS, 'dry-run': { type: 'boolean' } },
+      },
+      argv,
+    );
+    const tenantId = parseTenantIdInput(onePositional(positionals, '<tenant>', 'remove'));
+    const connection = await openConnection(values, io);
+    try {
+      if (values['dry-run']) {
+        const tenant = await connection.table.getTenant(tenantId);
+        if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+        const domains = tenant.record.domains ?? [];
+        if (values.json) printJson(io, { dryRun: true, tenantId, domains });
+        else
+          io.stdout.write(
+            `would remove tenant ${tenantId} and release ${domains.join(', ') || 'no domains'}\n`,
+          );
+        return 0;
+      }
+      const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
+      const { releasedDomains } = await removeTenant(ctx, tenantId);
+      if (values.json) printJson(io, { removed: tenantId, releasedDomains });
+      else
+        io.stdout.write(
+          `removed tenant ${tenantId}; released ${releasedDomains.join(', ') || 'no domains'}\n`,
+        );
+      return 0;
+    } finally {
+      connection.close();
+    }
+  },
+};

@@ -1,0 +1,135 @@
+/**
+ * Validation of operator input (tenant ids, regions, domains, origins) before anything is written.
+ * Pure: every problem is an {@link InvalidInputError} with a one-line message.
+ */
+import type { RouterConfig } from '../../../edge/config.ts';
+import { parseHostHeader } from '../../../edge/host.ts';
+import {
+  asRegion,
+  asTenantId,
+  type CustomOrigin,
+  type Origin,
+  type Region,
+  type RegionsRecord,
+  TENANT_STATUSES,
+  type TenantId,
+  type TenantStatus,
+} from '../../../edge/model.ts';
+import { isAllowedOriginDomain, parseOrigin } from '../../../edge/origin-rules.ts';
+import { InvalidInputError } from './tenant-errors.ts';
+
+/** Checks a tenant id: 1-63 chars of `a-z0-9-`, usable as a DNS label. */
+export function parseTenantIdInput(value: string): TenantId {
+  const id = asTenantId(value);
+  if (id === undefined) {
+    throw new InvalidInputError(
+      `tenant id ${JSON.stringify(value)} must be 1-63 chars of a-z, 0-9 and '-', not starting or ending with '-'`,
+    );
+  }
+  return id;
+}
+
+/** Checks the syntax of a region name. */
+export function parseRegionInput(value: string): Region {
+  const region = asRegion(value);
+  if (region === undefined) throw new InvalidInputError(`${JSON.stringify(value)} is not an AWS region name`);
+  return region;
+}
+
+/** Checks that a region is declared in the regions item (tenants can only live in known regions). */
+export function requireKnownRegion(region: Region, regions: RegionsRecord | undefined): void {
+  if (regions?.regions.has(region) !== true) {
+    const known = regions === undefined ? 'none yet' : [...regions.regions.keys()].join(', ') || 'none yet';
+    throw new InvalidInputError(
+      `unknown region ${region} (known: ${known}); declare it with \`tenants region set\``,
+    );
+  }
+}
+
+/** Checks a tenant status name. */
+export function parseStatusInput(value: string): TenantStatus {
+  if (!(TENANT_STATUSES as readonly string[]).includes(value)) {
+    throw new InvalidInputError(
+      `status ${JSON.stringify(value)} must be one of ${TENANT_STATUSES.join(', ')}`,
+    );
+  }
+  return value as TenantStatus;
+}
+
+/**
+ * Canonicalises a domain the way the router canonicalises a Host header (lowercase, no trailing
+ * dot, IDN to punycode). `*.parent` is a one-level wildcard. Platform subdomains are refused: the
+ * router resolves them by convention and would never read their domain item.
+ */
+export function parseDomainInput(value: string, config: Pick<RouterConfig, 'platformDomains'>): string {
+  const wildcard = value.startsWith('*.');
+  const name = wildcard ? value.slice(2) : value;
+  if (name.includes(':') || name.includes('/') || name.includes('*')) {
+    throw new InvalidInputError(
+      `domain ${JSON.stringify(value)} is malformed (a bare host name is expected)`,
+    );
+  }
+  const parsed = parseHostHeader([name], { allowIpHosts: false });
+  if (!parsed.ok)
+    throw new InvalidInputError(`domain ${JSON.stringify(value)} is malformed: ${parsed.reason}`);
+  const host: string = parsed.host;
+  if (wildcard && host.split('.').length < 2) {
+    throw new InvalidInputError(
+      `wildcard ${JSON.stringify(value)} must cover a domain with at least two labels`,
+    );
+  }
+  for (const platform of config.platformDomains) {
+    if (host === platform || host.endsWith(`.${platform}`)) {
+      throw new InvalidInputError(
+        `domain ${host} is under the platform domain ${platform}, which routes <tenant>.${platform} by convention`,
+      );
+    }
+  }
+  return wildcard ? `*.${host}` : host;
+}
+
+/**
+ * Parses an origin given as a URL (`https://acme.origin.example.com:8443/base`) into a custom
+ * origin, and checks it is under one of the allowed suffixes.
+ */
+export function parseOriginInput(value: string, allowedSuffixes: readonly string[]): CustomOrigin {
+  if (!URL.canParse(value)) throw new InvalidInputError(`origin ${JSON.stringify(value)} is not a URL`);
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InvalidInputError(`origin ${JSON.stringify(value)} must be an http or https URL`);
+  }
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw new InvalidInputError(
+      `origin ${JSON.stringify(value)} must not carry credentials, a query or a fragment`,
+    );
+  }
+  const protocol = url.protocol === 'https:' ? 'https' : 'http';
+  const parsed = parseOrigin({
+    type: 'custom',
+    domainName: url.hostname,
+    protocol,
+    ...(url.port === '' ? {} : { port: Number(url.port) }),
+    path: url.pathname === '/' ? '' : url.pathname,
+  });
+  if (!parsed.ok) throw new InvalidInputError(`origin ${JSON.stringify(value)}: ${parsed.problem}`);
+  if (parsed.origin.type !== 'custom') throw new InvalidInputError('origin must be a custom origin');
+  requireAllowedOrigin(parsed.origin, allowedSuffixes);
+  return parsed.origin;
+}
+
+/** Refuses an origin outside the allowed suffixes: the router would refuse to forward to it. */
+export function requireAllowedOrigin(origin: Origin, allowedSuffixes: readonly string[]): void {
+  if (!isAllowedOriginDomain(origin.domainName, allowedSuffixes)) {
+    throw new InvalidInputError(
+      `origin ${origin.domainName} is outside the allowed origin suffixes (${allowedSuffixes.join(', ')})`,
+    );
+  }
+}
+
+/** The URL form of an origin, as accepted by {@link parseOriginInput}. */
+export function formatOrigin(origin: Origin): string {
+  if (origin.type === 's3') return `s3://${origin.domainName}${origin.path}`;
+  const defaultPort = origin.protocol === 'https' ? 443 : 80;
+  const port = origin.port === defaultPort ? '' : `:${origin.port}`;
+  return `${origin.protocol}://${origin.domainName}${port}${origin.path}`;
+}

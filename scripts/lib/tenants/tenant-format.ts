@@ -1,0 +1,68 @@
+/**
+ * Human and JSON forms of tenants and regions for the admin tool's output.
+ */
+import type { RegionRecord, RegionsRecord, TenantRecord } from '../../../edge/model.ts';
+import { formatOrigin } from './input-validation.ts';
+
+/** The JSON form of a tenant record. */
+export function tenantToJson(record: TenantRecord): Record<string, unknown> {
+  return {
+    tenantId: record.tenantId,
+    region: record.region,
+    status: record.status,
+    domains: record.domains ?? [],
+    origin: record.origin === undefined ? null : formatOrigin(record.origin),
+    failoverRegion: record.failoverRegion ?? null,
+    version: record.version,
+    updatedAt: record.updatedAt,
+    migration: record.migration ?? null,
+  };
+}
+
+/** A multi-line description of a tenant. */
+export function describeTenant(record: TenantRecord): string {
+  const lines = [
+    `tenant    ${record.tenantId}`,
+    `region    ${record.region}`,
+    `status    ${record.status}`,
+    `domains   ${(record.domains ?? []).join(', ') || '(none)'}`,
+    `origin    ${record.origin === undefined ? '(region pool)' : formatOrigin(record.origin)}`,
+    `failover  ${record.failoverRegion ?? '(region default)'}`,
+    `version   ${record.version} (updated ${record.updatedAt})`,
+  ];
+  const m = record.migration;
+  if (m !== undefined) {
+    lines.push(`migration ${m.from} -> ${m.to}, phase ${m.phase}, started ${m.startedAt} (id ${m.id})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line per tenant for `list`. */
+export function tenantListLine(record: TenantRecord): string {
+  const migrating = record.migration === undefined ? '' : `  migrating->${record.migration.to}`;
+  const domains = (record.domains ?? []).join(',');
+  return `${record.tenantId.padEnd(24)} ${record.region.padEnd(16)} ${record.status.padEnd(12)} ${domains}${migrating}`;
+}
+
+/** The JSON form of one region. */
+export function regionToJson(name: string, region: RegionRecord): Record<string, unknown> {
+  return {
+    region: name,
+    origin: formatOrigin(region.origin),
+    status: region.status,
+    failover: region.failover ?? null,
+    healthUrl: region.healthUrl ?? null,
+  };
+}
+
+/** One line per region. */
+export function describeRegions(regions: RegionsRecord | undefined): string {
+  if (regions === undefined || regions.regions.size === 0) return 'no regions declared\n';
+  return [...regions.regions]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(
+      ([name, r]) =>
+        `${name.padEnd(16)} ${r.status.padEnd(9)} ${formatOrigin(r.origin)}  failover ${r.failover ?? '-'}  health ${r.healthUrl ?? '-'}\n`,
+    )
+    .join('');
+}

@@ -1,0 +1,10 @@
+/**
+ * `npm run tenants -- <command>`: the tenants admin tool (see `--help`).
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const { runMain } = await import('./lib/cli.ts');
+const { processIO } = await import('./lib/tenants/cli-io.ts');
+const { runTenantsCli } = await import('./lib/tenants/tenants-cli.ts');
+
+runMain(() => runTenantsCli(process.argv.slice(2), processIO));
