@@ -1,0 +1,201 @@
+/**
+ * The local edge's control API (its own port): status and counters, direct invocation of the
+ * handler with a raw event (to replay events captured in production), and the fault settings of
+ * the replica endpoints.
+ *
+ *   GET    /status                 endpoints, regions, handler build, counters, faults
+ *   POST   /invoke[?edgeRegion=R]  body: origin-request event -> handler output + rule verdict
+ *   GET    /faults                 region -> fault setting
+ *   PUT    /faults/<region>        body: {"mode": "slow", "delayMs": 500, "share": 1}
+ *   DELETE /faults/<region>        back to normal (DELETE /faults: every region)
+ *   POST   /counters/reset         zeroes the counters
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { CloudFrontRequestEvent } from 'aws-lambda';
+import { REGION_PATTERN } from '../../edge/model.ts';
+import { checkOriginRequestResult } from './cloudfront-rules.ts';
+import type { EdgeFunction } from './edge-function.ts';
+import { type FaultSetting, parseFaultSetting, type ReplicaProxy } from './replica-proxy.ts';
+
+/** Largest request body accepted (Lambda's synchronous payload limit). */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+
+/** Options of {@link startControlApi}. */
+export interface ControlApiOptions {
+  /** The `/status` document. */
+  readonly status: () => unknown;
+  readonly edgeFunction: EdgeFunction;
+  readonly defaultEdgeRegion: string;
+  readonly replicas: ReadonlyMap<string, ReplicaProxy>;
+  readonly resetCounters: () => void;
+  /** @default 0 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+}
+
+/** A running control API. */
+export interface ControlApi {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+class HttpError extends Error {
+  override readonly name = 'HttpError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Starts the control API. Rejects with the listen error when the port is taken. */
+export async function startControlApi(options: ControlApiOptions): Promise<ControlApi> {
+  const host = options.host ?? '127.0.0.1';
+  const sockets = new Set<Socket>();
+
+  const faults = () =>
+    Object.fromEntries([...options.replicas].map(([region, replica]) => [region, replica.fault]));
+  const replicaOf = (region: string) => {
+    const replica = options.replicas.get(region);
+    if (replica === undefined) {
+      throw new HttpError(
+        404,
+        `no replica endpoint for ${JSON.stringify(region)}; regions: ${[...options.replicas.keys()].join(', ')}`,
+      );
+    }
+    return replica;
+  };
+
+  const route = async (req: IncomingMessage): Promise<{ status: number; body?: unknown }> => {
+    const url = new URL(req.url ?? '/', 'http://control');
+    const method = req.method ?? 'GET';
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    if (path === '/status' && method === 'GET') return { status: 200, body: options.status() };
+    if (path === '/invoke' && method === 'POST') {
+      const edgeRegion = url.searchParams.get('edgeRegion') ?? options.defaultEdgeRegion;
+      if (!REGION_PATTERN.test(edgeRegion)) throw new HttpError(400, 'edgeRegion must be an AWS region name');
+      const event = (await readJson(req)) as CloudFrontRequestEvent;
+      if (typeof event !== 'object' || event === null || !Array.isArray(event.Records)) {
+        throw new HttpError(
+          400,
+          'body must be an origin-request event: {"Records":[{"cf":{"config":...,"request":...}}]}',
+        );
+      }
+      const snapshot = structuredClone(event);
+      const invocation = await options.edgeFunction.invoke(edgeRegion, event);
+      if (!invocation.ok) {
+        return {
+          status: 200,
+          body: {
+            edgeRegion,
+            durationMs: invocation.durationMs,
+            ok: false,
+            error: invocation.error,
+            timedOut: invocation.timedOut,
+          },
+        };
+      }
+      return {
+        status: 200,
+        body: {
+          edgeRegion,
+          durationMs: invocation.durationMs,
+          ok: true,
+          result: invocation.result,
+          verdict: checkOriginRequestResult(snapshot, invocation.result),
+        },
+      };
+    }
+    if (path === '/faults' && method === 'GET') return { status: 200, body: faults() };
+    if (path === '/faults' && method === 'DELETE') {
+      await Promise.all([...options.replicas.values()].map((r) => r.setFault({ mode: 'normal' })));
+      return { status: 200, body: faults() };
+    }
+    const faultPath = /^\/faults\/([^/]+)$/.exec(path);
+    if (faultPath !== null) {
+      const replica = replicaOf(decodeURIComponent(faultPath[1] as string));
+      if (method === 'PUT' || method === 'POST') {
+        const parsed = parseFaultSetting(await readJson(req));
+        if (!parsed.ok) throw new HttpError(400, parsed.problem);
+        await replica.setFault(parsed.fault);
+        return { status: 200, body: { region: replica.region, fault: replica.fault satisfies FaultSetting } };
+      }
+      if (method === 'DELETE') {
+        await replica.setFault({ mode: 'normal' });
+        return { status: 200, body: { region: replica.region, fault: replica.fault } };
+      }
+      if (method === 'GET') return { status: 200, body: { region: replica.region, fault: replica.fault } };
+    }
+    if (path === '/counters/reset' && method === 'POST') {
+      options.resetCounters();
+      return { status: 204 };
+    }
+    throw new HttpError(404, `no route ${method} ${path}; see GET /status and docs/local-edge.md`);
+  };
+
+  const server: Server = createServer((req, res) => {
+    route(req).then(
+      ({ status, body }) => send(res, status, body),
+      (error: unknown) => {
+        req.resume();
+        if (error instanceof HttpError) send(res, error.status, { error: error.message });
+        else send(res, 500, { error: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  if (body === undefined) {
+    res.writeHead(status);
+    res.end();
+    return;
+  }
+  const text = `${JSON.stringify(body, null, 2)}\n`;
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body is not valid JSON');
+  }
+}
