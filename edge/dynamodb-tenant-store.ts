@@ -148,6 +148,7 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
           region,
           key,
           error: failure.name,
+          code: (failure as { code?: unknown }).code,
           detail: failure.message,
           ms: clock() - attemptStart,
         });
