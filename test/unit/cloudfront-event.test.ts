@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  newRequestId,
+  splitTarget,
+  type ViewerRequest,
+  viewerRequestToOriginRequestEvent,
+} from '../../scripts/local-edge/cloudfront-event.ts';
+
+const settings = {
+  requestId: 'req-1',
+  defaultOrigin: { domainName: 'default.origin.example.com', customHeaders: { 'X-Origin-Secret': 's3cret' } },
+  stripHeaders: ['x-local-edge-region'],
+  via: '2.0 abc.cloudfront.net (CloudFront)',
+};
+
+function viewer(overrides: Partial<ViewerRequest> = {}): ViewerRequest {
+  return {
+    method: 'get',
+    url: '/products/1?color=red&size=m',
+    rawHeaders: ['Host', 'Shop.Acme.com:8080', 'User-Agent', 'curl/8.5', 'Accept', '*/*'],
+    clientIp: '203.0.113.9',
+    clientPort: 50123,
+    ...overrides,
+  };
+}
+
+function requestOf(v: ViewerRequest) {
+  const record = viewerRequestToOriginRequestEvent(v, settings).Records[0];
+  if (record === undefined) throw new Error('no record');
+  return record.cf;
+}
+
+describe('viewerRequestToOriginRequestEvent', () => {
+  it('builds the documented origin-request shape', () => {
+    const cf = requestOf(viewer());
+    expect(cf.config).toEqual({
+      distributionDomainName: 'd111111abcdef8.cloudfront.net',
+      distributionId: 'EDFDVBD6EXAMPLE',
+      eventType: 'origin-request',
+      requestId: 'req-1',
+    });
+    expect(cf.request.method).toBe('GET');
+    expect(cf.request.clientIp).toBe('203.0.113.9');
+    expect(cf.request.uri).toBe('/products/1');
+    expect(cf.request.querystring).toBe('color=red&size=m');
+    expect(cf.request.origin).toEqual({
+      custom: {
+        customHeaders: { 'x-origin-secret': [{ key: 'X-Origin-Secret', value: 's3cret' }] },
+        domainName: 'default.origin.example.com',
+        keepaliveTimeout: 5,
+        path: '',
+        port: 443,
+        protocol: 'https',
+        readTimeout: 30,
+        sslProtocols: ['TLSv1.2'],
+      },
+    });
+  });
+
+  it('lowercases header names and keeps the original case in key, value untouched', () => {
+    const { headers } = requestOf(viewer()).request;
+    expect(headers.host).toEqual([{ key: 'Host', value: 'Shop.Acme.com:8080' }]);
+    expect(headers['user-agent']).toEqual([{ key: 'User-Agent', value: 'curl/8.5' }]);
+  });
+
+  it('keeps every value of a repeated header in order', () => {
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'X-Foo', '1', 'x-foo', '2'] }),
+    ).request;
+    expect(headers['x-foo']).toEqual([
+      { key: 'X-Foo', value: '1' },
+      { key: 'x-foo', value: '2' },
+    ]);
+  });
+
+  it('passes two Host headers through for the router to judge', () => {
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'Host', 'b.example.com'] }),
+    ).request;
+    expect(headers.host?.map((h) => h.value)).toEqual(['a.example.com', 'b.example.com']);
+  });
+
+  it.each([
+    'Connection',
+    'Keep-Alive',
+    'X-Forwarded-Proto',
+    'X-Real-IP',
+    'X-Amz-Cf-Id',
+    'X-Edge-Foo',
+    'Upgrade',
+    'Proxy-Authorization',
+  ])('hides the disallowed header %s from the function', (name) => {
+    const { headers } = requestOf(viewer({ rawHeaders: ['Host', 'a.example.com', name, 'x'] })).request;
+    expect(headers[name.toLowerCase()]).toBeUndefined();
+  });
+
+  it('strips the emulator control header', () => {
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'X-Local-Edge-Region', 'eu-west-1'] }),
+    ).request;
+    expect(headers['x-local-edge-region']).toBeUndefined();
+  });
+
+  it('adds X-Forwarded-For with the viewer address, appended to a viewer-sent one', () => {
+    expect(requestOf(viewer()).request.headers['x-forwarded-for']).toEqual([
+      { key: 'X-Forwarded-For', value: '203.0.113.9' },
+    ]);
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'X-Forwarded-For', '198.51.100.7'] }),
+    ).request;
+    expect(headers['x-forwarded-for']).toEqual([
+      { key: 'X-Forwarded-For', value: '198.51.100.7, 203.0.113.9' },
+    ]);
+  });
+
+  it('adds Via and the CloudFront viewer headers, overwriting viewer-sent copies', () => {
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'CloudFront-Viewer-Country', 'ZZ'] }),
+    ).request;
+    expect(headers.via).toEqual([{ key: 'Via', value: '2.0 abc.cloudfront.net (CloudFront)' }]);
+    expect(headers['cloudfront-viewer-country']).toEqual([{ key: 'CloudFront-Viewer-Country', value: 'US' }]);
+    expect(headers['cloudfront-viewer-address']).toEqual([
+      { key: 'CloudFront-Viewer-Address', value: '203.0.113.9:50123' },
+    ]);
+    expect(headers['cloudfront-forwarded-proto']?.[0]?.value).toBe('http');
+  });
+
+  it('keeps a viewer-sent origin secret in headers (CloudFront passes viewer headers; the router must drop it)', () => {
+    const { headers } = requestOf(
+      viewer({ rawHeaders: ['Host', 'a.example.com', 'X-Origin-Secret', 'guess'] }),
+    ).request;
+    expect(headers['x-origin-secret']).toEqual([{ key: 'X-Origin-Secret', value: 'guess' }]);
+  });
+});
+
+describe('splitTarget', () => {
+  it.each([
+    ['/', '/', ''],
+    ['/a/b', '/a/b', ''],
+    ['/a?b=1&c', '/a', 'b=1&c'],
+    ['/a?', '/a', ''],
+    ['/a?b#frag', '/a', 'b'],
+    ['/a#frag?x', '/a', ''],
+    ['http://example.com/a?b=1', '/a', 'b=1'],
+    ['http://example.com', '/', ''],
+    ['/%E2%9C%93?q=%20', '/%E2%9C%93', 'q=%20'],
+    ['*', '/*', ''],
+  ])('splits %j into uri %j and querystring %j', (target, uri, querystring) => {
+    expect(splitTarget(target)).toEqual({ uri, querystring });
+  });
+});
+
+describe('newRequestId', () => {
+  it('looks like a CloudFront request id', () => {
+    expect(newRequestId()).toMatch(/^[A-Za-z0-9_-]{54}==$/);
+  });
+});
