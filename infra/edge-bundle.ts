@@ -2,11 +2,12 @@
  * Bundles the origin-request function with esbuild, the router configuration baked in. Used by
  * `npm run build`, the CDK stack (local bundling, no Docker) and the local edge.
  */
+import { mkdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import type { RouterConfig } from '../edge/config.ts';
+import { type BuildOptions, build, buildSync } from 'esbuild';
+import { type RouterConfig, resolveRouterConfig } from '../edge/config.ts';
 
 /** Options of {@link bundleEdgeFunction}. */
 export interface BundleOptions {
@@ -27,7 +28,31 @@ export interface BundleResult {
 /** Name of the global esbuild replaces with the configuration. */
 export const BAKED_CONFIG_GLOBAL = '__ROUTER_CONFIG__';
 
-const ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../edge/origin-request.ts');
+/** The entry point of the bundle: the origin-request handler. */
+export const EDGE_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../edge/origin-request.ts');
+
+/** File name of the bundle inside the output folder (the Lambda handler is `index.handler`). */
+export const BUNDLE_FILE_NAME = 'index.js';
+
+/**
+ * The esbuild options both bundlers use, so the async build (scripts, local edge) and the synchronous
+ * one (CDK local bundling) can never drift apart.
+ */
+export function edgeBuildOptions(options: BundleOptions): BuildOptions & { outfile: string } {
+  return {
+    entryPoints: [EDGE_ENTRY],
+    outfile: join(options.outdir, BUNDLE_FILE_NAME),
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    minify: options.minify ?? true,
+    legalComments: 'none',
+    logLevel: 'silent',
+    // Validated again here so no bundle can carry a configuration the handler would reject at runtime.
+    define: { [BAKED_CONFIG_GLOBAL]: JSON.stringify(resolveRouterConfig(options.config)) },
+  };
+}
 
 /**
  * Writes a minified CommonJS bundle exporting `handler`, for a current Node.js Lambda runtime.
@@ -36,19 +61,22 @@ const ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../edge/origin-r
  * const { file, bytes } = await bundleEdgeFunction({ config, outdir: 'dist/edge' });
  */
 export async function bundleEdgeFunction(options: BundleOptions): Promise<BundleResult> {
-  const file = join(options.outdir, 'index.js');
+  const buildOptions = edgeBuildOptions(options);
   await mkdir(options.outdir, { recursive: true });
-  await build({
-    entryPoints: [ENTRY],
-    outfile: file,
-    bundle: true,
-    platform: 'node',
-    target: 'node22',
-    format: 'cjs',
-    minify: options.minify ?? true,
-    legalComments: 'none',
-    logLevel: 'silent',
-    define: { [BAKED_CONFIG_GLOBAL]: JSON.stringify(options.config) },
-  });
-  return { file, bytes: (await stat(file)).size };
+  await build(buildOptions);
+  return { file: buildOptions.outfile, bytes: (await stat(buildOptions.outfile)).size };
+}
+
+/**
+ * Synchronous {@link bundleEdgeFunction}, for CDK local bundling (`ILocalBundling.tryBundle` cannot
+ * await). Same options, same output.
+ *
+ * @example
+ * const { file } = bundleEdgeFunctionSync({ config, outdir: outputDir });
+ */
+export function bundleEdgeFunctionSync(options: BundleOptions): BundleResult {
+  const buildOptions = edgeBuildOptions(options);
+  mkdirSync(options.outdir, { recursive: true });
+  buildSync(buildOptions);
+  return { file: buildOptions.outfile, bytes: statSync(buildOptions.outfile).size };
 }

@@ -1,0 +1,38 @@
+/**
+ * Builds the CDK app: loads the configuration named in cdk context, builds the stack
+ * and runs cdk-nag's AWS Solutions checks on everything. Synthesizes offline, without credentials.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadInfraConfig } from './load-infra-config.ts';
+import { TenantRouterStack } from './tenant-router-stack.ts';
+
+/** Options of {@link buildApp}. */
+export interface BuildAppOptions {
+  /** @default a new App reading context from cdk.json and `-c` */
+  readonly app?: App;
+  /** Edge function code. @default the esbuild bundle with the configuration baked in */
+  readonly code?: Code;
+  /** Run cdk-nag's AwsSolutionsChecks during synth. @default true */
+  readonly nag?: boolean;
+}
+
+/**
+ * Builds the app: the router stack (and the function's us-east-1 stack when needed), with cdk-nag.
+ *
+ * @example
+ * const { app } = buildApp();
+ * app.synth();
+ */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: TenantRouterStack } {
+  const app = options.app ?? new App();
+  const config = loadInfraConfig(app.node);
+  const stack = new TenantRouterStack(app, config.stackName, {
+    config,
+    description: 'Multi-tenant edge router: global table, Lambda@Edge origin-request function, CloudFront',
+    ...(options.code === undefined ? {} : { code: options.code }),
+  });
+  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}

@@ -1,0 +1,72 @@
+/**
+ * The Lambda@Edge origin-request function, in us-east-1, with read access to the router table in
+ * every region that holds a replica (the function reads the replica nearest the edge it runs in).
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { experimental } from 'aws-cdk-lib/aws-cloudfront';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type Code, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { RouterConfig } from '../edge/config.ts';
+import type { EdgeFunctionConfig } from './infra-config.ts';
+
+/**
+ * The runtime of the edge function: the newest Node.js runtime Lambda offers (Lambda@Edge follows
+ * Lambda's supported runtimes; nodejs20.x is deprecated). The handler is async, as Node.js 24 requires.
+ */
+export const EDGE_RUNTIME = Runtime.NODEJS_24_X;
+
+/** The only DynamoDB action the handler calls (`edge/dynamodb-tenant-store.ts`). */
+export const EDGE_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
+
+/** Props of {@link EdgeRouterFunction}. */
+export interface EdgeRouterFunctionProps {
+  /** The router configuration baked into the code; its table name and replica regions get the grant. */
+  readonly router: RouterConfig;
+  /** The function code (the bundle with that configuration baked in). */
+  readonly code: Code;
+  readonly sizing: EdgeFunctionConfig;
+  /** Account of the table. */
+  readonly account: string;
+}
+
+/**
+ * The origin-request function. `EdgeFunction` puts it in us-east-1, in a stack of its own when the
+ * surrounding stack is elsewhere; the table ARNs are built from the table's fixed name, so that
+ * stack needs no cross-region reference to the table.
+ *
+ * @example
+ * const fn = new EdgeRouterFunction(this, 'Edge', { router, code, sizing, account });
+ */
+export class EdgeRouterFunction extends Construct {
+  readonly function: experimental.EdgeFunction;
+
+  constructor(scope: Construct, id: string, props: EdgeRouterFunctionProps) {
+    super(scope, id);
+    this.function = new experimental.EdgeFunction(this, 'Function', {
+      runtime: EDGE_RUNTIME,
+      handler: 'index.handler',
+      code: props.code,
+      memorySize: props.sizing.memorySize,
+      timeout: Duration.seconds(props.sizing.timeoutSeconds),
+      description: `Tenant router (origin-request) for table ${props.router.tableName}`,
+      // Used only when the surrounding stack is not in us-east-1: a readable name for that stack.
+      stackId: `${Stack.of(this).stackName}-edge-function`,
+    });
+    const edgeStack = Stack.of(this.function.lambda);
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...EDGE_TABLE_ACTIONS],
+        resources: props.router.replicaRegions.map((region) =>
+          edgeStack.formatArn({
+            service: 'dynamodb',
+            region,
+            account: props.account,
+            resource: 'table',
+            resourceName: props.router.tableName,
+          }),
+        ),
+      }),
+    );
+  }
+}

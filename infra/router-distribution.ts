@@ -1,0 +1,204 @@
+/**
+ * The CloudFront distribution in front of every tenant: the edge function on origin-request, a
+ * cache key that includes Host (one tenant is never served another's page), the origin secret
+ * header regional origins check, HTTPS only and access logs.
+ */
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import {
+  AllowedMethods,
+  CacheCookieBehavior,
+  CacheHeaderBehavior,
+  CachePolicy,
+  CacheQueryStringBehavior,
+  Distribution,
+  type experimental,
+  HttpVersion,
+  LambdaEdgeEventType,
+  OriginProtocolPolicy,
+  OriginRequestCookieBehavior,
+  OriginRequestHeaderBehavior,
+  OriginRequestPolicy,
+  OriginRequestQueryStringBehavior,
+  OriginSslPolicy,
+  PriceClass,
+  SecurityPolicyProtocol,
+  ViewerProtocolPolicy,
+} from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { InfraConfig } from './infra-config.ts';
+
+/** The header the cache key is built from besides path and query: the viewer's Host. */
+export const CACHE_KEY_HEADERS = ['Host'] as const;
+
+/** Viewer headers always sent to the origin-request function: Host is what the router routes on. */
+export const ROUTER_INPUT_HEADERS = ['Host'] as const;
+
+/** Props of {@link RouterDistribution}. */
+export interface RouterDistributionProps {
+  readonly config: InfraConfig;
+  /** The origin-request function. */
+  readonly edgeFunction: experimental.EdgeFunction;
+}
+
+/**
+ * The distribution and its policies, log bucket and origin secret.
+ *
+ * @example
+ * const { distribution } = new RouterDistribution(this, 'Cdn', { config, edgeFunction });
+ */
+export class RouterDistribution extends Construct {
+  readonly distribution: Distribution;
+  readonly cachePolicy: CachePolicy;
+  readonly originRequestPolicy: OriginRequestPolicy;
+  /** Generated shared secret sent to origins in `config.router.originSecretHeader`. */
+  readonly originSecret: Secret;
+  readonly logBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: RouterDistributionProps) {
+    super(scope, id);
+    const { config } = props;
+
+    this.originSecret = new Secret(this, 'OriginSecret', {
+      description: `Value of the ${config.router.originSecretHeader} header CloudFront sends to tenant origins`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      // Origins in every pool region read the value locally, so a primary-region outage does not
+      // stop them from starting.
+      replicaRegions: [...config.regionalOrigins.keys()]
+        .filter((region) => region !== config.primaryRegion)
+        .map((region) => ({ region })),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.originSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'The value lives in the distribution config as an origin custom header (a CloudFormation dynamic ' +
+        'reference); a Secrets Manager rotation would not reach CloudFront. Rotate by redeploying with a new ' +
+        'secret version while origins accept both values (docs/deploying.md).',
+    });
+
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      // CloudFront standard logging writes through an ACL grant to its log delivery account.
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ expiration: Duration.days(config.accessLogRetentionDays) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'This bucket only receives CloudFront access logs; logging its own access would need another bucket ' +
+        'and logs of logs. CloudTrail data events cover it where an account requires that.',
+    });
+
+    this.cachePolicy = new CachePolicy(this, 'CachePolicy', {
+      comment: 'Tenant router: Host is part of the cache key, so tenants never share cached pages',
+      headerBehavior: CacheHeaderBehavior.allowList(...CACHE_KEY_HEADERS),
+      queryStringBehavior: CacheQueryStringBehavior.all(),
+      // Cookies stay out of the key (they would defeat caching); origins mark personal pages private.
+      cookieBehavior: CacheCookieBehavior.none(),
+      minTtl: Duration.seconds(config.cdnCache.minTtlSeconds),
+      defaultTtl: Duration.seconds(config.cdnCache.defaultTtlSeconds),
+      maxTtl: Duration.seconds(config.cdnCache.maxTtlSeconds),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+    });
+
+    this.originRequestPolicy = new OriginRequestPolicy(this, 'OriginRequestPolicy', {
+      comment: 'Tenant router: Host for routing, plus the viewer headers origins need',
+      headerBehavior: OriginRequestHeaderBehavior.allowList(
+        ...ROUTER_INPUT_HEADERS,
+        ...config.forwardedHeaders,
+      ),
+      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
+      cookieBehavior: OriginRequestCookieBehavior.all(),
+    });
+
+    const defaultOrigin = config.regionalOrigins.get(config.defaultOriginRegion);
+    if (defaultOrigin === undefined) throw new Error('validated config has no default origin');
+    const certificate =
+      config.certificateArn === undefined
+        ? undefined
+        : Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn);
+
+    this.distribution = new Distribution(this, 'Distribution', {
+      comment: `Tenant router (${config.stackName})`,
+      defaultBehavior: {
+        // Replaced per request by the router; this one serves requests it answers "forward as is".
+        origin: new HttpOrigin(defaultOrigin.domainName, {
+          protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+          httpsPort: defaultOrigin.port,
+          ...(defaultOrigin.path === '' ? {} : { originPath: defaultOrigin.path }),
+          originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+          customHeaders: {
+            [config.router.originSecretHeader]: this.originSecret.secretValue.unsafeUnwrap(),
+          },
+        }),
+        edgeLambdas: [
+          {
+            functionVersion: props.edgeFunction.currentVersion,
+            eventType: LambdaEdgeEventType.ORIGIN_REQUEST,
+            includeBody: false,
+          },
+        ],
+        cachePolicy: this.cachePolicy,
+        originRequestPolicy: this.originRequestPolicy,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        compress: true,
+      },
+      ...(certificate === undefined
+        ? {}
+        : {
+            certificate,
+            domainNames: [...config.domainNames],
+            minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021,
+          }),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      enableIpv6: true,
+      enableLogging: true,
+      logBucket: this.logBucket,
+      logFilePrefix: 'cloudfront/',
+      priceClass: PriceClass[priceClassKey(config.priceClass)],
+      ...(config.webAclArn === undefined ? {} : { webAclId: config.webAclArn }),
+    });
+
+    if (certificate === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason:
+          'No certificateArn configured: the distribution serves only its *.cloudfront.net name, whose TLS ' +
+          'policy CloudFront fixes. With a certificate the stack sets TLSv1.2_2021.',
+      });
+    }
+    if (config.webAclArn === undefined) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          'No webAclArn configured. A platform team attaches its shared CLOUDFRONT-scope web ACL through ' +
+          'the webAclArn setting; the router itself rejects bad hosts before any origin is reached.',
+      });
+    }
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason:
+        'Tenants serve viewers worldwide; geo restrictions, where a tenant needs them, belong to its origin.',
+    });
+  }
+}
+
+function priceClassKey(value: InfraConfig['priceClass']): keyof typeof PriceClass {
+  switch (value) {
+    case 'PriceClass_100':
+      return 'PRICE_CLASS_100';
+    case 'PriceClass_200':
+      return 'PRICE_CLASS_200';
+    case 'PriceClass_All':
+      return 'PRICE_CLASS_ALL';
+  }
+}

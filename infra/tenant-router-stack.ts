@@ -1,0 +1,42 @@
+/**
+ * The app's main stack: a {@link TenantRouter} in the primary region, with outputs operators need.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import type { Construct } from 'constructs';
+import type { InfraConfig } from './infra-config.ts';
+import { TenantRouter } from './tenant-router.ts';
+
+/** Props of {@link TenantRouterStack}. */
+export interface TenantRouterStackProps extends Omit<StackProps, 'env'> {
+  readonly config: InfraConfig;
+  /** @default the bundled edge function (see {@link TenantRouter}) */
+  readonly code?: Code;
+}
+
+/**
+ * The stack `cdk deploy` creates in `config.primaryRegion` (plus the function's us-east-1 stack).
+ *
+ * @example
+ * new TenantRouterStack(app, config.stackName, { config });
+ */
+export class TenantRouterStack extends Stack {
+  readonly router: TenantRouter;
+
+  constructor(scope: Construct, id: string, props: TenantRouterStackProps) {
+    const { config, code, ...stackProps } = props;
+    super(scope, id, { ...stackProps, env: { account: config.account, region: config.primaryRegion } });
+    this.router = new TenantRouter(this, 'TenantRouter', { config, ...(code === undefined ? {} : { code }) });
+
+    new CfnOutput(this, 'DistributionDomainName', {
+      description: 'Point tenant domains here (CNAME or alias record)',
+      value: this.router.cdn.distribution.distributionDomainName,
+    });
+    new CfnOutput(this, 'DistributionId', { value: this.router.cdn.distribution.distributionId });
+    new CfnOutput(this, 'TableName', { value: this.router.table.table.tableName });
+    new CfnOutput(this, 'OriginSecretArn', {
+      description: `Secret regional origins compare with the ${config.router.originSecretHeader} header`,
+      value: this.router.cdn.originSecret.secretArn,
+    });
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * The reusable L3 construct: drop it into any stack of a CDK app (with an explicit account and
+ * region) to get the global table, the edge router function and the distribution, wired together.
+ */
+import { Stack, Token, Validations } from 'aws-cdk-lib';
+import type { Code } from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { edgeFunctionCode } from './edge-function-code.ts';
+import { EdgeRouterFunction } from './edge-router-function.ts';
+import type { InfraConfig } from './infra-config.ts';
+import { RouterDistribution } from './router-distribution.ts';
+import { RouterTable } from './router-table.ts';
+
+/** Props of {@link TenantRouter}. */
+export interface TenantRouterProps {
+  /** The validated configuration (`resolveInfraConfig`). */
+  readonly config: InfraConfig;
+  /**
+   * Code of the edge function. @default the esbuild bundle of `edge/origin-request.ts` with
+   * `config.router` baked in
+   */
+  readonly code?: Code;
+}
+
+/**
+ * Global table + Lambda@Edge origin-request router + CloudFront distribution.
+ *
+ * The surrounding stack must be in `config.primaryRegion` and `config.account`; when that is not
+ * us-east-1, the function lands in a us-east-1 stack of its own (both regions need bootstrapping).
+ *
+ * @example
+ * const config = resolveInfraConfig(JSON.parse(readFileSync('router.json', 'utf8')));
+ * const stack = new Stack(app, 'Router', { env: { account: config.account, region: config.primaryRegion } });
+ * const router = new TenantRouter(stack, 'TenantRouter', { config });
+ */
+export class TenantRouter extends Construct {
+  readonly table: RouterTable;
+  readonly edgeFunction: EdgeRouterFunction;
+  readonly cdn: RouterDistribution;
+
+  constructor(scope: Construct, id: string, props: TenantRouterProps) {
+    super(scope, id);
+    const { config } = props;
+    const stack = Stack.of(this);
+    if (Token.isUnresolved(stack.region) || stack.region !== config.primaryRegion) {
+      throw new Error(`TenantRouter: stack region must be config.primaryRegion (${config.primaryRegion})`);
+    }
+    if (Token.isUnresolved(stack.account) || stack.account !== config.account) {
+      throw new Error(`TenantRouter: stack account must be config.account (${config.account})`);
+    }
+
+    this.table = new RouterTable(this, 'Table', {
+      tableName: config.tableName,
+      replicaRegions: config.replicaRegions,
+    });
+    this.edgeFunction = new EdgeRouterFunction(this, 'EdgeFunction', {
+      router: config.router,
+      code: props.code ?? edgeFunctionCode(config.router),
+      sizing: config.edgeFunction,
+      account: config.account,
+    });
+    acknowledgeEdgeFunctionFindings(this.edgeFunction);
+    this.cdn = new RouterDistribution(this, 'Cdn', {
+      config,
+      edgeFunction: this.edgeFunction.function,
+    });
+  }
+}
+
+/** cdk-nag findings on the function that are by design, each with its reason. */
+function acknowledgeEdgeFunctionFindings(fn: EdgeRouterFunction): void {
+  // The function's own constructs sit in the us-east-1 stack when the primary is elsewhere.
+  const scopes = [fn, fn.function.lambda];
+  for (const scope of scopes) {
+    Validations.of(scope).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'Lambda@Edge writes logs in whichever region serves the viewer, to /aws/lambda/us-east-1.<name> ' +
+        'log groups it creates there; the managed basic execution policy is the documented grant for that.',
+    });
+  }
+}

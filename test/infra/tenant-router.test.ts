@@ -1,0 +1,241 @@
+/**
+ * Template assertions on the TenantRouter construct: table, edge function, grants, distribution.
+ * Fast synth (no bundling, no validation); the full synth with cdk-nag is in synth.test.ts.
+ */
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routerTableDefinition } from '../../scripts/lib/router-table.ts';
+import { infraConfigInput, onlyResource, type SynthResult, synthTemplates } from './fixtures.ts';
+
+const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
+
+function tableArn(region: string, table = 'tenant-routes-test'): unknown {
+  return {
+    'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:dynamodb:${region}:123456789012:table/${table}`]],
+  };
+}
+
+describe('TenantRouter with the primary outside us-east-1', () => {
+  let synth: SynthResult;
+  beforeAll(() => {
+    synth = synthTemplates(infraConfigInput());
+  });
+
+  it('puts the function in a us-east-1 stack of its own', () => {
+    const edgeStack = synth.stack.router.edgeFunction.function.lambda.stack;
+    expect(edgeStack.region).toBe('us-east-1');
+    expect(edgeStack).not.toBe(synth.stack);
+    synth.main.resourceCountIs('AWS::Lambda::Function', 1); // only CDK's cross-region ARN reader
+    synth.edge.resourceCountIs('AWS::Lambda::Function', 1);
+  });
+
+  it('runs the function on nodejs24.x with no environment variables', () => {
+    const fn = onlyResource(synth.edge, 'AWS::Lambda::Function');
+    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(fn.Properties.Handler).toBe('index.handler');
+    expect(fn.Properties.Environment).toBeUndefined();
+    expect(fn.Properties.MemorySize).toBe(512);
+    expect(fn.Properties.Timeout).toBe(5);
+  });
+
+  it('grants GetItem, and nothing else, on the table in every replica region', () => {
+    const statements = onlyResource(synth.edge, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
+    expect(statements).toEqual([
+      { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: REGIONS.map((r) => tableArn(r)) },
+    ]);
+  });
+
+  it('lets Lambda@Edge assume the function role', () => {
+    synth.edge.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Principal: { Service: 'edgelambda.amazonaws.com' } }),
+        ]),
+      },
+    });
+  });
+
+  it('creates a global table with a replica, PITR and deletion protection in every region', () => {
+    const table = onlyResource(synth.main, 'AWS::DynamoDB::GlobalTable');
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.Properties.TableName).toBe('tenant-routes-test');
+    expect(table.Properties.BillingMode).toBe('PAY_PER_REQUEST');
+    const replicas = table.Properties.Replicas as Array<Record<string, unknown>>;
+    expect(replicas.map((r) => r.Region).sort()).toEqual([...REGIONS].sort());
+    for (const replica of replicas) {
+      expect(replica.DeletionProtectionEnabled).toBe(true);
+      expect(replica.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    }
+  });
+
+  it('declares the same keys and index as scripts/lib/router-table.ts', () => {
+    const definition = routerTableDefinition('tenant-routes-test');
+    const table = onlyResource(synth.main, 'AWS::DynamoDB::GlobalTable');
+    const byName = (a: { AttributeName?: string }, b: { AttributeName?: string }) =>
+      String(a.AttributeName).localeCompare(String(b.AttributeName));
+    expect([...table.Properties.AttributeDefinitions].sort(byName)).toEqual(
+      [...(definition.AttributeDefinitions ?? [])].sort(byName),
+    );
+    expect(table.Properties.KeySchema).toEqual(definition.KeySchema);
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      definition.GlobalSecondaryIndexes?.map((index) => ({
+        IndexName: index.IndexName,
+        KeySchema: index.KeySchema,
+        Projection: index.Projection,
+      })),
+    );
+  });
+
+  it('associates the function version with the distribution on origin-request', () => {
+    synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        DefaultCacheBehavior: {
+          LambdaFunctionAssociations: [
+            { EventType: 'origin-request', IncludeBody: false, LambdaFunctionARN: Match.anyValue() },
+          ],
+        },
+      },
+    });
+    // The version ARN comes from the us-east-1 stack through CDK's SSM parameter reader.
+    synth.edge.resourceCountIs('AWS::Lambda::Version', 1);
+    synth.edge.hasResourceProperties('AWS::SSM::Parameter', {
+      Value: { Ref: Match.stringLikeRegexp('Version') },
+    });
+  });
+
+  it('keys the cache on Host, so one tenant is never served another tenant’s page', () => {
+    synth.main.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: {
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          HeadersConfig: { HeaderBehavior: 'whitelist', Headers: Match.arrayWith(['Host']) },
+          QueryStringsConfig: { QueryStringBehavior: 'all' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        },
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 31_536_000,
+      },
+    });
+    const distribution = onlyResource(synth.main, 'AWS::CloudFront::Distribution');
+    const policy = onlyResource(synth.main, 'AWS::CloudFront::CachePolicy');
+    expect(distribution.Properties.DistributionConfig.DefaultCacheBehavior.CachePolicyId).toEqual({
+      Ref: policy.logicalId,
+    });
+  });
+
+  it('sends Host and the configured viewer headers to the origin-request function', () => {
+    const policyId = onlyResource(synth.main, 'AWS::CloudFront::OriginRequestPolicy').logicalId;
+    synth.main.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: {
+        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Host'] },
+        QueryStringsConfig: { QueryStringBehavior: 'all' },
+        CookiesConfig: { CookieBehavior: 'all' },
+      },
+    });
+    synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: { DefaultCacheBehavior: { OriginRequestPolicyId: { Ref: policyId } } },
+    });
+  });
+
+  it('sends the generated origin secret to the default regional origin over TLS 1.2 only', () => {
+    const secretId = onlyResource(synth.main, 'AWS::SecretsManager::Secret').logicalId;
+    synth.main.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ PasswordLength: 48 }),
+      ReplicaRegions: [{ Region: 'us-east-1' }, { Region: 'ap-southeast-2' }],
+    });
+    synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        Origins: [
+          {
+            DomainName: 'eu-west-1.origin.example.com',
+            CustomOriginConfig: Match.objectLike({
+              OriginProtocolPolicy: 'https-only',
+              OriginSSLProtocols: ['TLSv1.2'],
+            }),
+            OriginCustomHeaders: [
+              {
+                HeaderName: 'x-origin-secret',
+                HeaderValue: {
+                  'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+  });
+
+  it('redirects viewers to HTTPS and writes access logs', () => {
+    synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        DefaultCacheBehavior: { ViewerProtocolPolicy: 'redirect-to-https' },
+        Logging: { Bucket: Match.anyValue(), Prefix: 'cloudfront/' },
+      },
+    });
+  });
+
+  it('uses the cloudfront.net certificate and no aliases when none are configured', () => {
+    const { Properties } = onlyResource(synth.main, 'AWS::CloudFront::Distribution');
+    expect(Properties.DistributionConfig.Aliases).toBeUndefined();
+    expect(Properties.DistributionConfig.ViewerCertificate).toBeUndefined();
+  });
+});
+
+describe('TenantRouter with the primary in us-east-1, a certificate and aliases', () => {
+  let synth: SynthResult;
+  beforeAll(() => {
+    synth = synthTemplates(
+      infraConfigInput({
+        primaryRegion: 'us-east-1',
+        replicaRegions: ['eu-west-1'],
+        defaultOriginRegion: 'eu-west-1',
+        certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555',
+        domainNames: ['*.app.example.com', 'shop.example.org'],
+        forwardedHeaders: ['CloudFront-Viewer-Country'],
+        edgeFunction: { memorySize: 1024, timeoutSeconds: 10 },
+      }),
+    );
+  });
+
+  it('keeps the function in the main stack', () => {
+    expect(synth.stack.router.edgeFunction.function.lambda.stack).toBe(synth.stack);
+    synth.main.resourceCountIs('Custom::CrossRegionStringParameterReader', 0);
+    synth.main.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
+  });
+
+  it('grants GetItem on the primary and the replica', () => {
+    synth.main.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: 'dynamodb:GetItem',
+            Effect: 'Allow',
+            Resource: [tableArn('us-east-1'), tableArn('eu-west-1')],
+          },
+        ],
+      },
+    });
+  });
+
+  it('serves the aliases with the certificate and a modern TLS policy', () => {
+    synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        Aliases: ['*.app.example.com', 'shop.example.org'],
+        ViewerCertificate: {
+          AcmCertificateArn:
+            'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555',
+          MinimumProtocolVersion: 'TLSv1.2_2021',
+          SslSupportMethod: 'sni-only',
+        },
+        Origins: [Match.objectLike({ DomainName: 'eu-west-1.origin.example.com' })],
+      },
+    });
+  });
+
+  it('forwards the extra viewer headers after Host', () => {
+    synth.main.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
+      OriginRequestPolicyConfig: { HeadersConfig: { Headers: ['Host', 'CloudFront-Viewer-Country'] } },
+    });
+  });
+});
