@@ -1,0 +1,184 @@
+/**
+ * End to end over HTTP: a local edge running the built router bundle against dynalite through the
+ * replica endpoints. Each failover case uses an edge region not used before, so its handler
+ * instance starts with an empty route cache and must really read a replica.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replicaOrderFor } from '../../edge/replica-order.ts';
+import type { OriginEcho } from '../../scripts/local-edge/region-origin.ts';
+import {
+  DEMO_ORIGIN_SECRET,
+  type LocalEdge,
+  startLocalEdge,
+} from '../../scripts/local-edge/start-local-edge.ts';
+import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
+
+let edge: LocalEdge;
+
+beforeAll(async () => {
+  edge = await startLocalEdge({
+    // TTL 1 ms: every request refreshes from a replica, so faults and the outage are felt at once,
+    // and a failed refresh serves the stale entry (the router's stale-if-error).
+    config: { cache: { ttlMs: 1, negativeTtlMs: 1 }, decisionLogSampleRate: 0 },
+  });
+});
+
+afterAll(async () => {
+  await edge?.stop();
+});
+
+const get = (
+  host: string | undefined,
+  options: { path?: string; edgeRegion?: string; headers?: Record<string, string> } = {},
+) => viewerRequest(edge.url, { ...(host === undefined ? {} : { host }), ...options });
+
+/** The nearest replica of an edge region (the one the router reads first). */
+const nearest = (edgeRegion: string) => replicaOrderFor(edgeRegion, edge.config)[0] as string;
+
+describe('local edge routing', () => {
+  it('routes every forwarded demo tenant to its origin with the router headers', async () => {
+    const forwarded = edge.demo.hosts.filter((h) => h.status === 200);
+    expect(forwarded.map((h) => h.tenantId)).toEqual(['acme', 'globex', 'initech', 'hooli', 'piedpiper']);
+    for (const demo of forwarded) {
+      const res = await get(demo.host, { path: '/cart/items?page=2' });
+      expect(res.status, demo.host).toBe(200);
+      const echo = res.json as OriginEcho;
+      expect(echo.domainName).toBe(demo.originDomain);
+      expect(echo.host).toBe(demo.originDomain);
+      expect(echo.xForwardedHost).toBe(demo.host);
+      expect(echo.xTenantId).toBe(demo.tenantId);
+      expect(echo.customHeaders['x-origin-secret']).toBe(DEMO_ORIGIN_SECRET);
+      expect(echo.query).toBe('page=2');
+      expect(echo.path.endsWith('/cart/items')).toBe(true);
+    }
+  });
+
+  it('sends custom, platform and wildcard tenants to their home regions pool', async () => {
+    const regions = edge.config.replicaRegions;
+    for (const [host, region] of [
+      ['shop.acme.com', regions[0]],
+      ['globex.app.example.com', regions[1]],
+      ['anything.initech.example.net', regions[2]],
+    ] as const) {
+      const echo = (await get(host)).json as OriginEcho;
+      expect(echo.origin, host).toBe(`pool.${region}`);
+      expect(echo.region).toBe(region);
+    }
+  });
+
+  it('prefixes the dedicated origin path', async () => {
+    const echo = (await get('www.hooli.example.io', { path: '/about' })).json as OriginEcho;
+    expect(echo.origin).toBe('dedicated:hooli');
+    expect(echo.path).toBe('/site/about');
+  });
+
+  it('overwrites a spoofed x-tenant-id and x-forwarded-host and never passes a client origin secret', async () => {
+    const res = await get('Shop.Acme.com.', {
+      headers: { 'x-tenant-id': 'globex', 'x-forwarded-host': 'evil.example', 'x-origin-secret': 'guess' },
+    });
+    const echo = res.json as OriginEcho;
+    expect(echo.xTenantId).toBe('acme');
+    expect(echo.xForwardedHost).toBe('shop.acme.com');
+    expect(echo.customHeaders['x-origin-secret']).toBe(DEMO_ORIGIN_SECRET);
+  });
+
+  it('adds Server-Timing with the handler time and the edge region to every response', async () => {
+    const res = await get('shop.acme.com', { edgeRegion: 'eu-west-1' });
+    expect(res.routerMs).toBeGreaterThan(0);
+    expect(res.headers['x-edge-region']).toBe('eu-west-1');
+    const notFound = await get('nobody.example.com');
+    expect(notFound.routerMs).toBeGreaterThan(0);
+    expect(notFound.headers['x-edge-region']).toBe(edge.defaultEdgeRegion);
+  });
+
+  it('answers 404 for an unknown host', async () => {
+    const res = await get('nobody.example.com');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-cache']).toBe('LambdaGeneratedResponse from cloudfront');
+    expect(res.json).toMatchObject({ error: expect.stringMatching(/unknown/) });
+  });
+
+  it.each([['bad host!'], ['a..b.example.com'], ['-x.example.com']])(
+    'answers 400 for the malformed Host %j',
+    async (host) => {
+      const res = await get(host);
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ error: 'bad-host' });
+    },
+  );
+
+  it('answers 400 when there is no Host header', async () => {
+    const res = await get(undefined);
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 403 for the suspended tenant', async () => {
+    const res = await get('umbrella.example.org');
+    expect(res.status).toBe(403);
+    expect(res.json).toMatchObject({ error: 'suspended' });
+  });
+
+  it('counts requests by status and edge region', async () => {
+    edge.resetCounters();
+    await get('shop.acme.com', { edgeRegion: 'eu-west-2' });
+    await get('nobody.example.com', { edgeRegion: 'eu-west-2' });
+    expect(edge.counters.requests).toBe(2);
+    expect(edge.counters.byStatus).toEqual({ '200': 1, '404': 1 });
+    expect(edge.counters.byEdgeRegion['eu-west-2']?.requests).toBe(2);
+    expect(edge.counters.forwarded).toBe(1);
+    expect(edge.counters.generatedResponses).toBe(1);
+  });
+});
+
+describe('replica failover', () => {
+  it.each([
+    ['cut off (connections hang)', 'us-east-2', { mode: 'hang' }],
+    ['cut off (connections refused)', 'us-west-2', { mode: 'refuse' }],
+    ['failing with HTTP 500', 'ca-central-1', { mode: 'error-500' }],
+    ['throttling', 'eu-central-1', { mode: 'throttle' }],
+  ] as const)('still routes when the nearest replica is %s', async (_name, edgeRegion, fault) => {
+    const replica = nearest(edgeRegion);
+    const before = edge.replicas[replica]?.counters.faulted ?? 0;
+    const forwardedBefore = edge.replicas[replica]?.counters.forwarded ?? 0;
+    await edge.setFault(replica, fault);
+    try {
+      const res = await get('globex.app.example.com', { edgeRegion });
+      expect(res.status).toBe(200);
+      expect((res.json as OriginEcho).xTenantId).toBe('globex');
+      if (fault.mode === 'refuse') {
+        // Refused connections never reach the proxy, and nothing was forwarded by it either.
+        expect(edge.replicas[replica]?.counters.forwarded).toBe(forwardedBefore);
+      } else expect(edge.replicas[replica]?.counters.faulted).toBeGreaterThan(before);
+    } finally {
+      await edge.clearFaults();
+    }
+  });
+
+  it('serves again from the nearest replica once it is back', async () => {
+    const edgeRegion = 'us-east-2';
+    const replica = nearest(edgeRegion);
+    const before = edge.replicas[replica]?.counters.forwarded ?? 0;
+    const res = await get('shop.acme.com', { edgeRegion });
+    expect(res.status).toBe(200);
+    expect(edge.replicas[replica]?.counters.forwarded).toBeGreaterThan(before);
+  });
+});
+
+// Last: stops the embedded DynamoDB server for good.
+describe('DynamoDB server stopped', () => {
+  it('serves cached tenants stale and answers 503 for uncached ones', async () => {
+    const edgeRegion = 'sa-east-1';
+    expect((await get('shop.acme.com', { edgeRegion })).status).toBe(200);
+
+    await edge.stopDynamoDB();
+
+    const cached = await get('shop.acme.com', { edgeRegion });
+    expect(cached.status).toBe(200);
+    expect((cached.json as OriginEcho).xTenantId).toBe('acme');
+
+    const uncached = await get('globex.app.example.com', { edgeRegion });
+    expect(uncached.status).toBe(503);
+    expect(uncached.headers['retry-after']).toBeDefined();
+    expect(uncached.json).toMatchObject({ error: 'lookup-failed' });
+  });
+});
