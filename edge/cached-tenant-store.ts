@@ -41,6 +41,20 @@ interface Entry {
 
 type Read<A> = (arg: A) => Promise<unknown>;
 
+/** A store read in progress, shared by every request for its key. */
+interface Flight {
+  readonly promise: Promise<Entry>;
+  readonly startedAt: number;
+}
+
+/**
+ * A read older than this (wall clock) is not joined: no lookup can last longer than an
+ * origin-request invocation (30 s), so it was frozen with the container after its request was
+ * served stale, and its deadline has passed. Joining it would fail a request that a new read
+ * can answer.
+ */
+const ABANDONED_FLIGHT_MS = 30_000;
+
 const BUDGET_SPENT: unique symbol = Symbol('budget spent');
 
 /**
@@ -73,7 +87,7 @@ export function createCachedTenantStore(
   // it would drop expired entries that stale-if-error still needs. Expiry is checked here instead;
   // the cache only bounds the number of entries (least recently used goes first).
   const cache = new LRUCache<string, Entry>({ max: maxEntries });
-  const inflight = new Map<string, Promise<Entry>>();
+  const inflight = new Map<string, Flight>();
   // Bumped by clear(): a read that started before must not refill the cache afterwards.
   let generation = 0;
 
@@ -89,11 +103,21 @@ export function createCachedTenantStore(
     return { value, expiresAt, staleUntil: expiresAt + maxStaleMs, fresh: Promise.resolve(answer) };
   }
 
-  async function fetchEntry<A>(key: string, read: Read<A>, arg: A, gen: number): Promise<Entry> {
-    const fetchedAt = clock();
+  async function fetchEntry<A>(
+    key: string,
+    read: Read<A>,
+    arg: A,
+    gen: number,
+    fetchedAt: number,
+  ): Promise<Entry> {
     try {
       const entry = makeEntry(await read(arg), fetchedAt);
-      if (gen === generation) cache.set(key, entry);
+      // peek, not get: storing must not count as a use. A read that started earlier than the one
+      // that filled the entry (an abandoned flight) must not replace its newer answer.
+      const current = cache.peek(key);
+      if (gen === generation && (current === undefined || current.expiresAt <= entry.expiresAt)) {
+        cache.set(key, entry);
+      }
       return entry;
     } catch (error) {
       if (error instanceof MalformedItemError && gen === generation) cache.delete(key);
@@ -101,15 +125,22 @@ export function createCachedTenantStore(
     }
   }
 
-  function startFetch<A>(key: string, read: Read<A>, arg: A): Promise<Entry> {
-    const flight = fetchEntry(key, read, arg, generation);
+  function startFetch<A>(key: string, read: Read<A>, arg: A, now: number): Promise<Entry> {
+    const flight: Flight = { promise: fetchEntry(key, read, arg, generation, now), startedAt: now };
     inflight.set(key, flight);
     // Handles rejection too, so a failed read nobody awaits any more is not an unhandled rejection.
     const done = () => {
       if (inflight.get(key) === flight) inflight.delete(key);
     };
-    flight.then(done, done);
-    return flight;
+    flight.promise.then(done, done);
+    return flight.promise;
+  }
+
+  function joinOrStartFetch<A>(key: string, read: Read<A>, arg: A): Promise<Entry> {
+    const now = clock();
+    const current = inflight.get(key);
+    if (current !== undefined && now - current.startedAt <= ABANDONED_FLIGHT_MS) return current.promise;
+    return startFetch(key, read, arg, now);
   }
 
   async function refresh<A>(
@@ -118,7 +149,7 @@ export function createCachedTenantStore(
     arg: A,
     expired: Entry | undefined,
   ): Promise<CachedLookup<unknown>> {
-    const flight = inflight.get(key) ?? startFetch(key, read, arg);
+    const flight = joinOrStartFetch(key, read, arg);
     try {
       const canServeStale = expired !== undefined && clock() <= expired.staleUntil;
       const result =

@@ -18,6 +18,8 @@ export interface ControlledTenantStore extends TenantStore {
   hold(): void;
   /** Lets every held read continue, and stops holding. */
   release(): void;
+  /** Lets only the most recently held read continue; keeps holding. */
+  releaseNewest(): void;
   /** Reads currently held. */
   readonly held: number;
 }
@@ -60,6 +62,9 @@ export function controlledTenantStore(inner: TenantStore): ControlledTenantStore
       const resume = waiting;
       waiting = [];
       for (const go of resume) go();
+    },
+    releaseNewest() {
+      waiting.pop()?.();
     },
     get held() {
       return waiting.length;

@@ -223,6 +223,31 @@ describe('createCachedTenantStore', () => {
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
+    it('does not join a read left in flight by a frozen container; starts a new one', async () => {
+      store.hold();
+      const abandoned = cached.getTenant(acme.tenantId);
+      clock.advance(31_000);
+      const fresh = cached.getTenant(acme.tenantId);
+
+      expect(store.held).toBe(2);
+      store.release();
+      expect(await fresh).toEqual({ value: acme, outcome: 'miss' });
+      await abandoned;
+    });
+
+    it('keeps the entry of the newer read when an abandoned older read finishes last', async () => {
+      store.hold();
+      const abandoned = cached.getTenant(acme.tenantId);
+      clock.advance(31_000);
+      const fresh = cached.getTenant(acme.tenantId);
+      store.releaseNewest();
+      await fresh;
+      store.release();
+      await abandoned;
+
+      expect((await cached.getTenant(acme.tenantId)).outcome).toBe('hit');
+    });
+
     it('reads different keys separately', async () => {
       await Promise.all([cached.getTenant(acme.tenantId), cached.getTenant(nobody), cached.getRegions()]);
       expect(store.reads).toBe(3);
