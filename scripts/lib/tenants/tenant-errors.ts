@@ -9,7 +9,7 @@ export class VersionConflictError extends Error {
 
 /** The operation is not allowed in the current state (domain claimed elsewhere, tenant missing...). */
 export class OperationRefusedError extends Error {
-  override readonly name = 'OperationRefusedError';
+  override readonly name: string = 'OperationRefusedError';
 }
 
 /** Input failed validation before anything was written. */

@@ -1,0 +1,190 @@
+/**
+ * `npm run migrate -- <tenant> --to <region>`: migrate one tenant between regions, resume a
+ * migration cut short, or roll one back.
+ */
+import { propagationWaitMs } from '../../../edge/config.ts';
+import { integerOption, parseCommandLine, UsageError } from '../cli.ts';
+import {
+  type CliIO,
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  openConnection,
+  printJson,
+  runCommand,
+  wantsHelp,
+} from '../tenants/cli-io.ts';
+import { parseRegionInput, parseTenantIdInput } from '../tenants/input-validation.ts';
+import { currentActor } from '../tenants/operation-context.ts';
+import { tenantToJson } from '../tenants/tenant-format.ts';
+import { createMigrationDisplay } from './migration-display.ts';
+import {
+  type MigrationOutcome,
+  type MigrationStep,
+  rollbackMigration,
+  runMigration,
+} from './migration-machine.ts';
+import { createMigrationEffects, processOwner } from './migration-wiring.ts';
+import { createRouteProbe } from './route-probe.ts';
+
+/** The tool's help. */
+export const MIGRATE_USAGE = `Usage: npm run migrate -- <tenant> --to <region> [options]
+       npm run migrate -- <tenant> --rollback [options]
+
+Moves a tenant's home region with a resumable state machine kept in the tenant item:
+  planned -> prepared (--hook) -> frozen (--freeze) -> switched -> propagated -> finalized
+Each step is one conditional write on the tenant's version. Rerunning the same command after a
+crash resumes from the recorded phase (once the crashed run's lease has expired, or at once with
+--takeover). A second migration of a tenant is refused while one is in progress.
+
+Options:
+  --to REGION           target region (must be declared and active, its health URL must answer 2xx)
+  --dry-run             print the plan after preflight and change nothing
+  --freeze              maintenance (503 + Retry-After) from before the switch until it propagated,
+                        for applications that cannot take writes in two regions
+  --hook CMD            shell command run before the switch (ETR_PHASE=prepare) and on rollback
+                        (ETR_PHASE=rollback), with ETR_TENANT, ETR_FROM, ETR_TO, ETR_MIGRATION_ID;
+                        a failing prepare hook abandons the migration, nothing switched
+  --verify-url URL      after the wait, probe this URL through the router until the target answers
+  --verify-host HOST    Host header of the probe (a tenant domain)
+  --verify-header NAME  response header naming the answering region (default: JSON body "region")
+  --verify-timeout S    seconds of probing before giving up (default 60)
+  --health-url URL      health URL of the target (default: the region's, else <pool origin>/health)
+  --rollback            return the tenant to its source region from any phase before finalize
+  --takeover            resume or roll back even though another process holds the lease
+  --lease-seconds N     how long this run's hold lasts without renewal, 5-3600 (default 30)
+${CONNECTION_HELP}
+
+The wait is the router's staleness bound from the configuration: cache TTL + replication lag
+allowance. Test hook: ETR_CRASH_AFTER_PHASE=<phase> exits (code 86) right after that phase's write.`;
+
+/** Options of {@link runMigrateCli} for in-process tests. */
+export interface MigrateCliOptions {
+  readonly afterStep?: (step: MigrationStep) => void | Promise<void>;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+function describeOutcome(outcome: MigrationOutcome): string {
+  switch (outcome.kind) {
+    case 'dry-run': {
+      const p = outcome.plan;
+      const lines = [
+        `plan: migrate ${p.tenantId} ${p.from} -> ${p.to}${p.resumeFrom === null ? '' : ` (resume from ${p.resumeFrom})`}`,
+        `  target origin ${p.targetOrigin}, health ${p.healthUrl ?? '-'}`,
+        ...p.steps.map((s) => `  - ${s}`),
+        ...p.notes.map((n) => `  note: ${n}`),
+        'dry run: nothing changed',
+      ];
+      return `${lines.join('\n')}\n`;
+    }
+    case 'completed':
+      return `migrated ${outcome.plan.tenantId} to ${outcome.tenant.record.region} (migration ${outcome.migrationId})\n`;
+    case 'rolled-back':
+      return `rolled back ${outcome.tenant.record.tenantId} to ${outcome.tenant.record.region} from phase ${outcome.fromPhase}\n`;
+  }
+}
+
+/** Runs `migrate <argv>`; returns the exit code. */
+export function runMigrateCli(
+  argv: readonly string[],
+  io: CliIO,
+  options: MigrateCliOptions = {},
+): Promise<number> {
+  return runCommand(io, async () => {
+    if (wantsHelp(argv)) {
+      io.stdout.write(`${MIGRATE_USAGE}\n`);
+      return 0;
+    }
+    const { values, positionals } = parseCommandLine(
+      {
+        name: 'migrate',
+        usage: MIGRATE_USAGE,
+        allowPositionals: true,
+        options: {
+          ...CONNECTION_OPTIONS,
+          to: { type: 'string' },
+          'dry-run': { type: 'boolean' },
+          freeze: { type: 'boolean' },
+          hook: { type: 'string' },
+          'verify-url': { type: 'string' },
+          'verify-host': { type: 'string' },
+          'verify-header': { type: 'string' },
+          'verify-timeout': { type: 'string' },
+          'health-url': { type: 'string' },
+          rollback: { type: 'boolean' },
+          takeover: { type: 'boolean' },
+          'lease-seconds': { type: 'string' },
+        },
+      },
+      argv,
+    );
+    if (positionals.length !== 1) throw new UsageError('migrate: expected one <tenant> (see --help)');
+    const tenantId = parseTenantIdInput(positionals[0] as string);
+    if (values.rollback && values.to !== undefined) throw new UsageError('migrate: --rollback takes no --to');
+    if (!values.rollback && values.to === undefined)
+      throw new UsageError('migrate: --to <region> is required (see --help)');
+    const to = values.to === undefined ? undefined : parseRegionInput(values.to);
+    const verifyUrl = values['verify-url'];
+    if (verifyUrl !== undefined && !URL.canParse(verifyUrl))
+      throw new UsageError(`--verify-url ${JSON.stringify(verifyUrl)} is not a URL`);
+    const healthUrl = values['health-url'];
+    if (healthUrl !== undefined && !URL.canParse(healthUrl))
+      throw new UsageError(`--health-url ${JSON.stringify(healthUrl)} is not a URL`);
+    const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
+    const verifyTimeoutMs = (integerOption(values['verify-timeout'], 'verify-timeout', 1, 3600) ?? 60) * 1000;
+
+    const connection = await openConnection(values, io);
+    try {
+      const actor = currentActor();
+      const base = createMigrationEffects({
+        table: connection.table,
+        io,
+        onEvent: values.json ? () => {} : createMigrationDisplay(io.stderr),
+        probeRoute:
+          verifyUrl === undefined
+            ? undefined
+            : createRouteProbe({
+                url: verifyUrl,
+                host: values['verify-host'],
+                regionHeader: values['verify-header'],
+              }),
+        afterStep: options.afterStep,
+      });
+      const effects = options.sleep === undefined ? base : { ...base, sleep: options.sleep };
+      const common = {
+        tenantId,
+        owner: processOwner(actor),
+        actor,
+        leaseMs,
+        propagationWaitMs: propagationWaitMs(connection.config),
+        takeover: values.takeover === true,
+        hook: values.hook,
+      };
+      const outcome =
+        to === undefined
+          ? await rollbackMigration(common, effects)
+          : await runMigration(
+              {
+                ...common,
+                to,
+                freeze: values.freeze === true,
+                dryRun: values['dry-run'] === true,
+                healthUrl,
+                verifyTimeoutMs,
+              },
+              effects,
+            );
+      if (values.json) {
+        printJson(io, {
+          outcome: outcome.kind,
+          ...(outcome.kind === 'dry-run'
+            ? { plan: outcome.plan }
+            : { migrationId: outcome.migrationId, tenant: tenantToJson(outcome.tenant.record) }),
+          ...(outcome.kind === 'rolled-back' ? { fromPhase: outcome.fromPhase } : {}),
+        });
+      } else io.stdout.write(describeOutcome(outcome));
+      return 0;
+    } finally {
+      connection.close();
+    }
+  });
+}
