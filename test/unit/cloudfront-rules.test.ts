@@ -180,7 +180,7 @@ describe('checkOriginRequestResult', () => {
     ['port 70000', (r) => ((r.origin?.custom as { port: number }).port = 70000), /port must be/],
     [
       'protocol ftp',
-      (r) => ((r.origin?.custom as Record<string, unknown>).protocol = 'ftp'),
+      (r) => ((r.origin?.custom as unknown as Record<string, unknown>).protocol = 'ftp'),
       /protocol must be 'http' or 'https'/,
     ],
     [
@@ -269,7 +269,7 @@ describe('checkOriginRequestResult', () => {
     ],
     [
       'an unknown origin field',
-      (r) => ((r.origin?.custom as Record<string, unknown>).weight = 1),
+      (r) => ((r.origin?.custom as unknown as Record<string, unknown>).weight = 1),
       /unknown field\(s\) weight/,
     ],
     [
@@ -289,7 +289,7 @@ describe('checkOriginRequestResult', () => {
   it('rejects an S3 origin with origin-access-identity but no region', () => {
     const event = makeEvent();
     const request = forwarded(event);
-    (request as Record<string, unknown>).origin = {
+    (request as unknown as Record<string, unknown>).origin = {
       s3: {
         authMethod: 'origin-access-identity',
         customHeaders: {},
