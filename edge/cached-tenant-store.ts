@@ -26,6 +26,12 @@ export interface CachedTenantStoreOptions {
    * request waits for the store (whose own budget bounds the wait). @default undefined
    */
   readonly lookupBudgetMs?: number;
+  /**
+   * After a refresh failed and the entry was served stale, how long further requests for it are
+   * served stale at once without asking the store. Without it, every request during an outage
+   * would wait the store's whole budget before being served stale. @default 1000
+   */
+  readonly errorBackoffMs?: number;
 }
 
 /** One cached answer. `value` undefined is a remembered absence. */
@@ -35,6 +41,8 @@ interface Entry {
   readonly expiresAt: number;
   /** May be served when a refresh fails while `clock() <= staleUntil`. */
   readonly staleUntil: number;
+  /** After a failed refresh: served stale without a store read while `clock() < retryAt`. */
+  readonly retryAt: number;
   /** The warm-path answer, built once so a hit allocates nothing. */
   readonly fresh: Promise<CachedLookup<unknown>>;
 }
@@ -45,6 +53,8 @@ type Read<A> = (arg: A) => Promise<unknown>;
 interface Flight {
   readonly promise: Promise<Entry>;
   readonly startedAt: number;
+  /** A request waited `lookupBudgetMs` for it in vain: later ones are served stale at once. */
+  slow: boolean;
 }
 
 /**
@@ -83,6 +93,7 @@ export function createCachedTenantStore(
   const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries } = options.cache;
   const clock = options.clock ?? Date.now;
   const { lookupBudgetMs } = options;
+  const errorBackoffMs = options.errorBackoffMs ?? 1_000;
   // No TTL inside lru-cache: it would time entries on performance.now() unless given `perf`, and
   // it would drop expired entries that stale-if-error still needs. Expiry is checked here instead;
   // the cache only bounds the number of entries (least recently used goes first).
@@ -100,7 +111,13 @@ export function createCachedTenantStore(
     // TTL counts from when the read started: the value is at least that old.
     const expiresAt = fetchedAt + (absent ? negativeTtlMs : ttlMs);
     const answer: CachedLookup<unknown> = Object.freeze({ value, outcome: absent ? 'negative' : 'hit' });
-    return { value, expiresAt, staleUntil: expiresAt + maxStaleMs, fresh: Promise.resolve(answer) };
+    return {
+      value,
+      expiresAt,
+      staleUntil: expiresAt + maxStaleMs,
+      retryAt: 0,
+      fresh: Promise.resolve(answer),
+    };
   }
 
   async function fetchEntry<A>(
@@ -125,22 +142,29 @@ export function createCachedTenantStore(
     }
   }
 
-  function startFetch<A>(key: string, read: Read<A>, arg: A, now: number): Promise<Entry> {
-    const flight: Flight = { promise: fetchEntry(key, read, arg, generation, now), startedAt: now };
+  function startFetch<A>(key: string, read: Read<A>, arg: A, now: number): Flight {
+    const flight: Flight = {
+      promise: fetchEntry(key, read, arg, generation, now),
+      startedAt: now,
+      slow: false,
+    };
     inflight.set(key, flight);
     // Handles rejection too, so a failed read nobody awaits any more is not an unhandled rejection.
     const done = () => {
       if (inflight.get(key) === flight) inflight.delete(key);
     };
     flight.promise.then(done, done);
-    return flight.promise;
+    return flight;
   }
 
-  function joinOrStartFetch<A>(key: string, read: Read<A>, arg: A): Promise<Entry> {
-    const now = clock();
+  function joinOrStartFetch<A>(key: string, read: Read<A>, arg: A, now: number): Flight {
     const current = inflight.get(key);
-    if (current !== undefined && now - current.startedAt <= ABANDONED_FLIGHT_MS) return current.promise;
+    if (current !== undefined && now - current.startedAt <= ABANDONED_FLIGHT_MS) return current;
     return startFetch(key, read, arg, now);
+  }
+
+  function stale(entry: Entry): CachedLookup<unknown> {
+    return { value: entry.value, outcome: 'stale' };
   }
 
   async function refresh<A>(
@@ -148,29 +172,40 @@ export function createCachedTenantStore(
     read: Read<A>,
     arg: A,
     expired: Entry | undefined,
+    now: number,
   ): Promise<CachedLookup<unknown>> {
-    const flight = joinOrStartFetch(key, read, arg);
+    const canServeStale = expired !== undefined && now <= expired.staleUntil;
+    if (canServeStale && now < expired.retryAt) return stale(expired);
+    const flight = joinOrStartFetch(key, read, arg, now);
+    if (canServeStale && flight.slow) return stale(expired);
     try {
-      const canServeStale = expired !== undefined && clock() <= expired.staleUntil;
       const result =
         canServeStale && lookupBudgetMs !== undefined
-          ? await withinBudget(flight, lookupBudgetMs)
-          : await flight;
-      if (result === BUDGET_SPENT && expired !== undefined) return { value: expired.value, outcome: 'stale' };
+          ? await withinBudget(flight.promise, lookupBudgetMs)
+          : await flight.promise;
+      if (result === BUDGET_SPENT) {
+        flight.slow = true;
+        if (expired !== undefined) return stale(expired);
+      }
       return { value: (result as Entry).value, outcome: 'miss' };
     } catch (error) {
       if (error instanceof MalformedItemError || expired === undefined) throw error;
-      if (clock() <= expired.staleUntil) return { value: expired.value, outcome: 'stale' };
-      if (cache.get(key) === expired) cache.delete(key);
-      throw error;
+      const failedAt = clock();
+      if (failedAt > expired.staleUntil) {
+        if (cache.peek(key) === expired) cache.delete(key);
+        throw error;
+      }
+      if (cache.peek(key) === expired) cache.set(key, { ...expired, retryAt: failedAt + errorBackoffMs });
+      return stale(expired);
     }
   }
 
   // Deliberately not async: a fresh hit returns the entry's prebuilt promise.
   function lookup<A>(key: string, read: Read<A>, arg: A): Promise<CachedLookup<unknown>> {
     const entry = cache.get(key);
-    if (entry !== undefined && clock() < entry.expiresAt) return entry.fresh;
-    return refresh(key, read, arg, entry);
+    const now = clock();
+    if (entry !== undefined && now < entry.expiresAt) return entry.fresh;
+    return refresh(key, read, arg, entry, now);
   }
 
   return {

@@ -148,15 +148,38 @@ describe('createCachedTenantStore', () => {
       expect(await cached.getDomain('www.acme.example.net')).toEqual({ value: undefined, outcome: 'stale' });
     });
 
-    it('tries the store again on the next request and goes back to fresh once it answers', async () => {
+    it('serves stale without asking the store during the error backoff after a failed refresh', async () => {
+      await cached.getTenant(acme.tenantId);
+      store.breakWith(outage());
+      clock.advance(CACHE.ttlMs);
+      await cached.getTenant(acme.tenantId);
+      clock.advance(999);
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('tries the store again after the error backoff and goes back to fresh once it answers', async () => {
       await cached.getTenant(acme.tenantId);
       store.breakWith(outage());
       clock.advance(CACHE.ttlMs);
       await cached.getTenant(acme.tenantId);
       store.heal();
+      clock.advance(1_000);
 
       expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });
       expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'hit' });
+    });
+
+    it('does not let the error backoff stretch serving stale past max-stale', async () => {
+      await cached.getTenant(acme.tenantId);
+      const error = outage();
+      store.breakWith(error);
+      clock.advance(CACHE.ttlMs + CACHE.maxStaleMs - 500);
+      await cached.getTenant(acme.tenantId);
+      clock.advance(501);
+
+      await expect(cached.getTenant(acme.tenantId)).rejects.toBe(error);
     });
   });
 
@@ -311,6 +334,19 @@ describe('createCachedTenantStore', () => {
         expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'hit' }),
       );
       expect(store.readsOf(acmeKey)).toBe(2);
+    });
+
+    it('serves stale at once to later requests while a refresh that outlasted the budget runs', async () => {
+      await cached.getTenant(acme.tenantId);
+      clock.advance(CACHE.ttlMs);
+      store.hold();
+      const first = cached.getTenant(acme.tenantId);
+      await vi.advanceTimersByTimeAsync(200);
+      await first;
+
+      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(store.held).toBe(1);
+      store.release();
     });
 
     it('waits for the store when there is nothing to serve stale', async () => {
