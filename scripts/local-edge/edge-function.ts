@@ -82,7 +82,6 @@ export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunct
       return [...instances.keys()];
     },
     async invoke(edgeRegion, event, timeoutMs = ORIGIN_REQUEST_TIMEOUT_MS) {
-      const handler = instanceFor(edgeRegion);
       const requestId = event?.Records?.[0]?.cf?.config?.requestId ?? 'local';
       const started = performance.now();
       // The router reads AWS_REGION when its first call creates it; Lambda sets it per container.
@@ -90,6 +89,8 @@ export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunct
       const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
       let timer: NodeJS.Timeout | undefined;
       try {
+        // An init error (the bundle throws while loading) fails the invocation, as in Lambda.
+        const handler = instanceFor(edgeRegion);
         const result = await new Promise<unknown>((resolvePromise, reject) => {
           timer = setTimeout(() => reject(new InvocationTimeout(timeoutMs)), timeoutMs);
           const context = lambdaContext(edgeRegion, requestId, started, timeoutMs);

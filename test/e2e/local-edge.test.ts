@@ -136,6 +136,7 @@ describe('replica failover', () => {
     ['cut off (connections refused)', 'us-west-2', { mode: 'refuse' }],
     ['failing with HTTP 500', 'ca-central-1', { mode: 'error-500' }],
     ['throttling', 'eu-central-1', { mode: 'throttle' }],
+    ['slower than the attempt timeout', 'eu-west-3', { mode: 'slow', delayMs: 5_000 }],
   ] as const)('still routes when the nearest replica is %s', async (_name, edgeRegion, fault) => {
     const replica = nearest(edgeRegion);
     const before = edge.replicas[replica]?.counters.faulted ?? 0;
