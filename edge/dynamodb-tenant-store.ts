@@ -133,6 +133,7 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     const startedAt = clock();
     const deadline = startedAt + budgetMs;
     const failures: Error[] = [];
+    const tried: string[] = [];
     for (const region of order) {
       const attemptStart = clock();
       const remaining = deadline - attemptStart;
@@ -142,13 +143,15 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         failures.push(failure);
+        const code = (failure as { code?: unknown }).code;
+        tried.push(`${region} ${typeof code === 'string' ? code : failure.name}`);
         logger.log({
           level: 'warn',
           msg: 'tenant store attempt failed',
           region,
           key,
           error: failure.name,
-          code: (failure as { code?: unknown }).code,
+          code,
           detail: failure.message,
           ms: clock() - attemptStart,
         });
@@ -159,7 +162,7 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
       failures.length < order.length
         ? `budget of ${budgetMs} ms spent after ${failures.length} of ${order.length} replicas`
         : `all ${order.length} replicas failed`;
-    throw new LookupFailedError(`lookup of ${key} failed in ${spent} ms: ${why}`, {
+    throw new LookupFailedError(`lookup of ${key} failed in ${spent} ms: ${why} (${tried.join(', ')})`, {
       cause: failures.length === 1 ? failures[0] : new AggregateError(failures, 'replica attempts failed'),
     });
   }

@@ -9,7 +9,12 @@ import { capturingLogger } from '../support/capturing-logger.ts';
 import { fakeClock } from '../support/fake-clock.ts';
 import { type LocalTable, startLocalTable } from '../support/local-table.ts';
 import { MALFORMED_CASES } from '../support/malformed-items.ts';
-import { type HangingServer, refusingEndpoint, startHangingServer } from '../support/network-faults.ts';
+import {
+  type HangingServer,
+  refusingEndpoint,
+  startErrorServer,
+  startHangingServer,
+} from '../support/network-faults.ts';
 import { aDomainRecord, aTenantRecord, recordItems, someRegions, tenantId } from '../support/records.ts';
 import { aRouterConfig, type RouterConfigOverrides } from '../support/router-config.ts';
 
@@ -178,6 +183,24 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       ]);
     });
 
+    it.each([
+      ['throttled', { status: 400, type: 'ProvisionedThroughputExceededException' }],
+      ['answered with a server error', { status: 500, type: 'InternalServerError' }],
+    ])('moves on after one request to a replica that is %s (no SDK retries)', async (_, fault) => {
+      const failing = await startErrorServer(fault);
+      try {
+        const { store, logger } = storeWith({ first: failing.endpoint, second: table.endpoint });
+
+        expect(await store.getTenant(acme.tenantId)).toEqual(acme);
+        expect(failing.requests).toBe(1);
+        expect(logger.at('warn')).toEqual([
+          expect.objectContaining({ region: 'us-east-1', error: fault.type }),
+        ]);
+      } finally {
+        await failing.close();
+      }
+    });
+
     it('reads the replica nearest to the edge region first', async () => {
       const near = (edgeRegion: string) => {
         const logger = capturingLogger();
@@ -203,7 +226,9 @@ describe('createDynamoDBTenantStore on dynalite', () => {
 
       const error = await store.getTenant(acme.tenantId).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LookupFailedError);
-      expect((error as Error).message).toContain('all 2 replicas failed');
+      expect((error as Error).message).toContain(
+        'all 2 replicas failed (us-east-1 ECONNREFUSED, eu-west-1 TimeoutError)',
+      );
       const cause = (error as Error).cause as AggregateError;
       expect(cause.errors.map((e: Error) => e.name)).toEqual(['Error', 'TimeoutError']);
       expect(logger.at('warn').map((e) => e.region)).toEqual(['us-east-1', 'eu-west-1']);

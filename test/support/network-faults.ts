@@ -3,6 +3,7 @@
  * connections and never answers, and one that refuses them.
  */
 
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
 
@@ -79,4 +80,60 @@ export async function refusingEndpoint(): Promise<string> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
+}
+
+/** An HTTP server that answers every request with one DynamoDB-style error. */
+export interface ErrorServer {
+  /** `http://127.0.0.1:<port>` */
+  readonly endpoint: string;
+  /** Requests answered so far. */
+  readonly requests: number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startErrorServer}. */
+export interface ErrorServerOptions {
+  /** @default 400 */
+  readonly status?: number;
+  /** The DynamoDB error type. @default 'ProvisionedThroughputExceededException' (throttling) */
+  readonly type?: string;
+}
+
+/**
+ * Starts a server that speaks just enough of the DynamoDB JSON protocol to fail every call the way
+ * DynamoDB does (throttling by default, or e.g. `{ status: 500, type: 'InternalServerError' }`).
+ */
+export async function startErrorServer(options: ErrorServerOptions = {}): Promise<ErrorServer> {
+  const status = options.status ?? 400;
+  const type = options.type ?? 'ProvisionedThroughputExceededException';
+  let requests = 0;
+  const server = createHttpServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      requests++;
+      const body = JSON.stringify({
+        __type: `com.amazonaws.dynamodb.v20120810#${type}`,
+        message: `test: ${type}`,
+      });
+      response.writeHead(status, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': `test-${requests}`,
+        'content-length': Buffer.byteLength(body),
+      });
+      response.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    get requests() {
+      return requests;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
