@@ -1,0 +1,105 @@
+/**
+ * Harness of the operator tools' tests: a local router table, a fast router configuration file
+ * (tiny cache TTL, so migrations wait milliseconds), a health endpoint, and the tools run
+ * in-process with captured output.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
+import { LOCAL_CONFIG_PATH, loadRouterConfig } from '../../scripts/lib/router-config-file.ts';
+import type { CliIO } from '../../scripts/lib/tenants/cli-io.ts';
+import { createTenantTable, type TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
+import { type LocalTable, startLocalTable } from './local-table.ts';
+
+/** Captured output of one in-process run. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** An in-process CLI entry point (`runTenantsCli`, `runMigrateCli`, ...). */
+export type CliEntry = (argv: readonly string[], io: CliIO) => Promise<number>;
+
+/** Everything an operator-tool test needs. */
+export interface OpsHarness {
+  readonly local: LocalTable;
+  readonly table: TenantTable;
+  readonly config: RouterConfig;
+  readonly configPath: string;
+  /** URL of a health endpoint answering 200 (or what {@link setHealth} says). */
+  readonly healthUrl: string;
+  /** Environment pointing the tools at the local table and the fast configuration. */
+  readonly env: NodeJS.ProcessEnv;
+  setHealth(status: number): void;
+  run(entry: CliEntry, argv: readonly string[]): Promise<CliRun>;
+  close(): Promise<void>;
+}
+
+/** Starts the harness; `config` is laid over config/local.json (default: 20 ms TTL, 10 ms lag). */
+export async function startOpsHarness(config: Record<string, unknown> = {}): Promise<OpsHarness> {
+  const local = await startLocalTable();
+  const dir = await mkdtemp(join(tmpdir(), 'ops-test-'));
+  const base = loadRouterConfigRaw() as Record<string, unknown>;
+  const raw = {
+    ...base,
+    cache: { ...(base.cache as object), ttlMs: 20 },
+    replicationLagAllowanceMs: 10,
+    ...config,
+  };
+  const configPath = join(dir, 'router.json');
+  await writeFile(configPath, JSON.stringify(raw));
+  let healthStatus = 200;
+  const health: Server = createServer((_req, res) => {
+    res.statusCode = healthStatus;
+    res.end(healthStatus === 200 ? 'ok' : 'unhealthy');
+  });
+  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
+  const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DYNAMODB_ENDPOINT: local.endpoint,
+    ETR_CONFIG: configPath,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  delete env.ETR_CRASH_AFTER_PHASE;
+  delete env.AWS_REGION;
+  return {
+    local,
+    table: createTenantTable({ client: local.client, tableName: local.tableName }),
+    config: resolveRouterConfig(raw),
+    configPath,
+    healthUrl,
+    env,
+    setHealth(status) {
+      healthStatus = status;
+    },
+    async run(entry, argv) {
+      let stdout = '';
+      let stderr = '';
+      const io: CliIO = {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        env,
+      };
+      const code = await entry(argv, io);
+      return { code, stdout, stderr };
+    },
+    async close() {
+      health.closeAllConnections();
+      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await local.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function loadRouterConfigRaw(): unknown {
+  // Validate the shipped file once, then use its raw JSON as the base of the test configuration.
+  loadRouterConfig(LOCAL_CONFIG_PATH);
+  return JSON.parse(readFileSync(LOCAL_CONFIG_PATH, 'utf8'));
+}
