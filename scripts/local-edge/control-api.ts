@@ -7,6 +7,7 @@
  *   POST   /invoke[?edgeRegion=R]  body: origin-request event -> handler output + rule verdict
  *   GET    /faults                 region -> fault setting
  *   PUT    /faults/<region>        body: {"mode": "slow", "delayMs": 500, "share": 1}
+ *   PUT    /faults                 the same body, for every region (a whole-table outage)
  *   DELETE /faults/<region>        back to normal (DELETE /faults: every region)
  *   POST   /counters/reset         zeroes the counters
  */
@@ -111,6 +112,12 @@ export async function startControlApi(options: ControlApiOptions): Promise<Contr
       };
     }
     if (path === '/faults' && method === 'GET') return { status: 200, body: faults() };
+    if (path === '/faults' && (method === 'PUT' || method === 'POST')) {
+      const parsed = parseFaultSetting(await readJson(req));
+      if (!parsed.ok) throw new HttpError(400, parsed.problem);
+      await Promise.all([...options.replicas.values()].map((r) => r.setFault(parsed.fault)));
+      return { status: 200, body: faults() };
+    }
     if (path === '/faults' && method === 'DELETE') {
       await Promise.all([...options.replicas.values()].map((r) => r.setFault({ mode: 'normal' })));
       return { status: 200, body: faults() };

@@ -220,6 +220,14 @@ describe('control API', () => {
     expect(edge.replicas['eu-west-1']?.fault).toEqual({ mode: 'normal' });
   });
 
+  it('sets one fault on every region with PUT /faults', async () => {
+    const res = await control('/faults', { method: 'PUT', body: JSON.stringify({ mode: 'refuse' }) });
+    expect(res.status).toBe(200);
+    expect(Object.values(edge.replicas).map((r) => r.fault.mode)).toEqual(['refuse', 'refuse', 'refuse']);
+    await control('/faults', { method: 'DELETE' });
+    expect(Object.values(edge.replicas).map((r) => r.fault.mode)).toEqual(['normal', 'normal', 'normal']);
+  });
+
   it.each([
     ['/faults/eu-west-1', { mode: 'explode' }, 400],
     ['/faults/eu-west-1', { mode: 'slow', share: 2 }, 400],

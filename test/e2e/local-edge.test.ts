@@ -82,6 +82,18 @@ describe('local edge routing', () => {
     expect(echo.customHeaders['x-origin-secret']).toBe(DEMO_ORIGIN_SECRET);
   });
 
+  it('passes the method and the request body through to the origin', async () => {
+    const res = await viewerRequest(edge.url, {
+      host: 'shop.acme.com',
+      method: 'POST',
+      path: '/orders',
+      headers: { 'content-type': 'application/json' },
+      body: '{"sku":"a-1","qty":2}',
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ method: 'POST', path: '/orders', bodyBytes: 21 });
+  });
+
   it('adds Server-Timing with the handler time and the edge region to every response', async () => {
     const res = await get('shop.acme.com', { edgeRegion: 'eu-west-1' });
     expect(res.routerMs).toBeGreaterThan(0);
