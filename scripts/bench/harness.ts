@@ -26,6 +26,8 @@ export interface BenchResult extends SampleStatistics {
   readonly name: string;
   /** Operations per sample. */
   readonly batch: number;
+  /** Every sample, ns per operation, in the order taken (paired across an interleaved run). */
+  readonly perOperationNs: readonly number[];
 }
 
 async function runBatch(operation: BenchOperation, batch: number, isAsync: boolean): Promise<void> {
@@ -52,8 +54,59 @@ export async function calibrateBatch(
   }
 }
 
+/** One operation of an interleaved run. */
+export interface BenchCase {
+  readonly name: string;
+  readonly operation: BenchOperation;
+  /** @default false */
+  readonly async?: boolean;
+}
+
 /**
- * Measures an operation.
+ * Measures several operations with their samples interleaved (A, B, C, A, B, C, ...), so that
+ * background load on a shared machine hits each of them alike and their ratios stay fair.
+ *
+ * @example
+ * const [floor, hit] = await measureInterleaved([
+ *   { name: 'floor', operation: () => map.get('a') },
+ *   { name: 'hit', operation: () => handler(event), async: true },
+ * ]);
+ */
+export async function measureInterleaved(
+  cases: readonly BenchCase[],
+  options: Omit<MeasureOptions, 'async'> = {},
+): Promise<BenchResult[]> {
+  const now = options.now ?? (() => performance.now());
+  const timers = cases.map((c) => async (batch: number) => {
+    const started = now();
+    await runBatch(c.operation, batch, c.async ?? false);
+    return now() - started;
+  });
+  const batches: number[] = [];
+  for (const [i, c] of cases.entries()) {
+    const warmupEnd = now() + (options.warmupMs ?? 300);
+    while (now() < warmupEnd) await runBatch(c.operation, 64, c.async ?? false);
+    batches.push(
+      await calibrateBatch(timers[i] as (batch: number) => Promise<number>, options.minSampleMs ?? 20),
+    );
+  }
+  const samples: number[][] = cases.map(() => []);
+  for (let s = 0; s < (options.samples ?? 25); s++) {
+    for (const [i, timeBatch] of timers.entries()) {
+      const batch = batches[i] as number;
+      samples[i]?.push(((await timeBatch(batch)) * 1e6) / batch);
+    }
+  }
+  return cases.map((c, i) => ({
+    name: c.name,
+    batch: batches[i] as number,
+    ...sampleStatistics(samples[i] ?? []),
+    perOperationNs: samples[i] ?? [],
+  }));
+}
+
+/**
+ * Measures one operation.
  *
  * @example
  * const result = await measure('map get', () => map.get('a'));
@@ -64,19 +117,6 @@ export async function measure(
   operation: BenchOperation,
   options: MeasureOptions = {},
 ): Promise<BenchResult> {
-  const isAsync = options.async ?? false;
-  const now = options.now ?? (() => performance.now());
-  const warmupEnd = now() + (options.warmupMs ?? 300);
-  while (now() < warmupEnd) await runBatch(operation, 64, isAsync);
-  const timeBatch = async (batch: number) => {
-    const started = now();
-    await runBatch(operation, batch, isAsync);
-    return now() - started;
-  };
-  const batch = await calibrateBatch(timeBatch, options.minSampleMs ?? 20);
-  const perOperationNs: number[] = [];
-  for (let i = 0; i < (options.samples ?? 25); i++) {
-    perOperationNs.push(((await timeBatch(batch)) * 1e6) / batch);
-  }
-  return { name, batch, ...sampleStatistics(perOperationNs) };
+  const [result] = await measureInterleaved([{ name, operation, async: options.async ?? false }], options);
+  return result as BenchResult;
 }

@@ -1,0 +1,112 @@
+/**
+ * `npm run bench`: microbenchmarks of the router's hot paths, heap per cached route, bundle size
+ * and module-load time, each compared with its target. See `--help` and docs/performance.md.
+ */
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+import { writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { formatHotPaths, formatTargets } from './bench/bench-report.ts';
+import { checkTargets } from './bench/bench-targets.ts';
+import {
+  type BundleMeasurement,
+  type HeapMeasurement,
+  measureBundle,
+  measureHeapPerRoutes,
+} from './bench/child-process-metrics.ts';
+import type { BenchResult } from './bench/harness.ts';
+import { type HotPath, runHotPathBenchmarks } from './bench/hot-path-benchmarks.ts';
+import { integerOption, parseCommandLine, runMain, UsageError } from './lib/cli.ts';
+import { loadRouterConfig } from './lib/router-config-file.ts';
+
+const USAGE = `
+Usage: npm run bench -- [options]
+
+Microbenchmarks of the router's hot paths (warm-up, then N samples of batched iterations; median,
+p25-p75 and MAD per operation): the bare Map.get + request rewrite floor, host parsing, the event
+rewrite, a warm cache hit and a cache miss through the whole handler (dynalite), and the raw SDK
+GetItem round-trip; each with its ratio to the floor. Then heap per 100,000 cached routes (fresh
+--expose-gc process), and the built bundle's size and module-load time (fresh processes).
+
+Options:
+  --samples N       samples per benchmark (default 25)
+  --load-runs N     fresh processes timing the bundle load (default 9)
+  --only LIST       comma-separated parts: hot-paths, heap, bundle (default all)
+  --json FILE       results as JSON ('-' for stdout, the tables then go to stderr)
+  -h, --help        this text
+`;
+
+const PARTS = ['hot-paths', 'heap', 'bundle'] as const;
+
+runMain(async () => {
+  const { values } = parseCommandLine(
+    {
+      name: 'bench',
+      usage: USAGE,
+      options: {
+        samples: { type: 'string' },
+        'load-runs': { type: 'string' },
+        only: { type: 'string' },
+        json: { type: 'string' },
+      },
+    },
+    process.argv.slice(2),
+  );
+  const samples = integerOption(values.samples, 'samples', 3, 1000) ?? 25;
+  const loadRuns = integerOption(values['load-runs'], 'load-runs', 1, 100) ?? 9;
+  const only = (values.only ?? PARTS.join(',')).split(',').map((p) => p.trim());
+  for (const part of only) {
+    if (!(PARTS as readonly string[]).includes(part)) {
+      throw new UsageError(`--only: unknown part ${JSON.stringify(part)}; use ${PARTS.join(', ')}`);
+    }
+  }
+  const out = (text: string) => (values.json === '-' ? process.stderr : process.stdout).write(text);
+  const config = loadRouterConfig();
+
+  let hotPaths: Record<HotPath, BenchResult> | undefined;
+  let heap: HeapMeasurement | undefined;
+  let bundle: BundleMeasurement | undefined;
+  if (only.includes('hot-paths')) {
+    hotPaths = await runHotPathBenchmarks({
+      config,
+      measure: { samples, warmupMs: 500, minSampleMs: 20 },
+      // Many short samples: interleaved finely, the miss and the raw read see the same background load.
+      measureNetwork: { samples: samples * 8, warmupMs: 1000, minSampleMs: 5 },
+      onStart: (paths) => process.stderr.write(`bench: ${paths.join(', ')} (interleaved)...\n`),
+    });
+    out(`\n${formatHotPaths(hotPaths)}`);
+  }
+  if (only.includes('heap')) {
+    process.stderr.write('bench: heap per 100,000 routes...\n');
+    heap = await measureHeapPerRoutes(100_000);
+  }
+  if (only.includes('bundle')) {
+    process.stderr.write('bench: bundle size and module-load time...\n');
+    bundle = await measureBundle(config, loadRuns);
+  }
+  const checks = checkTargets({
+    ...(hotPaths !== undefined && { hotPaths }),
+    ...(heap !== undefined && { heap }),
+    ...(bundle !== undefined && { bundle }),
+  });
+  out(`\n${formatTargets(checks)}`);
+  out(`\nnode ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}\n`);
+  if (values.json !== undefined) {
+    const json = `${JSON.stringify(
+      {
+        node: process.version,
+        cpus: cpus().length,
+        at: new Date().toISOString(),
+        hotPaths,
+        heap,
+        bundle,
+        targets: checks,
+      },
+      null,
+      2,
+    )}\n`;
+    if (values.json === '-') process.stdout.write(json);
+    else await writeFile(values.json, json);
+  }
+  return 0;
+});

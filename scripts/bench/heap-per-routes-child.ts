@@ -1,0 +1,42 @@
+/**
+ * Child-process entry of the heap benchmark (run with `--expose-gc`): fills the route cache with N
+ * tenant routes, each parsed from its item as the DynamoDB store does, and prints the heap growth
+ * after full collections as one JSON line.
+ */
+import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
+import { parseTenantItem, tenantToItem } from '../../edge/items.ts';
+import type { Region, TenantId } from '../../edge/model.ts';
+import type { TenantStore } from '../../edge/tenant-store.ts';
+import { loadRouterConfig } from '../lib/router-config-file.ts';
+
+const routes = Number(process.argv[2] ?? '100000');
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc === undefined) throw new Error('run with --expose-gc');
+const config = loadRouterConfig();
+const regions = config.replicaRegions;
+const updatedAt = new Date().toISOString();
+const store: TenantStore = {
+  // A new record per read, parsed from the item form, as the DynamoDB store builds it.
+  getTenant: async (tenantId: TenantId) =>
+    parseTenantItem(
+      tenantToItem({
+        tenantId,
+        region: regions[tenantId.length % regions.length] as Region,
+        status: 'active',
+        version: 1,
+        updatedAt,
+      }),
+    ),
+  getDomain: async () => undefined,
+  getRegions: async () => undefined,
+};
+const cache = createCachedTenantStore(store, { cache: { ...config.cache, maxEntries: Math.max(routes, 1) } });
+const heapUsed = () => {
+  for (let i = 0; i < 4; i++) gc();
+  return process.memoryUsage().heapUsed;
+};
+const before = heapUsed();
+for (let i = 0; i < routes; i++) await cache.getTenant(`lt-${String(i + 1).padStart(6, '0')}` as TenantId);
+const after = heapUsed();
+if (cache.size !== routes) throw new Error(`cache holds ${cache.size} of ${routes} routes`);
+process.stdout.write(`${JSON.stringify({ routes, bytes: after - before })}\n`);

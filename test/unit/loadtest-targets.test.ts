@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { requestOutcome } from '../../scripts/loadtest/cache-outcome-recorder.ts';
+import { generatedHosts } from '../../scripts/loadtest/host-list.ts';
+import { describeResponse } from '../../scripts/loadtest/http-target.ts';
+import { describeResult } from '../../scripts/loadtest/in-process-target.ts';
+import { originRequestEvent } from '../../scripts/loadtest/origin-request-event.ts';
+import { loadTestTenantId } from '../../scripts/loadtest/tenant-seeder.ts';
+
+describe('requestOutcome', () => {
+  it.each([
+    [[], undefined],
+    [['hit', 'hit'], 'hit'],
+    [['negative', 'hit'], 'negative'],
+    [['hit', 'stale'], 'stale'],
+    [['hit', 'miss', 'stale'], 'miss'],
+  ] as const)('ranks %j as %s', (outcomes, expected) => {
+    expect(requestOutcome(outcomes)).toBe(expected);
+  });
+});
+
+describe('describeResponse', () => {
+  const json = { 'content-type': 'application/json; charset=utf-8' };
+
+  it('takes the region from an echo origin and the router time from Server-Timing', () => {
+    expect(
+      describeResponse(
+        { statusCode: 200, headers: { ...json, 'server-timing': 'router;dur=0.8' } },
+        JSON.stringify({ origin: 'pool.eu-west-1', region: 'eu-west-1' }),
+      ),
+    ).toEqual({ status: 200, region: 'eu-west-1', routerMs: 0.8 });
+  });
+
+  it('falls back to the origin name for an origin without a region', () => {
+    expect(
+      describeResponse({ statusCode: 200, headers: json }, '{"origin":"dedicated:hooli","region":null}'),
+    ).toEqual({
+      status: 200,
+      region: 'dedicated:hooli',
+    });
+  });
+
+  it('labels generated answers and unknown bodies', () => {
+    expect(describeResponse({ statusCode: 404, headers: json }, '{"error":"unknown-host"}').region).toBe(
+      'generated',
+    );
+    expect(
+      describeResponse({ statusCode: 200, headers: { 'content-type': 'text/html' } }, '<p>').region,
+    ).toBe('unknown');
+    expect(describeResponse({ statusCode: 200, headers: json }, '{not json').region).toBe('unknown');
+  });
+});
+
+describe('describeResult', () => {
+  const regions = new Map([['pool-eu-west-1.origin.example.com', 'eu-west-1']]);
+
+  it('maps a forwarded request to the region of its origin', () => {
+    const request = originRequestEvent('a.app.example.com', '/', 'r').Records[0]?.cf.request;
+    if (request?.origin?.custom === undefined) throw new Error('fixture');
+    request.origin.custom.domainName = 'pool-eu-west-1.origin.example.com';
+    expect(describeResult(request, regions)).toEqual({ status: 200, region: 'eu-west-1' });
+  });
+
+  it('reports a generated response by its status', () => {
+    expect(describeResult({ status: '404', statusDescription: 'Not Found' }, regions)).toEqual({
+      status: 404,
+      region: 'generated',
+    });
+  });
+});
+
+describe('generated tenants', () => {
+  it('are platform subdomains with stable, sortable ids', () => {
+    expect(loadTestTenantId(0)).toBe('lt-000001');
+    expect(generatedHosts(2, 'app.example.com')).toEqual([
+      'lt-000001.app.example.com',
+      'lt-000002.app.example.com',
+    ]);
+  });
+});
