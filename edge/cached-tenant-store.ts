@@ -5,7 +5,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import type { CacheConfig } from './config.ts';
-import { MalformedItemError } from './errors.ts';
+import { ConfigError, MalformedItemError } from './errors.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from './items.ts';
 import type { DomainRecord, RegionsRecord, TenantRecord } from './model.ts';
 import type { CachedLookup, CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
@@ -94,6 +94,20 @@ export function createCachedTenantStore(
   const clock = options.clock ?? Date.now;
   const { lookupBudgetMs } = options;
   const errorBackoffMs = options.errorBackoffMs ?? 1_000;
+  for (const [name, value] of Object.entries({
+    ttlMs,
+    negativeTtlMs,
+    maxStaleMs,
+    lookupBudgetMs,
+    errorBackoffMs,
+  })) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new ConfigError(`cached tenant store: ${name} must be a finite number >= 0, got ${value}`);
+    }
+  }
+  if (!(Number.isInteger(maxEntries) && maxEntries >= 1)) {
+    throw new ConfigError(`cached tenant store: maxEntries must be an integer >= 1, got ${maxEntries}`);
+  }
   // No TTL inside lru-cache: it would time entries on performance.now() unless given `perf`, and
   // it would drop expired entries that stale-if-error still needs. Expiry is checked here instead;
   // the cache only bounds the number of entries (least recently used goes first).

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import type { CacheConfig } from '../../edge/config.ts';
-import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
+import { ConfigError, LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from '../../edge/items.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { type ControlledTenantStore, controlledTenantStore } from '../support/controlled-tenant-store.ts';
@@ -274,6 +274,17 @@ describe('createCachedTenantStore', () => {
     it('reads different keys separately', async () => {
       await Promise.all([cached.getTenant(acme.tenantId), cached.getTenant(nobody), cached.getRegions()]);
       expect(store.reads).toBe(3);
+    });
+  });
+
+  describe('options', () => {
+    it.each([
+      ['a negative TTL', { cache: { ...CACHE, ttlMs: -1 } }],
+      ['a non-finite max-stale', { cache: { ...CACHE, maxStaleMs: Number.NaN } }],
+      ['a zero size bound', { cache: { ...CACHE, maxEntries: 0 } }],
+      ['a negative lookup budget', { cache: CACHE, lookupBudgetMs: -5 }],
+    ])('refuses %s with a ConfigError', (_, options) => {
+      expect(() => createCachedTenantStore(store, options)).toThrow(ConfigError);
     });
   });
 
