@@ -2,7 +2,7 @@
  * The Lambda@Edge origin-request function, in us-east-1, with read access to the router table in
  * every region that holds a replica (the function reads the replica nearest the edge it runs in).
  */
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { experimental } from 'aws-cdk-lib/aws-cloudfront';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Code, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -68,5 +68,12 @@ export class EdgeRouterFunction extends Construct {
         ),
       }),
     );
+    // `lambda` is the function itself, in whichever stack EdgeFunction placed it; its role is below it.
+    Validations.of(this.function.lambda).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'Lambda@Edge writes logs in whichever region serves the viewer, to /aws/lambda/us-east-1.<name> log ' +
+        'groups it creates there; the managed basic execution policy is the documented grant for that.',
+    });
   }
 }

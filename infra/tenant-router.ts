@@ -2,7 +2,7 @@
  * The reusable L3 construct: drop it into any stack of a CDK app (with an explicit account and
  * region) to get the global table, the edge router function and the distribution, wired together.
  */
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { edgeFunctionCode } from './edge-function-code.ts';
@@ -59,24 +59,9 @@ export class TenantRouter extends Construct {
       sizing: config.edgeFunction,
       account: config.account,
     });
-    acknowledgeEdgeFunctionFindings(this.edgeFunction);
     this.cdn = new RouterDistribution(this, 'Cdn', {
       config,
       edgeFunction: this.edgeFunction.function,
-    });
-  }
-}
-
-/** cdk-nag findings on the function that are by design, each with its reason. */
-function acknowledgeEdgeFunctionFindings(fn: EdgeRouterFunction): void {
-  // The function's own constructs sit in the us-east-1 stack when the primary is elsewhere.
-  const scopes = [fn, fn.function.lambda];
-  for (const scope of scopes) {
-    Validations.of(scope).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason:
-        'Lambda@Edge writes logs in whichever region serves the viewer, to /aws/lambda/us-east-1.<name> ' +
-        'log groups it creates there; the managed basic execution policy is the documented grant for that.',
     });
   }
 }

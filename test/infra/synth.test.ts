@@ -147,6 +147,24 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
 });
 
 describe('cdk-nag on the app', () => {
+  it('passes a us-east-1 primary without certificate or web ACL (the other acknowledgement paths)', () => {
+    process.env.CDK_VALIDATION = 'false';
+    const input = infraConfigInput({
+      primaryRegion: 'us-east-1',
+      replicaRegions: ['eu-west-1', 'ap-southeast-2'],
+    });
+    const app = new App({
+      outdir: mkdtempSync(join(tmpdir(), 'tenant-router-nag-')),
+      context: { [CONFIG_CONTEXT_KEY]: input, 'aws:cdk:bundling-stacks': [] },
+    });
+    buildApp({ app });
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      rmSync(app.outdir, { recursive: true, force: true });
+    }
+  });
+
   it('fails the synth on a finding nobody acknowledged', () => {
     process.env.CDK_VALIDATION = 'false';
     const app = new App({
