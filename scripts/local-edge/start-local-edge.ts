@@ -6,6 +6,7 @@
  * the migration tests and the chaos scenario.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +162,9 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   };
 
   try {
+    // Fail in milliseconds, before building anything, when a fixed port is taken.
+    await assertPortFree(host, options.port, 'port');
+    await assertPortFree(host, options.controlPort, 'control-port');
     const fileConfig = JSON.parse(
       await readFile(options.configFile ?? DEFAULT_CONFIG_FILE, 'utf8'),
     ) as Record<string, unknown>;
@@ -384,6 +388,21 @@ async function listenOr<T>(starting: Promise<T>, option: string, port: number | 
       throw new LocalEdgeStartError(`no permission to listen on port ${port} (--${option})`);
     throw error;
   }
+}
+
+/** Throws {@link LocalEdgeStartError} when a fixed port cannot be bound (0 and undefined pass). */
+async function assertPortFree(host: string, port: number | undefined, option: string): Promise<void> {
+  if (port === undefined || port === 0) return;
+  const probe = createNetServer();
+  await listenOr(
+    new Promise<void>((resolveListen, reject) => {
+      probe.once('error', reject);
+      probe.listen(port, host, () => resolveListen());
+    }),
+    option,
+    port,
+  );
+  await new Promise((resolveClose) => probe.close(resolveClose));
 }
 
 /** Lays `overrides` over the file's settings; `cache` and `lookup` are merged field by field. */
