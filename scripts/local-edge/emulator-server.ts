@@ -81,7 +81,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       via: `1.1 local-${edgeRegion}.cloudfront.net (CloudFront)`,
     };
     const finish = (status: number, headers: Record<string, string | string[]>, body?: Buffer | string) => {
-      countResponse(counters, edgeRegion, status);
+      // A junk region header must not grow the per-region counters without bound.
+      countResponse(counters, REGION_PATTERN.test(edgeRegion) ? edgeRegion : 'invalid', status);
       const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(body);
       res.writeHead(status, { ...headers, ...base, 'content-length': String(payload?.length ?? 0) });
       res.end(req.method === 'HEAD' ? undefined : payload);
