@@ -34,9 +34,15 @@ export function requestOutcome(outcomes: readonly CacheOutcome[]): RequestCacheO
 export function createCacheOutcomeRecorder(inner: CachedTenantStore): CacheOutcomeRecorder {
   const context = new AsyncLocalStorage<OutcomeContext>();
   const note = async <T>(lookup: Promise<CachedLookup<T>>): Promise<CachedLookup<T>> => {
-    const result = await lookup;
-    context.getStore()?.outcomes.push(result.outcome);
-    return result;
+    try {
+      const result = await lookup;
+      context.getStore()?.outcomes.push(result.outcome);
+      return result;
+    } catch (error) {
+      // A lookup that failed went to the table (or found a malformed item): it was a miss.
+      context.getStore()?.outcomes.push('miss');
+      throw error;
+    }
   };
   const store: CachedTenantStore = {
     getDomain: (host) => note(inner.getDomain(host)),

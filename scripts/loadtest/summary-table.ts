@@ -80,6 +80,12 @@ export function formatSummary(result: LoadTestResult): string {
     );
   }
   lines.push(`statuses: ${counts(result.statuses)}`);
+  const lag = s.extra?.generatorLagMs;
+  if (typeof lag === 'number') {
+    lines.push(
+      `warning: the load generator fell ${lag} ms behind its schedule (busy machine?); latencies include the wait`,
+    );
+  }
   lines.push(`regions: ${counts(result.regions)}`);
   if (result.requests.errors > 0) lines.push(`errors: ${counts(result.errorKinds)}`);
   return `${lines.join('\n')}\n`;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { requestOutcome } from '../../scripts/loadtest/cache-outcome-recorder.ts';
+import type { TenantId } from '../../edge/model.ts';
+import type { CachedTenantStore } from '../../edge/tenant-store.ts';
+import { createCacheOutcomeRecorder, requestOutcome } from '../../scripts/loadtest/cache-outcome-recorder.ts';
 import { generatedHosts } from '../../scripts/loadtest/host-list.ts';
 import { describeResponse } from '../../scripts/loadtest/http-target.ts';
 import { describeResult } from '../../scripts/loadtest/in-process-target.ts';
@@ -75,5 +77,45 @@ describe('generated tenants', () => {
       'lt-000001.app.example.com',
       'lt-000002.app.example.com',
     ]);
+  });
+});
+
+describe('createCacheOutcomeRecorder', () => {
+  const fakeStore = (): CachedTenantStore => ({
+    // A miss takes a few turns of the event loop, a hit one microtask: a hit overtakes a miss.
+    getTenant: async (id) => {
+      if (id === ('slow' as TenantId)) {
+        await new Promise((r) => setTimeout(r, 5));
+        return { value: undefined, outcome: 'miss' };
+      }
+      if (id === ('broken' as TenantId)) throw new Error('lookup failed');
+      return { value: undefined, outcome: 'hit' };
+    },
+    getDomain: async () => ({ value: undefined, outcome: 'negative' }),
+    getRegions: async () => ({ value: undefined, outcome: 'hit' }),
+    size: 0,
+    clear() {},
+  });
+
+  it('gives each of two concurrent requests its own outcome', async () => {
+    const recorder = createCacheOutcomeRecorder(fakeStore());
+    const [slow, fast] = await Promise.all([
+      recorder.run(async () => {
+        await recorder.store.getRegions();
+        return recorder.store.getTenant('slow' as TenantId);
+      }),
+      recorder.run(() => recorder.store.getTenant('fast' as TenantId)),
+    ]);
+    expect(slow.outcome).toBe('miss');
+    expect(fast.outcome).toBe('hit');
+  });
+
+  it('counts a failed lookup as a miss', async () => {
+    const recorder = createCacheOutcomeRecorder(fakeStore());
+    const outcome = await recorder.run(async () => {
+      await recorder.store.getTenant('broken' as TenantId).catch(() => undefined);
+      return 'answered';
+    });
+    expect(outcome).toEqual({ value: 'answered', outcome: 'miss' });
   });
 });
