@@ -68,11 +68,20 @@ export function routeToCloudFrontRequest(
   const headers = request.headers;
   // The origin secret is CloudFront's to add from customHeaders; a client-sent copy is never passed on.
   delete headers[config.originSecretHeader];
+  // CGI-style origins (Rack, WSGI, PHP) read `x_tenant_id` and `x-tenant-id` as one variable, so
+  // an underscore spelling of a router header is as much a spoof as the header itself.
+  for (const name of Object.keys(headers)) {
+    if (name.includes('_') && isRouterHeader(name.replaceAll('_', '-'), config)) delete headers[name];
+  }
   headers.host = [{ key: 'Host', value: origin.domainName }];
   headers[FORWARDED_HOST_HEADER] = [{ key: 'X-Forwarded-Host', value: decision.viewerHost }];
   if (decision.tenantId === undefined) delete headers[TENANT_ID_HEADER];
   else headers[TENANT_ID_HEADER] = [{ key: 'X-Tenant-Id', value: decision.tenantId }];
   return request;
+}
+
+function isRouterHeader(name: string, config: RouterConfig): boolean {
+  return name === TENANT_ID_HEADER || name === FORWARDED_HOST_HEADER || name === config.originSecretHeader;
 }
 
 const STATUS_TEXT: Record<number, string> = {
