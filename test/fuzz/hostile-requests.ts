@@ -166,7 +166,16 @@ const headerName = fc
   .oneof(
     {
       weight: 3,
-      arbitrary: fc.constantFrom('x-tenant-id', 'x-forwarded-host', FUZZ_SECRET_HEADER),
+      arbitrary: fc.constantFrom(
+        'x-tenant-id',
+        'x-forwarded-host',
+        FUZZ_SECRET_HEADER,
+        // Underscore spellings, which CGI-style origins read as the same variable.
+        'x_tenant_id',
+        'x_forwarded_host',
+        FUZZ_SECRET_HEADER.replaceAll('-', '_'),
+        'x-tenant_id',
+      ),
     },
     {
       weight: 3,

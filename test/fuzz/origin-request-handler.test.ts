@@ -27,6 +27,8 @@ const config = aRouterConfig({
   decisionLogSampleRate: 0,
 });
 
+const ROUTER_HEADERS = ['x-tenant-id', 'x-forwarded-host', FUZZ_SECRET_HEADER];
+
 const table = createInMemoryTenantStore();
 table.putItems(fuzzTableItems());
 
@@ -135,6 +137,10 @@ describe.each(stores)('origin-request handler under hostile requests (%s)', (_, 
           const sent = original.Records[0]?.cf.request;
           // The secret reaches the origin only as the distribution's custom header, never from the client.
           expect(forwarded.headers[FUZZ_SECRET_HEADER]).toBeUndefined();
+          const lookalikes = Object.keys(forwarded.headers).filter(
+            (name) => name.includes('_') && ROUTER_HEADERS.includes(name.replaceAll('_', '-')),
+          );
+          expect(lookalikes).toEqual([]);
           const before = sent?.origin?.custom?.customHeaders ?? sent?.origin?.s3?.customHeaders;
           const after = forwarded.origin?.custom?.customHeaders ?? forwarded.origin?.s3?.customHeaders;
           expect(after).toEqual(before);
