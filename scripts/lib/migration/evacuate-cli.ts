@@ -62,7 +62,7 @@ export function runEvacuateCli(
       io.stdout.write(`${EVACUATE_USAGE}\n`);
       return 0;
     }
-    const { values, positionals } = parseCommandLine(
+    const { values } = parseCommandLine(
       {
         name: 'evacuate',
         usage: EVACUATE_USAGE,
@@ -80,7 +80,6 @@ export function runEvacuateCli(
       },
       argv,
     );
-    if (positionals.length > 0) throw new UsageError('evacuate: unexpected argument (see --help)');
     if (values.from === undefined) throw new UsageError('evacuate: --from <region> is required (see --help)');
     const from = parseRegionInput(values.from);
     const to = values.to === undefined ? undefined : parseRegionInput(values.to);
