@@ -12,7 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { App, type Stack } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../infra/build-app.ts';
 import { resolveInfraConfig } from '../../infra/infra-config.ts';
 import { CONFIG_CONTEXT_KEY } from '../../infra/load-infra-config.ts';
@@ -102,7 +102,7 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
     expect(JSON.parse(JSON.stringify(baked))).toEqual(JSON.parse(JSON.stringify(EXAMPLE_CONFIG.router)));
   });
 
-  it('produces a CommonJS bundle whose handler runs and answers a bad Host itself', async () => {
+  it('produces a CommonJS bundle whose handler runs with the baked config and answers a bad Host itself', async () => {
     const bundle = createRequire(import.meta.url)(bundlePath) as {
       handler: (event: CloudFrontRequestEvent) => Promise<{ status?: string }>;
       createOriginRequestHandler: unknown;
@@ -141,8 +141,25 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
         },
       ],
     } as unknown as CloudFrontRequestEvent;
-    const response = await bundle.handler(event);
-    expect(response.status).toBe('400');
+    const lines: string[] = [];
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    const savedRegion = process.env.AWS_REGION;
+    // Lambda sets AWS_REGION to the executing region; the handler reads it on its first call.
+    process.env.AWS_REGION = 'ap-southeast-2';
+    try {
+      const response = await bundle.handler(event);
+      expect(response.status).toBe('400');
+    } finally {
+      write.mockRestore();
+      if (savedRegion === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = savedRegion;
+    }
+    expect(lines.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ msg: 'route-problem', reason: 'bad-host', edgeRegion: 'ap-southeast-2' }),
+    ]);
   });
 });
 
