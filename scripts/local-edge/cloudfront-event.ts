@@ -91,8 +91,15 @@ export function viewerRequestToOriginRequestEvent(
     const value = viewer.rawHeaders[i + 1] as string;
     const name = key.toLowerCase();
     if (isDisallowedHeader(name) || strip.has(name) || CLOUDFRONT_HEADERS.includes(name)) continue;
-    const list = headers[name];
-    if (list === undefined) headers[name] = [{ key, value }];
+    // Own properties only: a viewer may send headers named `constructor` or `__proto__`.
+    const list = Object.hasOwn(headers, name) ? headers[name] : undefined;
+    if (list === undefined)
+      Object.defineProperty(headers, name, {
+        value: [{ key, value }],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     else list.push({ key, value });
   }
 

@@ -204,13 +204,20 @@ function checkRequest(
       if (isDisallowedHeader(name)) v.push(`headers: ${name} is a disallowed header`);
     }
     for (const name of ORIGIN_REQUEST_READ_ONLY_HEADERS) {
-      if (!sameValues(originalHeaders[name], (headers as CloudFrontHeaders)[name])) {
+      if (!sameValues(own(originalHeaders, name), own(headers, name))) {
         v.push(`headers: ${name} is read-only in origin-request events and was added, changed or removed`);
       }
     }
   }
 
-  checkOrigin(request.origin, original.origin, isObject(headers) ? (headers as CloudFrontHeaders) : {}, v, w);
+  checkOrigin(
+    request.origin,
+    original.origin,
+    isObject(headers) ? (headers as CloudFrontHeaders) : {},
+    originalHeaders,
+    v,
+    w,
+  );
 
   if (request.body !== undefined) checkRequestBody(request.body, v);
 }
@@ -219,6 +226,7 @@ function checkOrigin(
   origin: unknown,
   originalOrigin: unknown,
   headers: CloudFrontHeaders,
+  originalHeaders: CloudFrontHeaders,
   v: string[],
   w: string[],
 ): void {
@@ -329,7 +337,12 @@ function checkOrigin(
       ) {
         v.push(`${at}.customHeaders: CloudFront can't add ${lower} as an origin custom header`);
       }
-      if (headers[lower] !== undefined) {
+      // CloudFront hands the function a viewer header that shares a configured custom header's
+      // name (the custom value wins at the origin); only a collision the function made is refused.
+      const before = isObject(originalOrigin) ? (originalOrigin.custom ?? originalOrigin.s3) : undefined;
+      const beforeCustom = isObject(before) && isObject(before.customHeaders) ? before.customHeaders : {};
+      const inherited = own(beforeCustom, lower) !== undefined && own(originalHeaders, lower) !== undefined;
+      if (own(headers, lower) !== undefined && !inherited) {
         v.push(`${at}.customHeaders: ${lower} is also in request.headers; a custom header can't be both`);
       }
     }
@@ -462,6 +475,11 @@ function checkIntRange(value: unknown, at: string, min: number, max: number, v: 
   if (!(Number.isInteger(value) && (value as number) >= min && (value as number) <= max)) {
     v.push(`${at} must be a whole number from ${min} to ${max} (got ${preview(value)})`);
   }
+}
+
+/** A map's own property (header names such as `constructor` must not find Object.prototype's). */
+function own(map: object, key: string): unknown {
+  return Object.hasOwn(map, key) ? (map as Record<string, unknown>)[key] : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -198,7 +198,8 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
     }
     counters.forwarded++;
     counters.byOrigin[origin.domainName] = (counters.byOrigin[origin.domainName] ?? 0) + 1;
-    const headers: Record<string, string | string[]> = {};
+    // Null prototype: header names come from the viewer (`__proto__` must stay a plain key).
+    const headers: Record<string, string | string[]> = Object.create(null);
     for (const [name, list] of Object.entries(cfRequest.headers)) {
       const values = list.map((h) => h.value);
       headers[name] =
@@ -279,7 +280,8 @@ function sendGenerated(
   res: ServerResponse,
   finish: (status: number, headers: Record<string, string | string[]>, body?: Buffer | string) => void,
 ): void {
-  const headers: Record<string, string | string[]> = { 'x-cache': 'LambdaGeneratedResponse from cloudfront' };
+  const headers: Record<string, string | string[]> = Object.create(null);
+  headers['x-cache'] = 'LambdaGeneratedResponse from cloudfront';
   for (const [name, list] of Object.entries(response.headers ?? {})) {
     if (HOP_BY_HOP.has(name)) continue;
     headers[name] = list.length === 1 ? (list[0]?.value ?? '') : list.map((h) => h.value);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   newRequestId,
@@ -5,6 +6,7 @@ import {
   type ViewerRequest,
   viewerRequestToOriginRequestEvent,
 } from '../../scripts/local-edge/cloudfront-event.ts';
+import { checkOriginRequestResult } from '../../scripts/local-edge/cloudfront-rules.ts';
 
 const settings = {
   requestId: 'req-1',
@@ -94,6 +96,13 @@ describe('viewerRequestToOriginRequestEvent', () => {
     expect(headers[name.toLowerCase()]).toBeUndefined();
   });
 
+  it.each(['__proto__', 'constructor', 'toString'])('keeps a header named %s as an own entry', (name) => {
+    const { headers } = requestOf(viewer({ rawHeaders: ['Host', 'a.example.com', name, 'x'] })).request;
+    expect(Object.hasOwn(headers, name)).toBe(true);
+    expect(Object.getOwnPropertyDescriptor(headers, name)?.value).toEqual([{ key: name, value: 'x' }]);
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+  });
+
   it('strips the emulator control header', () => {
     const { headers } = requestOf(
       viewer({ rawHeaders: ['Host', 'a.example.com', 'X-Local-Edge-Region', 'eu-west-1'] }),
@@ -153,5 +162,27 @@ describe('splitTarget', () => {
 describe('newRequestId', () => {
   it('looks like a CloudFront request id', () => {
     expect(newRequestId()).toMatch(/^[A-Za-z0-9_-]{54}==$/);
+  });
+});
+
+describe('events and the rule checker together', () => {
+  const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,20}$/);
+  const value = fc.stringMatching(/^[\x20-\x7e\t]{0,40}$/);
+  const path = fc.stringMatching(/^(?:\/[A-Za-z0-9._~%!$&'()*+,;=:@-]{0,12}){1,4}$/);
+  const query = fc.stringMatching(/^[A-Za-z0-9=&%._~-]{0,30}$/);
+
+  it('a function that returns the request unchanged always passes CloudFront validation', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(token, value), { maxLength: 12 }), path, query, (pairs, uri, qs) => {
+        const rawHeaders = ['Host', 'a.example.com', ...pairs.flat()];
+        const event = viewerRequestToOriginRequestEvent(
+          viewer({ rawHeaders, url: `${uri}?${qs}` }),
+          settings,
+        );
+        const verdict = checkOriginRequestResult(event, structuredClone(event.Records[0]?.cf.request));
+        expect(verdict.violations).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

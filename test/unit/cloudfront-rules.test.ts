@@ -309,6 +309,12 @@ describe('checkOriginRequestResult', () => {
     expect(checkOriginRequestResult(event, request).violations.join()).toMatch(/must be all lowercase/);
   });
 
+  it('accepts a viewer header sharing a custom header name when the function passes both through', () => {
+    const event = makeEvent(['X-Origin-Secret', 'guess']);
+    const verdict = checkOriginRequestResult(event, structuredClone(event.Records[0]?.cf.request));
+    expect(verdict.ok).toBe(true);
+  });
+
   it('warns when the origin moves but host still names the old one', () => {
     const event = makeEvent();
     const request = forwarded(event);
