@@ -96,7 +96,7 @@ describe('viewerRequestToOriginRequestEvent', () => {
     expect(headers[name.toLowerCase()]).toBeUndefined();
   });
 
-  it.each(['__proto__', 'constructor', 'toString'])('keeps a header named %s as an own entry', (name) => {
+  it.each(['__proto__', 'constructor'])('keeps a header named %s as an own entry', (name) => {
     const { headers } = requestOf(viewer({ rawHeaders: ['Host', 'a.example.com', name, 'x'] })).request;
     expect(Object.hasOwn(headers, name)).toBe(true);
     expect(Object.getOwnPropertyDescriptor(headers, name)?.value).toEqual([{ key: name, value: 'x' }]);
