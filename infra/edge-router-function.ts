@@ -25,6 +25,7 @@ export interface EdgeRouterFunctionProps {
   readonly router: RouterConfig;
   /** The function code (the bundle with that configuration baked in). */
   readonly code: Code;
+  /** Memory and timeout (see {@link EdgeFunctionConfig} for why the defaults are what they are). */
   readonly sizing: EdgeFunctionConfig;
   /** Account of the table. */
   readonly account: string;
@@ -39,6 +40,7 @@ export interface EdgeRouterFunctionProps {
  * const fn = new EdgeRouterFunction(this, 'Edge', { router, code, sizing, account });
  */
 export class EdgeRouterFunction extends Construct {
+  /** The Lambda@Edge function; `function.currentVersion` is what the distribution associates. */
   readonly function: experimental.EdgeFunction;
 
   constructor(scope: Construct, id: string, props: EdgeRouterFunctionProps) {

@@ -82,6 +82,7 @@ export interface InfraConfig {
   readonly webAclArn: string | undefined;
   /** Days access logs are kept. @default 90 */
   readonly accessLogRetentionDays: number;
+  /** Memory and timeout of the edge function. @default INFRA_DEFAULTS.edgeFunction */
   readonly edgeFunction: EdgeFunctionConfig;
   /** The router configuration baked into the edge function, derived and validated. */
   readonly router: RouterConfig;

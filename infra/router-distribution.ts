@@ -39,6 +39,7 @@ export const ROUTER_INPUT_HEADERS = ['Host'] as const;
 
 /** Props of {@link RouterDistribution}. */
 export interface RouterDistributionProps {
+  /** The validated deployment configuration. */
   readonly config: InfraConfig;
   /** The origin-request function. */
   readonly edgeFunction: experimental.EdgeFunction;
@@ -51,11 +52,15 @@ export interface RouterDistributionProps {
  * const { distribution } = new RouterDistribution(this, 'Cdn', { config, edgeFunction });
  */
 export class RouterDistribution extends Construct {
+  /** The distribution every tenant domain points at. */
   readonly distribution: Distribution;
+  /** Cache key: Host, path, query strings. */
   readonly cachePolicy: CachePolicy;
+  /** What reaches the origin-request function and the origin besides the cache key. */
   readonly originRequestPolicy: OriginRequestPolicy;
   /** Generated shared secret sent to origins in `config.router.originSecretHeader`. */
   readonly originSecret: Secret;
+  /** Bucket of the distribution's standard access logs. */
   readonly logBucket: Bucket;
 
   constructor(scope: Construct, id: string, props: RouterDistributionProps) {

@@ -9,6 +9,7 @@ import { TenantRouter } from './tenant-router.ts';
 
 /** Props of {@link TenantRouterStack}. */
 export interface TenantRouterStackProps extends Omit<StackProps, 'env'> {
+  /** The validated configuration; it fixes the stack's account and region. */
   readonly config: InfraConfig;
   /** @default the bundled edge function (see {@link TenantRouter}) */
   readonly code?: Code;
@@ -21,6 +22,7 @@ export interface TenantRouterStackProps extends Omit<StackProps, 'env'> {
  * new TenantRouterStack(app, config.stackName, { config });
  */
 export class TenantRouterStack extends Stack {
+  /** The router construct inside the stack. */
   readonly router: TenantRouter;
 
   constructor(scope: Construct, id: string, props: TenantRouterStackProps) {

@@ -5,6 +5,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { ConfigError } from '../edge/errors.ts';
 import { edgeFunctionCode } from './edge-function-code.ts';
 import { EdgeRouterFunction } from './edge-router-function.ts';
 import type { InfraConfig } from './infra-config.ts';
@@ -34,8 +35,11 @@ export interface TenantRouterProps {
  * const router = new TenantRouter(stack, 'TenantRouter', { config });
  */
 export class TenantRouter extends Construct {
+  /** The global table (`table.table` is the `TableV2`). */
   readonly table: RouterTable;
+  /** The origin-request function (`edgeFunction.function` is the `EdgeFunction`). */
   readonly edgeFunction: EdgeRouterFunction;
+  /** The distribution, its policies, log bucket and origin secret. */
   readonly cdn: RouterDistribution;
 
   constructor(scope: Construct, id: string, props: TenantRouterProps) {
@@ -43,10 +47,12 @@ export class TenantRouter extends Construct {
     const { config } = props;
     const stack = Stack.of(this);
     if (Token.isUnresolved(stack.region) || stack.region !== config.primaryRegion) {
-      throw new Error(`TenantRouter: stack region must be config.primaryRegion (${config.primaryRegion})`);
+      throw new ConfigError(
+        `TenantRouter: stack region must be config.primaryRegion (${config.primaryRegion})`,
+      );
     }
     if (Token.isUnresolved(stack.account) || stack.account !== config.account) {
-      throw new Error(`TenantRouter: stack account must be config.account (${config.account})`);
+      throw new ConfigError(`TenantRouter: stack account must be config.account (${config.account})`);
     }
 
     this.table = new RouterTable(this, 'Table', {

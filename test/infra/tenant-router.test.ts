@@ -2,8 +2,12 @@
  * Template assertions on the TenantRouter construct: table, edge function, grants, distribution.
  * Fast synth (no bundling, no validation); the full synth with cdk-nag is in synth.test.ts.
  */
+import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../edge/errors.ts';
+import { resolveInfraConfig } from '../../infra/infra-config.ts';
+import { TenantRouter } from '../../infra/tenant-router.ts';
 import { routerTableDefinition } from '../../scripts/lib/router-table.ts';
 import { infraConfigInput, onlyResource, type SynthResult, synthTemplates } from './fixtures.ts';
 
@@ -237,5 +241,24 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
     synth.main.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
       OriginRequestPolicyConfig: { HeadersConfig: { Headers: ['Host', 'CloudFront-Viewer-Country'] } },
     });
+  });
+});
+
+describe('TenantRouter placement', () => {
+  it('refuses a stack outside the configured primary region or account', () => {
+    const config = resolveInfraConfig(infraConfigInput());
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const elsewhere = new Stack(app, 'Elsewhere', { env: { account: config.account, region: 'us-west-2' } });
+    expect(() => new TenantRouter(elsewhere, 'Router', { config })).toThrow(
+      /config.primaryRegion \(eu-west-1\)/,
+    );
+    const otherAccount = new Stack(app, 'OtherAccount', {
+      env: { account: '999999999999', region: 'eu-west-1' },
+    });
+    expect(() => new TenantRouter(otherAccount, 'Router', { config })).toThrow(
+      /config.account \(123456789012\)/,
+    );
+    const agnostic = new Stack(app, 'Agnostic');
+    expect(() => new TenantRouter(agnostic, 'Router', { config })).toThrow(ConfigError);
   });
 });
