@@ -17,6 +17,8 @@ export interface MeasureOptions {
   readonly samples?: number;
   /** Least duration of one sample; the batch size is chosen to reach it. @default 20 */
   readonly minSampleMs?: number;
+  /** Fixed operations per sample instead of calibrating (pairs of cases then have equal batches). */
+  readonly batch?: number;
   /** Monotonic clock in ms. @default performance.now */
   readonly now?: () => number;
 }
@@ -87,7 +89,8 @@ export async function measureInterleaved(
     const warmupEnd = now() + (options.warmupMs ?? 300);
     while (now() < warmupEnd) await runBatch(c.operation, 64, c.async ?? false);
     batches.push(
-      await calibrateBatch(timers[i] as (batch: number) => Promise<number>, options.minSampleMs ?? 20),
+      options.batch ??
+        (await calibrateBatch(timers[i] as (batch: number) => Promise<number>, options.minSampleMs ?? 20)),
     );
   }
   const samples: number[][] = cases.map(() => []);

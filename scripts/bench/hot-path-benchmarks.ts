@@ -15,6 +15,7 @@ import { PARTITION_KEY, tenantKey } from '../../edge/items.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import type { Region, RouteDecision, TenantId } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
+import { routeRequest } from '../../edge/resolve-route.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { startDynalite } from '../lib/dynalite-server.ts';
 import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
@@ -34,6 +35,7 @@ export const HOT_PATHS = [
   'floor',
   'host-parse',
   'event-rewrite',
+  'route-core',
   'cache-hit',
   'cache-miss',
   'raw-getitem',
@@ -46,6 +48,7 @@ export const HOT_PATH_DESCRIPTIONS: Record<HotPath, string> = {
   floor: 'floor: Map.get + request rewrite',
   'host-parse': 'host parsing (parseHostHeader)',
   'event-rewrite': 'event rewrite (routeToCloudFrontRequest)',
+  'route-core': 'routing core, warm cache (routeRequest)',
   'cache-hit': 'cache hit, whole handler',
   'cache-miss': 'cache miss, whole handler, dynalite',
   'raw-getitem': 'raw SDK GetItem, dynalite',
@@ -173,7 +176,14 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
       clientForRegion: newClient,
       logger: silentLogger,
     });
-    const hitHandler = createOriginRequestHandler({ config, tenantStore, logger: silentLogger, edgeRegion });
+    const warmStore = createCachedTenantStore(tenantStore, { cache: config.cache });
+    const hitHandler = createOriginRequestHandler({
+      config,
+      store: warmStore,
+      logger: silentLogger,
+      edgeRegion,
+    });
+    const coreRequest = { hostValues: [host], uri: '/' };
     const check = (result: unknown) => {
       if (typeof result !== 'object' || result === null || 'status' in result) {
         throw new Error(`benchmark request was not forwarded: ${JSON.stringify(result).slice(0, 200)}`);
@@ -191,6 +201,11 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
             resetHost(rewriteRequest, host);
             return routeToCloudFrontRequest(rewriteRequest, decision, config);
           },
+        },
+        {
+          name: 'route-core',
+          async: true,
+          operation: () => routeRequest(coreRequest, { store: warmStore, config }),
         },
         {
           name: 'cache-hit',

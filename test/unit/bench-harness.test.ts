@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrateBatch, measure } from '../../scripts/bench/harness.ts';
+import { calibrateBatch, measure, measureInterleaved } from '../../scripts/bench/harness.ts';
 import { quantileOfSorted, sampleStatistics } from '../../scripts/bench/sample-statistics.ts';
 
 describe('sampleStatistics', () => {
@@ -76,5 +76,23 @@ describe('measure', () => {
       { async: true, warmupMs: 1, samples: 2, minSampleMs: 1 },
     );
     expect(most).toBe(1);
+  });
+});
+
+describe('measureInterleaved', () => {
+  it('alternates the samples of its cases and keeps a fixed batch when given one', async () => {
+    const order: string[] = [];
+    const results = await measureInterleaved(
+      [
+        { name: 'a', operation: () => order.push('a') },
+        { name: 'b', operation: () => order.push('b') },
+      ],
+      { warmupMs: 0, samples: 3, batch: 2 },
+    );
+    expect(results.map((r) => [r.name, r.batch, r.perOperationNs.length])).toEqual([
+      ['a', 2, 3],
+      ['b', 2, 3],
+    ]);
+    expect(order.join('')).toBe('aabbaabbaabb');
   });
 });

@@ -14,6 +14,7 @@ function hotPaths(overrides: Partial<Record<HotPath, number[]>>): Record<HotPath
     floor: [100, 100, 100],
     'host-parse': [300, 300, 300],
     'event-rewrite': [150, 150, 150],
+    'route-core': [600, 600, 600],
     'cache-hit': [900, 900, 900],
     'cache-miss': [1_200_000, 1_300_000, 1_250_000],
     'raw-getitem': [1_000_000, 1_100_000, 1_050_000],
