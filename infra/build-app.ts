@@ -33,6 +33,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Tena
     description: 'Multi-tenant edge router: global table, Lambda@Edge origin-request function, CloudFront',
     ...(options.code === undefined ? {} : { code: options.code }),
   });
-  if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  if (options.nag ?? true)
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
   return { app, stack };
 }

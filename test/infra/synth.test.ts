@@ -23,6 +23,11 @@ const EXAMPLE_CONFIG = resolveInfraConfig(
   JSON.parse(readFileSync(join(ROOT, 'infra/config/example.json'), 'utf8')),
 );
 
+/** What cdk-nag's `writeSuppressionsToCloudFormation` writes into a resource's Metadata. */
+interface NagMetadata {
+  readonly cdk_nag?: { readonly rules_to_suppress?: readonly { id: string; reason: string }[] };
+}
+
 interface CliResult {
   readonly code: number;
   readonly stderr: string;
@@ -95,6 +100,41 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
       report.pluginReports as Array<{ pluginName: string; violations?: unknown[] }>
     ).flatMap((plugin) => (plugin.violations ?? []).map((v) => ({ plugin: plugin.pluginName, v })));
     expect(violations).toEqual([]);
+  });
+
+  it('records every acknowledgement with its reason in the templates (audit trail)', () => {
+    const acknowledged = (stackName: string) => {
+      const template = JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8'));
+      return Object.values(
+        template.Resources as Record<string, { Type: string; Metadata?: NagMetadata }>,
+      ).flatMap((resource) =>
+        (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).map((rule: { id: string; reason: string }) => ({
+          type: resource.Type,
+          id: rule.id,
+          hasReason: rule.reason.length > 40,
+        })),
+      );
+    };
+    const main = acknowledged(EXAMPLE_CONFIG.stackName);
+    const edge = acknowledged(`${EXAMPLE_CONFIG.stackName}-edge-function`);
+    expect(main).toEqual(
+      expect.arrayContaining([
+        { type: 'AWS::SecretsManager::Secret', id: 'AwsSolutions-SMG4', hasReason: true },
+        { type: 'AWS::S3::Bucket', id: 'AwsSolutions-S1', hasReason: true },
+        { type: 'AWS::CloudFront::Distribution', id: 'AwsSolutions-CFR1', hasReason: true },
+        { type: 'AWS::CloudFront::Distribution', id: 'AwsSolutions-CFR2', hasReason: true },
+      ]),
+    );
+    expect(edge).toEqual(
+      expect.arrayContaining([
+        {
+          type: 'AWS::IAM::Role',
+          id: expect.stringMatching(/^AwsSolutions-IAM4\[Policy::.*AWSLambdaBasicExecutionRole\]$/),
+          hasReason: true,
+        },
+      ]),
+    );
+    expect([...main, ...edge].every((rule) => rule.hasReason)).toBe(true);
   });
 
   it('bakes exactly the router configuration derived from the app configuration', () => {
