@@ -3,6 +3,8 @@
  * origin-request events against a local DynamoDB-compatible server (dynalite) on loopback. Reads
  * are counted (and optionally slowed) at the SDK clients; handler time is split by cache outcome.
  */
+
+import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequestResult } from 'aws-lambda';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
@@ -11,10 +13,10 @@ import { createDynamoDBTenantStore } from '../../edge/dynamodb-tenant-store.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import type { Region } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
-import { type DynaliteServer, startDynalite } from '../lib/dynalite-server.ts';
 import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
 import { createCacheOutcomeRecorder } from './cache-outcome-recorder.ts';
+import { spawnChildServer } from './child-server.ts';
 import { createReadMeter } from './dynamodb-read-meter.ts';
 import type { RequestOutcome } from './load-collector.ts';
 import { originRequestEvent } from './origin-request-event.ts';
@@ -48,9 +50,15 @@ export interface InProcessTarget {
   close(): Promise<void>;
 }
 
-/** Starts dynalite, creates and seeds the table, and builds the handler. */
+const DYNALITE_ENTRY = fileURLToPath(new URL('./dynalite-process.ts', import.meta.url));
+
+/**
+ * Starts dynalite in a child process (so it does not share the handler's event loop, as a real
+ * table would not), creates and seeds the table, and builds the handler.
+ */
 export async function startInProcessTarget(options: InProcessTargetOptions): Promise<InProcessTarget> {
-  const dynalite: DynaliteServer = await startDynalite();
+  const child = await spawnChildServer<{ endpoint: string }>(DYNALITE_ENTRY, []);
+  const dynalite = { endpoint: child.handshake.endpoint, close: child.stop };
   try {
     const base = options.config;
     // One local server stands in for every replica: replica order and failover still run.

@@ -2,9 +2,8 @@
  * Starts the load test's own local edge in a child process (see local-edge-process.ts) and reads
  * its counters through the control API.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnChildServer } from './child-server.ts';
 
 /** Settings passed to the child. */
 export interface LocalEdgeChildSettings {
@@ -23,47 +22,20 @@ export interface LocalEdgeChild {
 
 const ENTRY = fileURLToPath(new URL('./local-edge-process.ts', import.meta.url));
 
-/**
- * Spawns the child and waits for its handshake line. `onSeedProgress` sees the tenants written.
- */
+/** Spawns the child and waits until its tenants exist. `onSeedProgress` sees the tenants written. */
 export async function spawnLocalEdge(
   settings: LocalEdgeChildSettings,
   onSeedProgress?: (written: number) => void,
 ): Promise<LocalEdgeChild> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(settings)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
-  let lastError = '';
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
-    const seeded = /^seeded (\d+)$/.exec(line);
-    if (seeded !== null) onSeedProgress?.(Number(seeded[1]));
-    else lastError = line;
-  });
-  const handshake = await new Promise<{ url: string; controlUrl: string }>((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.once('line', (line) => {
-      try {
-        resolve(JSON.parse(line) as { url: string; controlUrl: string });
-      } catch {
-        reject(new Error(`local edge: unexpected output ${JSON.stringify(line.slice(0, 200))}`));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`local edge exited (${code}): ${lastError}`)));
-  }).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return { ...handshake, stop };
+  const child = await spawnChildServer<{ url: string; controlUrl: string }>(
+    ENTRY,
+    [JSON.stringify(settings)],
+    (line) => {
+      const seeded = /^seeded (\d+)$/.exec(line);
+      if (seeded !== null) onSeedProgress?.(Number(seeded[1]));
+    },
+  );
+  return { url: child.handshake.url, controlUrl: child.handshake.controlUrl, stop: child.stop };
 }
 
 /** Router reads so far: the requests forwarded by the local edge's replica endpoints, from `/status`. */
