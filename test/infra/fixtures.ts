@@ -2,7 +2,7 @@
  * Typed factories for infra tests: a valid deployment configuration input, and apps that synth
  * fast (no bundling, no CloudFormation validation, no cdk-nag) for template assertions.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -48,9 +48,14 @@ export function synthTemplates(input: Record<string, unknown>): SynthResult {
     outdir: mkdtempSync(join(tmpdir(), 'tenant-router-cdk-')),
     context: { [CONFIG_CONTEXT_KEY]: input, 'aws:cdk:bundling-stacks': [] },
   });
-  const { stack } = buildApp({ app, nag: false });
-  const edgeStack = stack.router.edgeFunction.function.lambda.stack;
-  return { stack, main: Template.fromStack(stack), edge: Template.fromStack(edgeStack) };
+  try {
+    const { stack } = buildApp({ app, nag: false });
+    const edgeStack = stack.router.edgeFunction.function.lambda.stack;
+    return { stack, main: Template.fromStack(stack), edge: Template.fromStack(edgeStack) };
+  } finally {
+    // The templates are in memory by now; the cloud assembly on disk is not needed.
+    rmSync(app.outdir, { recursive: true, force: true });
+  }
 }
 
 /** A resource of a template as `findResources` returns it. */
