@@ -126,7 +126,7 @@ describe('loadInfraConfig', () => {
 
   it('reads the file named in context, relative to the working directory', () => {
     writeFileSync(join(dir, 'router.json'), JSON.stringify(infraConfigInput({ stackName: 'FromFile' })));
-    const app = new App({ context: { [CONFIG_FILE_CONTEXT_KEY]: 'router.json' } });
+    const app = new App({ outdir: dir, context: { [CONFIG_FILE_CONTEXT_KEY]: 'router.json' } });
     expect(loadInfraConfig(app.node, { cwd: dir }).stackName).toBe('FromFile');
   });
 
@@ -134,6 +134,7 @@ describe('loadInfraConfig', () => {
     const inline = infraConfigInput({ stackName: 'Inline' });
     for (const value of [inline, JSON.stringify(inline)]) {
       const app = new App({
+        outdir: dir,
         context: { [CONFIG_CONTEXT_KEY]: value, [CONFIG_FILE_CONTEXT_KEY]: 'missing.json' },
       });
       expect(loadInfraConfig(app.node, { cwd: dir }).stackName).toBe('Inline');
@@ -142,11 +143,13 @@ describe('loadInfraConfig', () => {
 
   it('names the file in validation errors', () => {
     writeFileSync(join(dir, 'bad.json'), JSON.stringify(infraConfigInput({ account: 'x' })));
-    const app = new App({ context: { [CONFIG_FILE_CONTEXT_KEY]: 'bad.json' } });
+    const app = new App({ outdir: dir, context: { [CONFIG_FILE_CONTEXT_KEY]: 'bad.json' } });
     expect(() => loadInfraConfig(app.node, { cwd: dir })).toThrow(/bad\.json: infra config: account/);
   });
 
   it('says how to configure when nothing is configured', () => {
-    expect(() => loadInfraConfig(new App().node)).toThrow(/set context tenantRouter:configFile/);
+    expect(() => loadInfraConfig(new App({ outdir: dir }).node)).toThrow(
+      /set context tenantRouter:configFile/,
+    );
   });
 });

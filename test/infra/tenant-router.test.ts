@@ -2,6 +2,9 @@
  * Template assertions on the TenantRouter construct: table, edge function, grants, distribution.
  * Fast synth (no bundling, no validation); the full synth with cdk-nag is in synth.test.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -247,7 +250,9 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
 describe('TenantRouter placement', () => {
   it('refuses a stack outside the configured primary region or account', () => {
     const config = resolveInfraConfig(infraConfigInput());
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // Nothing is synthesized, so the (eagerly created) output folder stays empty and goes at once.
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'tenant-router-cdk-')) });
+    rmSync(app.outdir, { recursive: true, force: true });
     const elsewhere = new Stack(app, 'Elsewhere', { env: { account: config.account, region: 'us-west-2' } });
     expect(() => new TenantRouter(elsewhere, 'Router', { config })).toThrow(
       /config.primaryRegion \(eu-west-1\)/,
