@@ -1,10 +1,20 @@
 /**
  * Applying a validated bulk file: every line is an idempotent `add` (created / repaired /
- * unchanged), run with bounded concurrency; a line that fails is reported and the others go on.
+ * unchanged), run with bounded concurrency. A line refused by the table's state (a domain held by
+ * another tenant, a tenant that differs) is reported and the others go on; an infrastructure error
+ * (table unreachable, throttled past retries) stops the import at once, since every further line
+ * would fail the same way; a rerun continues where it stopped.
  */
+import type { RegionsRecord } from '../../../edge/model.ts';
 import { forEachConcurrently } from '../bounded-concurrency.ts';
 import type { OperationContext } from './operation-context.ts';
+import { InvalidInputError, OperationRefusedError } from './tenant-errors.ts';
 import { type AddOutcome, addTenant, type TenantSpec } from './tenant-lifecycle.ts';
+
+/** An infrastructure error stopped the import; lines before it are written, a rerun continues. */
+export class ImportStoppedError extends Error {
+  override readonly name = 'ImportStoppedError';
+}
 
 /** Counts and failures of an import. */
 export interface ImportSummary {
@@ -24,6 +34,8 @@ export interface ImportSummary {
 export interface ImportOptions {
   /** Writes in flight. @default 8 */
   readonly concurrency?: number;
+  /** The regions item, read once by the caller. @default read once here */
+  readonly regions?: RegionsRecord | undefined;
   /** Called after each line with the number done and failed so far. */
   readonly onProgress?: (done: number, failed: number) => void;
 }
@@ -36,17 +48,30 @@ export async function importTenants(
 ): Promise<ImportSummary> {
   const counts: Record<AddOutcome, number> = { created: 0, repaired: 0, unchanged: 0 };
   const failures: { line: number; tenantId: string; message: string }[] = [];
+  const regions = options.regions ?? (await ctx.table.getRegions());
   let done = 0;
+  let stopped: { line: number; error: unknown } | undefined;
   await forEachConcurrently(specs, options.concurrency ?? 8, async ({ line, spec }) => {
+    if (stopped !== undefined) return;
     try {
-      const { outcome } = await addTenant(ctx, spec);
+      const { outcome } = await addTenant(ctx, spec, { regions });
       counts[outcome]++;
     } catch (error) {
-      failures.push({ line, tenantId: spec.tenantId, message: (error as Error).message });
+      if (!(error instanceof OperationRefusedError || error instanceof InvalidInputError)) {
+        stopped ??= { line, error };
+        return;
+      }
+      failures.push({ line, tenantId: spec.tenantId, message: error.message });
     }
     done++;
     options.onProgress?.(done, failures.length);
   });
+  if (stopped !== undefined) {
+    throw new ImportStoppedError(
+      `import stopped at line ${stopped.line} after ${done} line(s): ${(stopped.error as Error).message}; rerun to continue (the import is idempotent)`,
+      { cause: stopped.error },
+    );
+  }
   failures.sort((a, b) => a.line - b.line);
   return { total: specs.length, ...counts, failed: failures.length, failures };
 }

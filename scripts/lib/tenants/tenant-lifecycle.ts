@@ -8,7 +8,14 @@
  * router answers 404 for them, as before); rerunning the add completes it.
  */
 import { randomUUID } from 'node:crypto';
-import type { CustomOrigin, Region, TenantId, TenantRecord, TenantStatus } from '../../../edge/model.ts';
+import type {
+  CustomOrigin,
+  Region,
+  RegionsRecord,
+  TenantId,
+  TenantRecord,
+  TenantStatus,
+} from '../../../edge/model.ts';
 import { claimDomainOrRefuse } from './domain-claims.ts';
 import { formatOrigin, requireKnownRegion } from './input-validation.ts';
 import { CONFLICT_RETRIES, type OperationContext } from './operation-context.ts';
@@ -51,8 +58,11 @@ function differences(record: TenantRecord, spec: TenantSpec): string[] {
 export async function addTenant(
   ctx: OperationContext,
   spec: TenantSpec,
+  options: { readonly regions?: RegionsRecord | undefined } = {},
 ): Promise<{ outcome: AddOutcome; tenant: TenantSnapshot }> {
-  const regions = await ctx.table.getRegions();
+  // Bulk imports pass the regions read once; regions are only ever added, so a stale copy can
+  // only refuse a line, never admit a bad one.
+  const regions = options.regions ?? (await ctx.table.getRegions());
   requireKnownRegion(spec.region, regions);
   if (spec.failoverRegion !== undefined) requireKnownRegion(spec.failoverRegion, regions);
   const domains = [...new Set(spec.domains)];

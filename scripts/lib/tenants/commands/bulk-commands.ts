@@ -96,12 +96,16 @@ export const importCommand: TenantsCommand = {
       const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
       const summary = await importTenants(ctx, parsed.specs, {
         concurrency,
+        regions,
         onProgress: (done, failed) => progress.update(done, failed > 0 ? `${failed} failed` : undefined),
       });
       progress.finish();
       if (values.json) printJson(io, summary);
       else {
-        for (const f of summary.failures) io.stderr.write(`${path}:${f.line}: ${f.tenantId}: ${f.message}\n`);
+        for (const f of summary.failures.slice(0, 20))
+          io.stderr.write(`${path}:${f.line}: ${f.tenantId}: ${f.message}\n`);
+        if (summary.failures.length > 20)
+          io.stderr.write(`... and ${summary.failures.length - 20} more (see --json)\n`);
         io.stdout.write(
           `${summary.total} tenant(s): ${summary.created} created, ${summary.repaired} repaired, ${summary.unchanged} unchanged, ${summary.failed} failed\n`,
         );
