@@ -2,8 +2,8 @@
  * Bundles the origin-request function with esbuild, the router configuration baked in. Used by
  * `npm run build`, the CDK stack (local bundling, no Docker) and the local edge.
  */
-import { mkdirSync, statSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, buildSync } from 'esbuild';
@@ -28,6 +28,12 @@ export interface BundleResult {
 /** Name of the global esbuild replaces with the configuration. */
 export const BAKED_CONFIG_GLOBAL = '__ROUTER_CONFIG__';
 
+/**
+ * Written beside the bundle so Node loads `index.js` as CommonJS even under this repository's
+ * `"type": "module"` (the local edge, tests, benchmarks); Lambda would anyway.
+ */
+const COMMONJS_PACKAGE_JSON = '{"type":"commonjs"}\n';
+
 /** The entry point of the bundle: the origin-request handler. */
 export const EDGE_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../edge/origin-request.ts');
 
@@ -46,6 +52,9 @@ export function edgeBuildOptions(options: BundleOptions): BuildOptions & { outfi
     platform: 'node',
     target: 'node22',
     format: 'cjs',
+    // The SDK's ES module builds tree-shake; its CommonJS builds (esbuild's default for node) do not:
+    // 570 KB -> 380 KB and about half the module-load time (a cold start cost at every edge).
+    mainFields: ['module', 'main'],
     minify: options.minify ?? true,
     legalComments: 'none',
     logLevel: 'silent',
@@ -64,6 +73,7 @@ export async function bundleEdgeFunction(options: BundleOptions): Promise<Bundle
   const buildOptions = edgeBuildOptions(options);
   await mkdir(options.outdir, { recursive: true });
   await build(buildOptions);
+  await writeFile(join(options.outdir, 'package.json'), COMMONJS_PACKAGE_JSON);
   return { file: buildOptions.outfile, bytes: (await stat(buildOptions.outfile)).size };
 }
 
@@ -78,5 +88,6 @@ export function bundleEdgeFunctionSync(options: BundleOptions): BundleResult {
   const buildOptions = edgeBuildOptions(options);
   mkdirSync(options.outdir, { recursive: true });
   buildSync(buildOptions);
+  writeFileSync(join(options.outdir, 'package.json'), COMMONJS_PACKAGE_JSON);
   return { file: buildOptions.outfile, bytes: statSync(buildOptions.outfile).size };
 }
