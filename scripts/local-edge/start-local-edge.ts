@@ -255,7 +255,8 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       const outdir = await mkdtemp(join(tmpdir(), 'local-edge-'));
       cleanups.push(() => rm(outdir, { recursive: true, force: true }));
       const started = performance.now();
-      const built = await bundleEdgeFunction({ config, outdir, minify: false });
+      // The same minified bundle as production, so what runs and what is measured here is what ships.
+      const built = await bundleEdgeFunction({ config, outdir });
       bundle = { ...built, buildMs: Math.round(performance.now() - started) };
       source = { kind: 'bundle', file: built.file };
     }
