@@ -195,6 +195,12 @@ describe('tenants add / show / remove', () => {
     expect(await h.table.getTenant('bad')).toBeUndefined();
   });
 
+  it('refuses a missing or invalid configuration file with exit 2', async () => {
+    const r = await tenants('show', 'acme', '--config', '/nonexistent/router.json');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^error: cannot read router config \/nonexistent\/router.json/);
+  });
+
   it('shows a missing tenant as an error', async () => {
     const r = await tenants('show', 'nobody');
     expect(r.code).toBe(1);
@@ -248,6 +254,12 @@ describe('tenants add-domain / remove-domain', () => {
     expect((await json('add-domain', 'globex', 'cut.globex.com')).change).toBe('repaired');
     expect((await h.table.getTenant('globex'))?.record.domains).toContain('cut.globex.com');
     await h.local.deleteItem(domainKey('cut.globex.com'));
+    expect((await json('show', 'globex')).domainClaims).toEqual([
+      { host: 'cut.globex.com', claim: 'not claimed' },
+    ]);
+    expect((await tenants('show', 'globex')).stdout).toContain(
+      'warning   domain cut.globex.com is not claimed',
+    );
     expect((await json('remove-domain', 'globex', 'cut.globex.com')).change).toBe('repaired');
     expect((await h.table.getTenant('globex'))?.record.domains).not.toContain('cut.globex.com');
   });

@@ -61,7 +61,13 @@ export async function openConnection(
   },
   io: CliIO,
 ): Promise<Connection> {
-  const config = loadRouterConfig(values.config ?? io.env.ETR_CONFIG ?? undefined);
+  let config: RouterConfig;
+  try {
+    config = loadRouterConfig(values.config ?? io.env.ETR_CONFIG ?? undefined);
+  } catch (error) {
+    // A missing or invalid configuration file is bad input, like a bad option.
+    throw new UsageError((error as Error).message);
+  }
   const target = connectTable({
     config,
     endpoint: values.endpoint,

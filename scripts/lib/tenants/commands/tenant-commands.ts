@@ -103,8 +103,24 @@ export const showCommand: TenantsCommand = {
     try {
       const tenant = await connection.table.getTenant(tenantId);
       if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
-      if (values.json) printJson(io, tenantToJson(tenant.record));
-      else io.stdout.write(describeTenant(tenant.record));
+      // Each listed domain against its DOMAIN item: shows what a cut-short add or remove left.
+      const claims = await Promise.all(
+        (tenant.record.domains ?? []).map(async (host) => {
+          const holder = (await connection.table.getDomain(host))?.tenantId;
+          const claim =
+            holder === tenantId ? 'ok' : holder === undefined ? 'not claimed' : `claimed by ${holder}`;
+          return { host, claim };
+        }),
+      );
+      if (values.json) printJson(io, { ...tenantToJson(tenant.record), domainClaims: claims });
+      else {
+        io.stdout.write(describeTenant(tenant.record));
+        for (const c of claims.filter((x) => x.claim !== 'ok')) {
+          io.stdout.write(
+            `warning   domain ${c.host} is ${c.claim}; rerun add-domain or remove-domain to repair\n`,
+          );
+        }
+      }
       return 0;
     } finally {
       connection.close();
