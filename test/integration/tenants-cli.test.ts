@@ -222,6 +222,47 @@ describe('tenants add / show / remove', () => {
   });
 });
 
+describe('tenants set', () => {
+  it('sets and clears the dedicated origin and the failover region, visible to the router', async () => {
+    await json('add', 'initech', 'eu-west-1', '--domain', 'initech.example.org');
+    const set = await json(
+      'set',
+      'initech',
+      '--origin',
+      'https://initech.origin.example.com',
+      '--failover',
+      'us-east-1',
+    );
+    expect(set).toMatchObject({
+      changed: true,
+      tenant: { origin: 'https://initech.origin.example.com', failoverRegion: 'us-east-1', version: 2 },
+    });
+    expect((await json('resolve', 'initech.example.org')).decision).toMatchObject({ via: 'dedicated' });
+    expect((await json('set', 'initech', '--origin', 'https://initech.origin.example.com')).changed).toBe(
+      false,
+    );
+    const cleared = await json('set', 'initech', '--origin', 'none', '--failover', 'none');
+    expect(cleared.tenant).toMatchObject({ origin: null, failoverRegion: null, version: 3 });
+    expect((await json('resolve', 'initech.example.org')).decision).toMatchObject({
+      via: 'home',
+      region: 'eu-west-1',
+    });
+  });
+
+  it.each([
+    [['initech'], 2, /give --origin and\/or --failover/],
+    [['initech', '--origin', 'https://initech.evil.com'], 2, /outside the allowed origin suffixes/],
+    [['initech', '--failover', 'sa-east-1'], 2, /unknown region sa-east-1/],
+    [['nobody', '--failover', 'us-east-1'], 1, /no tenant nobody/],
+  ])('refuses set %j and writes nothing', async (argv, code, message) => {
+    const before = await h.table.getTenant('initech');
+    const r = await tenants('set', ...argv);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect((await h.table.getTenant('initech'))?.record.version).toBe(before?.record.version);
+  });
+});
+
 describe('tenants add-domain / remove-domain', () => {
   it('adds and removes a domain', async () => {
     await json('add', 'globex', 'us-east-1');
@@ -368,7 +409,7 @@ describe('tenants list', () => {
     } while (next !== null && pages < 50);
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.filter((id) => id.startsWith('bulk-'))).toHaveLength(25);
-    expect(seen).toEqual(expect.arrayContaining(['acme', 'globex', 'half']));
+    expect(seen).toEqual(expect.arrayContaining(['acme', 'globex', 'half', 'initech']));
   });
 
   it('filters by home region and status', async () => {

@@ -8,6 +8,8 @@
  * router answers 404 for them, as before); rerunning the add completes it.
  */
 import { randomUUID } from 'node:crypto';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { tenantToItem } from '../../../edge/items.ts';
 import type {
   CustomOrigin,
   Region,
@@ -227,6 +229,65 @@ export async function removeTenant(
       details: { region: tenant.record.region, domains: (tenant.record.domains ?? []).join(' ') },
     });
     return { releasedDomains: released };
+  }
+  throw new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; rerun`);
+}
+
+/** Changes of a tenant's serving settings; `null` clears the field. */
+export interface TenantSettingsChange {
+  readonly origin?: CustomOrigin | null | undefined;
+  readonly failoverRegion?: Region | null | undefined;
+}
+
+/**
+ * Sets or clears a tenant's dedicated origin and failover region: one conditional write and an
+ * audit entry. The failover region must be declared.
+ */
+export async function changeTenantSettings(
+  ctx: OperationContext,
+  tenantId: TenantId,
+  change: TenantSettingsChange,
+): Promise<{ changed: boolean; tenant: TenantSnapshot }> {
+  if (change.failoverRegion != null) requireKnownRegion(change.failoverRegion, await ctx.table.getRegions());
+  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
+    const tenant = await ctx.table.getTenant(tenantId);
+    if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+    const set: Record<string, AttributeValue> = {};
+    const remove: string[] = [];
+    const details: Record<string, string> = {};
+    if (change.origin !== undefined) {
+      const before = tenant.record.origin === undefined ? 'none' : formatOrigin(tenant.record.origin);
+      const after = change.origin === null ? 'none' : formatOrigin(change.origin);
+      if (before !== after) {
+        if (change.origin === null) remove.push('origin');
+        else set.origin = tenantToItem({ ...tenant.record, origin: change.origin }).origin as AttributeValue;
+        details.origin = `${before} -> ${after}`;
+      }
+    }
+    if (change.failoverRegion !== undefined) {
+      const before = tenant.record.failoverRegion ?? 'none';
+      const after = change.failoverRegion ?? 'none';
+      if (before !== after) {
+        if (change.failoverRegion === null) remove.push('failoverRegion');
+        else set.failoverRegion = { S: change.failoverRegion };
+        details.failoverRegion = `${before} -> ${after}`;
+      }
+    }
+    if (Object.keys(details).length === 0) return { changed: false, tenant };
+    try {
+      const updated = await ctx.table.updateTenant(tenantId, tenant.record.version, { set, remove });
+      await ctx.table.putAudit({
+        tenantId,
+        id: randomUUID(),
+        at: updated.record.updatedAt,
+        action: 'set',
+        actor: ctx.actor,
+        details,
+      });
+      return { changed: true, tenant: updated };
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error;
+    }
   }
   throw new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; rerun`);
 }

@@ -11,7 +11,7 @@ import { listCommand } from './commands/list-command.ts';
 import { regionSetCommand, regionsCommand } from './commands/region-commands.ts';
 import { resolveCommand } from './commands/resolve-command.ts';
 import { maintenanceCommand, resumeCommand, suspendCommand } from './commands/status-commands.ts';
-import { addCommand, removeCommand, showCommand } from './commands/tenant-commands.ts';
+import { addCommand, removeCommand, setCommand, showCommand } from './commands/tenant-commands.ts';
 
 /** Every subcommand, in help order. */
 export const TENANTS_COMMANDS: readonly TenantsCommand[] = [
@@ -21,6 +21,7 @@ export const TENANTS_COMMANDS: readonly TenantsCommand[] = [
   resolveCommand,
   addDomainCommand,
   removeDomainCommand,
+  setCommand,
   suspendCommand,
   resumeCommand,
   maintenanceCommand,

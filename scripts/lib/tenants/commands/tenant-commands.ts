@@ -13,7 +13,7 @@ import {
 import { currentActor } from '../operation-context.ts';
 import { OperationRefusedError } from '../tenant-errors.ts';
 import { describeTenant, tenantToJson } from '../tenant-format.ts';
-import { addTenant, removeTenant } from '../tenant-lifecycle.ts';
+import { addTenant, changeTenantSettings, removeTenant } from '../tenant-lifecycle.ts';
 import type { TenantsCommand } from './command.ts';
 
 function onePositional(positionals: readonly string[], what: string, name: string): string {
@@ -172,6 +172,65 @@ export const removeCommand: TenantsCommand = {
       else
         io.stdout.write(
           `removed tenant ${tenantId}; released ${releasedDomains.join(', ') || 'no domains'}\n`,
+        );
+      return 0;
+    } finally {
+      connection.close();
+    }
+  },
+};
+
+const SET_USAGE = `Usage: npm run tenants -- set <tenant> [--origin URL|none] [--failover REGION|none] [options]
+
+Sets or clears a tenant's dedicated origin (checked against the allowed origin suffixes) and its
+failover region (used when its home region is draining), in one conditional write with an audit
+entry. Home region changes go through \`npm run migrate\`.
+
+Options:
+  --origin URL|none     dedicated origin, or none for the region's pool origin
+  --failover R|none     failover region, or none for the region's own failover
+${CONNECTION_HELP}`;
+
+/** `tenants set`. */
+export const setCommand: TenantsCommand = {
+  name: 'set',
+  summary: "set or clear a tenant's dedicated origin and failover region",
+  usage: SET_USAGE,
+  async run(argv, io) {
+    const { values, positionals } = parseCommandLine(
+      {
+        name: 'tenants set',
+        usage: SET_USAGE,
+        allowPositionals: true,
+        options: { ...CONNECTION_OPTIONS, origin: { type: 'string' }, failover: { type: 'string' } },
+      },
+      argv,
+    );
+    const tenantId = parseTenantIdInput(onePositional(positionals, '<tenant>', 'set'));
+    if (values.origin === undefined && values.failover === undefined) {
+      throw new UsageError('tenants set: give --origin and/or --failover (see --help)');
+    }
+    const connection = await openConnection(values, io);
+    try {
+      const { config } = connection;
+      const origin =
+        values.origin === undefined
+          ? undefined
+          : values.origin === 'none'
+            ? null
+            : parseOriginInput(values.origin, config.allowedOriginSuffixes);
+      const failoverRegion =
+        values.failover === undefined
+          ? undefined
+          : values.failover === 'none'
+            ? null
+            : parseRegionInput(values.failover);
+      const ctx = { table: connection.table, config, actor: currentActor() };
+      const { changed, tenant } = await changeTenantSettings(ctx, tenantId, { origin, failoverRegion });
+      if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record) });
+      else
+        io.stdout.write(
+          `${changed ? 'changed' : 'unchanged'}: tenant ${tenantId}\n${describeTenant(tenant.record)}`,
         );
       return 0;
     } finally {
