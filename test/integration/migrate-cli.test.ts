@@ -119,6 +119,17 @@ describe('migrate (command line)', () => {
     expect(t?.record).toMatchObject({ region: 'eu-west-1', status: 'active' });
     expect(t?.record.migration).toBeUndefined();
   });
+
+  it('kills a hook that outlives --hook-timeout and abandons the migration', async () => {
+    await addTenant('cli-hookhang');
+    const r = await migrate('cli-hookhang', '--to', 'us-east-1', '--hook', 'sleep 30', '--hook-timeout', '1');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: hook "sleep 30" \(phase prepare\) timed out/);
+    expect((await h.table.getTenant('cli-hookhang'))?.record).toMatchObject({
+      region: 'eu-west-1',
+      status: 'active',
+    });
+  });
 });
 
 describe('migrate killed after each phase (real processes)', () => {

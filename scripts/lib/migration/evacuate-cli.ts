@@ -41,6 +41,7 @@ Options:
   --dry-run           print each tenant's target and change nothing
   --freeze            migrate with --freeze (maintenance around each switch)
   --hook CMD          the migration hook (see migrate --help)
+  --hook-timeout S    kill a hook still running after S seconds (default 1800)
   --takeover          resume migrations whose lease another (dead) process still holds
   --lease-seconds N   lease of each migration, 5-3600 (default 30)
 ${CONNECTION_HELP}`;
@@ -74,6 +75,7 @@ export function runEvacuateCli(
           'dry-run': { type: 'boolean' },
           freeze: { type: 'boolean' },
           hook: { type: 'string' },
+          'hook-timeout': { type: 'string' },
           takeover: { type: 'boolean' },
           'lease-seconds': { type: 'string' },
         },
@@ -85,6 +87,7 @@ export function runEvacuateCli(
     const to = values.to === undefined ? undefined : parseRegionInput(values.to);
     const concurrency = integerOption(values.concurrency, 'concurrency', 1, 64) ?? 4;
     const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
+    const hookTimeoutMs = (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000;
     const connection = await openConnection(values, io);
     try {
       const actor = currentActor();
@@ -111,6 +114,7 @@ export function runEvacuateCli(
             const effects = createMigrationEffects({
               table: connection.table,
               io,
+              hookTimeoutMs,
               onEvent: () => {},
               afterStep:
                 options.afterStep === undefined ? undefined : (step) => options.afterStep?.(tenantId, step),

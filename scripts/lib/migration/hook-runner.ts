@@ -13,6 +13,8 @@ export interface HookRunnerOptions {
   readonly output?: { write(chunk: string | Buffer): unknown };
   /** Base environment. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /** A hook still running after this long is killed (SIGTERM) and fails. @default 1800000 */
+  readonly timeoutMs?: number;
 }
 
 /** Creates the hook runner of the migration effects. */
@@ -22,6 +24,8 @@ export function createHookRunner(options: HookRunnerOptions = {}) {
     new Promise((resolve, reject) => {
       const child = spawn('/bin/sh', ['-c', command], {
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group, so a timeout kills the hook's children too, not only the shell.
+        detached: true,
         env: {
           ...(options.env ?? process.env),
           ETR_TENANT: hook.tenantId,
@@ -33,9 +37,25 @@ export function createHookRunner(options: HookRunnerOptions = {}) {
       });
       child.stdout.on('data', (chunk: Buffer) => output.write(chunk));
       child.stderr.on('data', (chunk: Buffer) => output.write(chunk));
-      child.on('error', (error) => reject(new HookFailedError(`hook could not start: ${error.message}`)));
+      // A hung hook would otherwise hold the migration (its lease is renewed while it runs) forever.
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          child.kill('SIGTERM');
+        }
+      }, options.timeoutMs ?? 1_800_000);
+      child.on('error', (error) => {
+        clearTimeout(timer);
+        reject(new HookFailedError(`hook could not start: ${error.message}`));
+      });
       child.on('close', (code, signal) => {
-        if (code === 0) resolve();
+        clearTimeout(timer);
+        if (timedOut)
+          reject(new HookFailedError(`hook ${JSON.stringify(command)} (phase ${hook.phase}) timed out`));
+        else if (code === 0) resolve();
         else
           reject(
             new HookFailedError(

@@ -44,6 +44,7 @@ Options:
   --hook CMD            shell command run before the switch (ETR_PHASE=prepare) and on rollback
                         (ETR_PHASE=rollback), with ETR_TENANT, ETR_FROM, ETR_TO, ETR_MIGRATION_ID;
                         a failing prepare hook abandons the migration, nothing switched
+  --hook-timeout S      kill a hook still running after S seconds and fail (default 1800)
   --verify-url URL      after the wait, probe this URL through the router until the target answers
   --verify-host HOST    Host header of the probe (a tenant domain)
   --verify-header NAME  response header naming the answering region (default: JSON body "region")
@@ -105,6 +106,7 @@ export function runMigrateCli(
           'dry-run': { type: 'boolean' },
           freeze: { type: 'boolean' },
           hook: { type: 'string' },
+          'hook-timeout': { type: 'string' },
           'verify-url': { type: 'string' },
           'verify-host': { type: 'string' },
           'verify-header': { type: 'string' },
@@ -130,6 +132,7 @@ export function runMigrateCli(
     if (healthUrl !== undefined && !URL.canParse(healthUrl))
       throw new UsageError(`--health-url ${JSON.stringify(healthUrl)} is not a URL`);
     const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
+    const hookTimeoutMs = (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000;
     const verifyTimeoutMs = (integerOption(values['verify-timeout'], 'verify-timeout', 1, 3600) ?? 60) * 1000;
 
     const connection = await openConnection(values, io);
@@ -138,6 +141,7 @@ export function runMigrateCli(
       const base = createMigrationEffects({
         table: connection.table,
         io,
+        hookTimeoutMs,
         onEvent: values.json ? () => {} : createMigrationDisplay(io.stderr),
         probeRoute:
           verifyUrl === undefined

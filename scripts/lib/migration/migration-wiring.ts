@@ -29,6 +29,8 @@ export interface MigrationWiringOptions {
   readonly afterStep?: ((step: MigrationStep) => void | Promise<void>) | undefined;
   /** @default 3000 */
   readonly healthTimeoutMs?: number;
+  /** @default 1800000 */
+  readonly hookTimeoutMs?: number | undefined;
 }
 
 /** Builds the effects of a real run. */
@@ -37,7 +39,11 @@ export function createMigrationEffects(options: MigrationWiringOptions): Migrati
   return {
     table: options.table,
     checkHealth: createHealthCheck({ timeoutMs: options.healthTimeoutMs ?? 3000 }),
-    runHook: createHookRunner({ output: options.io.stderr, env: options.io.env }),
+    runHook: createHookRunner({
+      output: options.io.stderr,
+      env: options.io.env,
+      ...(options.hookTimeoutMs === undefined ? {} : { timeoutMs: options.hookTimeoutMs }),
+    }),
     probeRoute: options.probeRoute,
     sleep: (ms) => sleep(ms),
     now: Date.now,
