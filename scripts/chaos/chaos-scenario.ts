@@ -63,13 +63,13 @@ export interface ChaosSettings {
 
 /** `npm run chaos`: about a minute. */
 export const FULL_CHAOS: ChaosSettings = {
-  ratePerSecond: 100,
+  ratePerSecond: 60,
   phaseMs: 5_000,
   outageMs: 4_000,
   ttlMs: 1_000,
-  hotTenants: 150,
+  hotTenants: 100,
   coldShare: 0.15,
-  migrationsPerBatch: 12,
+  migrationsPerBatch: 10,
   migrationConcurrency: 4,
   throttleShare: 0.3,
   seed: 7,
@@ -218,8 +218,9 @@ export async function runChaosScenario(
     ttlMs: settings.ttlMs,
     // Longer than the whole run: a cached route may be served stale through every outage.
     maxStaleMs: Math.max(300_000, durationMs * 2),
-    attemptTimeoutMs: 150,
-    lookupBudgetMs: 600,
+    // The production defaults: a cut-off replica costs one 250 ms attempt before the next one.
+    attemptTimeoutMs: 250,
+    lookupBudgetMs: 1_000,
     replicationLagMs: 500,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
