@@ -56,6 +56,7 @@ export function percentileDistributionChart(result: LoadTestResult): string {
     xLabel: 'percentile',
     yLabel: 'latency (ms)',
     xScale: 'log',
+    yScale: 'log',
     xTicks: ticks,
     xTick: percentileLabel,
     series: [
