@@ -185,12 +185,14 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
       onProgress: (sent) =>
         progress.update(
           sent,
-          progressSuffix({
-            completed: collector.completed,
-            errors: collector.errors,
-            elapsedMs: Math.max(1, performance.now() - runStart - schedule.measuredFromMs),
-            p99Ms: collector.latencyAt(99),
-          }),
+          sent <= schedule.warmupCount
+            ? 'warm-up (not measured)'
+            : progressSuffix({
+                completed: collector.completed,
+                errors: collector.errors,
+                elapsedMs: Math.max(1, performance.now() - runStart - schedule.measuredFromMs),
+                p99Ms: collector.latencyAt(99),
+              }),
         ),
     });
     progress.finish();
