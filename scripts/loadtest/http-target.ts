@@ -15,7 +15,7 @@ export interface HttpTargetOptions {
   readonly target?: URL;
   /** Concurrent connections (per origin when resolving by DNS). */
   readonly connections: number;
-  /** Per-request timeout, ms. */
+  /** Per-request deadline from the send (socket wait included), ms; then the request is destroyed. */
   readonly timeoutMs: number;
   /** Request path. @default '/' */
   readonly path?: string;
@@ -48,6 +48,15 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
       const secure = url.protocol === 'https:';
       const send = secure ? httpsRequest : httpRequest;
       return new Promise<RequestOutcome>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const settle =
+          <A>(finish: (arg: A) => void) =>
+          (arg: A) => {
+            clearTimeout(timer);
+            finish(arg);
+          };
+        const done = settle(resolve);
+        const fail = settle(reject);
         const req = send(
           {
             host: url.hostname,
@@ -58,19 +67,17 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
             // TLS SNI must name the viewer's host when connecting to a fixed address.
             ...(secure && { servername: host }),
             headers: { ...options.headers, host },
-            timeout: options.timeoutMs,
           },
           (res) => {
-            readBody(res).then(
-              (body) => resolve(describeResponse(res, body)),
-              (error: unknown) => reject(error),
-            );
+            readBody(res).then((body) => done(describeResponse(res, body)), fail);
           },
         );
-        req.on('timeout', () =>
-          req.destroy(Object.assign(new Error('request timed out'), { code: 'timeout' })),
+        // A total deadline: the socket option would only time idle sockets, not a queued request.
+        timer = setTimeout(
+          () => req.destroy(Object.assign(new Error('request timed out'), { code: 'timeout' })),
+          options.timeoutMs,
         );
-        req.on('error', reject);
+        req.on('error', fail);
         req.end();
       });
     },
