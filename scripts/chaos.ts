@@ -30,6 +30,8 @@ Options:
   --migrations N       tenants migrated per batch, two batches (default ${FULL_CHAOS.migrationsPerBatch}; quick ${QUICK_CHAOS.migrationsPerBatch})
   --throttle SHARE     share of reads throttled, 0..1 (default ${FULL_CHAOS.throttleShare})
   --seed N             seed of the request sequence (default ${FULL_CHAOS.seed})
+  --attempt-ms N       router's per-replica attempt timeout (default ${FULL_CHAOS.attemptTimeoutMs})
+  --budget-ms N        router's total lookup budget (default ${FULL_CHAOS.lookupBudgetMs})
   --json FILE          also write the full report as JSON to FILE ('-' for stdout; the summary then goes to stderr)
   -h, --help           this help
 
@@ -51,6 +53,8 @@ runMain(async () => {
         migrations: { type: 'string' },
         throttle: { type: 'string' },
         seed: { type: 'string' },
+        'attempt-ms': { type: 'string' },
+        'budget-ms': { type: 'string' },
         json: { type: 'string' },
       },
     },
@@ -67,7 +71,14 @@ runMain(async () => {
     migrationsPerBatch: integerOption(values.migrations, 'migrations', 0, 10_000) ?? base.migrationsPerBatch,
     throttleShare: numberOption(values.throttle, 'throttle', 0, 1) ?? base.throttleShare,
     seed: integerOption(values.seed, 'seed', 0, 2 ** 31) ?? base.seed,
+    attemptTimeoutMs: integerOption(values['attempt-ms'], 'attempt-ms', 1, 30_000) ?? base.attemptTimeoutMs,
+    lookupBudgetMs: integerOption(values['budget-ms'], 'budget-ms', 1, 25_000) ?? base.lookupBudgetMs,
   };
+  if (settings.lookupBudgetMs < settings.attemptTimeoutMs) {
+    throw new UsageError(
+      `--budget-ms (${settings.lookupBudgetMs}) must be at least --attempt-ms (${settings.attemptTimeoutMs})`,
+    );
+  }
   if (settings.outageMs <= settings.ttlMs) {
     throw new UsageError(
       `--outage-ms (${settings.outageMs}) must be longer than --ttl-ms (${settings.ttlMs})`,

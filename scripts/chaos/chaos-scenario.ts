@@ -59,6 +59,10 @@ export interface ChaosSettings {
   readonly seed: number;
   /** Edge region of every viewer request. */
   readonly edgeRegion: string;
+  /** Per-replica attempt timeout of the router's lookups, ms (the production default). */
+  readonly attemptTimeoutMs: number;
+  /** Total budget of one lookup, ms (the production default). */
+  readonly lookupBudgetMs: number;
 }
 
 /** `npm run chaos`: about a minute. */
@@ -74,6 +78,8 @@ export const FULL_CHAOS: ChaosSettings = {
   throttleShare: 0.3,
   seed: 7,
   edgeRegion: 'us-east-1',
+  attemptTimeoutMs: 250,
+  lookupBudgetMs: 1_000,
 };
 
 /** The short version run by the test suite: about 20 seconds. */
@@ -218,9 +224,8 @@ export async function runChaosScenario(
     ttlMs: settings.ttlMs,
     // Longer than the whole run: a cached route may be served stale through every outage.
     maxStaleMs: Math.max(300_000, durationMs * 2),
-    // The production defaults: a cut-off replica costs one 250 ms attempt before the next one.
-    attemptTimeoutMs: 250,
-    lookupBudgetMs: 1_000,
+    attemptTimeoutMs: settings.attemptTimeoutMs,
+    lookupBudgetMs: settings.lookupBudgetMs,
     replicationLagMs: 500,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
