@@ -7,7 +7,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { writeFile } from 'node:fs/promises';
 import { formatChaosReport } from './chaos/chaos-report.ts';
-import { type ChaosSettings, FULL_CHAOS, QUICK_CHAOS, runChaosScenario } from './chaos/chaos-scenario.ts';
+import { runChaosScenario } from './chaos/chaos-scenario.ts';
+import { type ChaosSettings, FULL_CHAOS, QUICK_CHAOS } from './chaos/chaos-settings.ts';
 import { integerOption, numberOption, parseCommandLine, runMain, UsageError } from './lib/cli.ts';
 import { createProgress, type Progress } from './lib/progress.ts';
 

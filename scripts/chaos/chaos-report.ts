@@ -2,7 +2,7 @@
  * The chaos scenario's summary for people: what was injected in each phase, what viewers saw,
  * the migrations, the table comparison and the verdict. Pure.
  */
-import type { ChaosReport, ViewerCounts } from './chaos-scenario.ts';
+import type { ChaosReport, ViewerCounts } from './chaos-result.ts';
 
 const pad = (text: string | number, width: number) => String(text).padStart(width);
 const padEnd = (text: string | number, width: number) => String(text).padEnd(width);

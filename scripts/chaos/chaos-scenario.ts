@@ -15,14 +15,24 @@ import { forEachConcurrently } from '../lib/bounded-concurrency.ts';
 import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
 import { createTenantTable } from '../lib/tenants/tenant-table.ts';
 import { arrivalSchedule } from '../loadtest/arrival-schedule.ts';
-import { LatencyHistogram, type LatencySummary } from '../loadtest/latency-histogram.ts';
+import { LatencyHistogram } from '../loadtest/latency-histogram.ts';
 import { LoadCollector, type RequestOutcome } from '../loadtest/load-collector.ts';
-import { errorKind, runOpenLoop } from '../loadtest/open-loop-driver.ts';
+import { runOpenLoop } from '../loadtest/open-loop-driver.ts';
 import { seededRandom } from '../loadtest/seeded-random.ts';
 import { loadTestHost, loadTestTenantId } from '../loadtest/tenant-seeder.ts';
 import { poolDomain } from '../local-edge/demo-data.ts';
-import { viewerRequest } from '../local-edge/viewer-client.ts';
 import { type ChaosEdge, type ReplicaCounts, spawnChaosEdge } from './chaos-edge.ts';
+import {
+  addCounts,
+  type ChaosProgress,
+  type ChaosReport,
+  countVerdict,
+  emptyCounts,
+  type PhaseReport,
+  type ViewerProblem,
+} from './chaos-result.ts';
+import type { ChaosSettings } from './chaos-settings.ts';
+import { chaosVerdict } from './chaos-verdict.ts';
 import {
   type ChaosPhase,
   chaosDurationMs,
@@ -31,166 +41,11 @@ import {
   type MigrationBatchName,
   phaseAt,
 } from './fault-timeline.ts';
+import { checkFinalRoutes } from './final-check.ts';
 import { type MigrationOrder, type MigrationResult, runMigrationBatch } from './migration-batch.ts';
-import { diffSnapshots, scanTable, type TableDiff } from './table-snapshot.ts';
-import { judgeViewerResponse, type ViewerVerdict } from './viewer-verdict.ts';
-
-/** Settings of one scenario run. */
-export interface ChaosSettings {
-  /** Requests per second, open loop. */
-  readonly ratePerSecond: number;
-  /** Length of an ordinary phase, ms. */
-  readonly phaseMs: number;
-  /** Length of each server outage, ms (must exceed the cache TTL). */
-  readonly outageMs: number;
-  /** Route cache TTL of the edge, ms. */
-  readonly ttlMs: number;
-  /** Tenants warmed into the cache before the faults (the "cached active tenants"). */
-  readonly hotTenants: number;
-  /** Share of requests for tenants never requested before (uncached), 0..1. */
-  readonly coldShare: number;
-  /** Tenants migrated in each of the two batches. */
-  readonly migrationsPerBatch: number;
-  /** Migrations in flight per batch. */
-  readonly migrationConcurrency: number;
-  /** Share of reads throttled in the throttling phases, 0..1. */
-  readonly throttleShare: number;
-  /** Seed of the host sequence and the migration choice. */
-  readonly seed: number;
-  /** Edge region of every viewer request. */
-  readonly edgeRegion: string;
-  /** Per-replica attempt timeout of the router's lookups, ms (the production default). */
-  readonly attemptTimeoutMs: number;
-  /** Total budget of one lookup, ms (the production default). */
-  readonly lookupBudgetMs: number;
-}
-
-/** `npm run chaos`: about a minute. */
-export const FULL_CHAOS: ChaosSettings = {
-  ratePerSecond: 60,
-  phaseMs: 5_000,
-  outageMs: 4_000,
-  ttlMs: 1_000,
-  hotTenants: 100,
-  coldShare: 0.15,
-  migrationsPerBatch: 10,
-  migrationConcurrency: 4,
-  throttleShare: 0.3,
-  seed: 7,
-  edgeRegion: 'us-east-1',
-  attemptTimeoutMs: 250,
-  lookupBudgetMs: 1_000,
-};
-
-/** The short version run by the test suite: about 20 seconds. */
-export const QUICK_CHAOS: ChaosSettings = {
-  ...FULL_CHAOS,
-  ratePerSecond: 40,
-  phaseMs: 1_500,
-  outageMs: 2_500,
-  hotTenants: 40,
-  migrationsPerBatch: 4,
-  migrationConcurrency: 2,
-};
-
-/** What viewers saw, by verdict. */
-export interface ViewerCounts {
-  sent: number;
-  ok: number;
-  /** Clear 503s (`lookup-failed` + Retry-After) for uncached tenants. */
-  unavailable: number;
-  failed: number;
-  misrouted: number;
-}
-
-/** One phase: what was injected and what viewers saw. */
-export interface PhaseReport {
-  readonly name: string;
-  readonly description: string;
-  readonly startMs: number;
-  readonly endMs: number;
-  /** Requests each replica endpoint received and faulted during the phase. */
-  readonly replicas: Readonly<Record<string, { requests: number; faulted: number }>>;
-  readonly cached: ViewerCounts;
-  readonly uncached: ViewerCounts;
-  /** Response time at the viewer, ms. */
-  readonly latency: LatencySummary;
-  /** The router's own time (Server-Timing), ms. */
-  readonly routerLatency: LatencySummary;
-}
-
-/** One failed or misrouted request. */
-export interface ViewerProblem {
-  readonly phase: string;
-  readonly host: string;
-  readonly cached: boolean;
-  readonly verdict: 'failed' | 'misrouted';
-  readonly why: string;
-}
-
-/** Everything the scenario measured, and its verdict. */
-export interface ChaosReport {
-  readonly settings: ChaosSettings;
-  readonly startedAt: string;
-  readonly durationMs: number;
-  readonly nearestReplica: string;
-  readonly operatorRegion: string;
-  readonly phases: readonly PhaseReport[];
-  readonly totals: {
-    readonly cached: ViewerCounts;
-    readonly uncached: ViewerCounts;
-    readonly all: ViewerCounts;
-  };
-  /** Up to 25 problem requests. */
-  readonly problems: readonly ViewerProblem[];
-  readonly latency: LatencySummary;
-  readonly migrations: {
-    readonly ordered: number;
-    readonly done: number;
-    readonly failed: number;
-    /** Runs resumed after a fault interrupted them. */
-    readonly resumed: number;
-    readonly interruptions: Readonly<Record<string, number>>;
-    readonly results: readonly MigrationResult[];
-  };
-  /** After the faults: every cached tenant requested once more, migrated ones must answer from their target. */
-  readonly finalCheck: {
-    readonly requested: number;
-    readonly ok: number;
-    readonly problems: readonly string[];
-  };
-  readonly table: TableDiff;
-  /** Router log lines by `level msg reason`. */
-  readonly routerLogs: Readonly<Record<string, number>>;
-  readonly verdict: { readonly passed: boolean; readonly problems: readonly string[] };
-}
-
-/** Progress of a run, for the CLI's display. */
-export type ChaosProgress =
-  | { readonly type: 'setup'; readonly message: string }
-  | { readonly type: 'phase'; readonly phase: ChaosPhase }
-  | { readonly type: 'load'; readonly sent: number; readonly total: number; readonly counts: ViewerCounts }
-  | { readonly type: 'migration'; readonly result: MigrationResult };
-
-const emptyCounts = (): ViewerCounts => ({ sent: 0, ok: 0, unavailable: 0, failed: 0, misrouted: 0 });
-
-function count(counts: ViewerCounts, verdict: ViewerVerdict): void {
-  counts.sent++;
-  if (verdict.kind === 'ok') counts.ok++;
-  else if (verdict.kind === 'unavailable') counts.unavailable++;
-  else if (verdict.kind === 'failed') counts.failed++;
-  else counts.misrouted++;
-}
-
-function addCounts(a: ViewerCounts, b: ViewerCounts): ViewerCounts {
-  return {
-    sent: a.sent + b.sent,
-    ok: a.ok + b.ok,
-    unavailable: a.unavailable + b.unavailable,
-    failed: a.failed + b.failed,
-    misrouted: a.misrouted + b.misrouted,
-  };
-}
+import { diffSnapshots, scanTable } from './table-snapshot.ts';
+import { observe } from './viewer-probe.ts';
+import { judgeViewerResponse } from './viewer-verdict.ts';
 
 /** One planned request: which tenant, and whether its route was cached beforehand. */
 interface PlannedRequest {
@@ -440,11 +295,11 @@ async function runAgainst(edge: ChaosEdge, ctx: RunContext): Promise<ChaosReport
     );
     const bucket = stats.get(phase.name);
     if (bucket !== undefined) {
-      count(planned.cached ? bucket.cached : bucket.uncached, verdict);
+      countVerdict(planned.cached ? bucket.cached : bucket.uncached, verdict);
       bucket.latency.record(performance.now() - (t0 + intendedMs));
       if (seen.routerMs !== undefined) bucket.router.record(seen.routerMs);
     }
-    count(planned.cached ? totals.cached : totals.uncached, verdict);
+    countVerdict(planned.cached ? totals.cached : totals.uncached, verdict);
     if ((verdict.kind === 'failed' || verdict.kind === 'misrouted') && problems.length < 25) {
       problems.push({
         phase: phase.name,
@@ -484,36 +339,13 @@ async function runAgainst(edge: ChaosEdge, ctx: RunContext): Promise<ChaosReport
   // Every cached route must now have been refreshed from the table: wait out the staleness bound.
   await sleep(edge.propagationWaitMs + settings.ttlMs);
   onProgress({ type: 'setup', message: 'final check of every cached tenant' });
-  const finalProblems: string[] = [];
-  let finalOk = 0;
-  await forEachConcurrently(hot, 16, async (id) => {
-    const host = loadTestHost(hot.indexOf(id), edge.platformDomain);
-    const expected = targets.get(id) ?? homeOf(id);
-    const verdict = judgeViewerResponse(
-      { host, tenantId: id, regions: [expected], cached: true },
-      await observe(edge.url, host, ctx.agent, settings.edgeRegion),
-    );
-    if (verdict.kind === 'ok') {
-      finalOk++;
-      return;
-    }
-    // Still wrong after the staleness bound: measure how long it takes to come right, if ever.
-    const checkedAt = performance.now();
-    let convergedAfter: string = 'never within 40 s';
-    while (performance.now() - checkedAt < 40_000) {
-      await sleep(250);
-      const again = judgeViewerResponse(
-        { host, tenantId: id, regions: [expected], cached: true },
-        await observe(edge.url, host, ctx.agent, settings.edgeRegion),
-      );
-      if (again.kind === 'ok') {
-        convergedAfter = `right ${((performance.now() - checkedAt) / 1000).toFixed(1)} s later`;
-        break;
-      }
-    }
-    finalProblems.push(
-      `${host}: ${verdict.kind === 'unavailable' ? 'unavailable' : verdict.why} (${convergedAfter})`,
-    );
+  const finalCheck = await checkFinalRoutes({
+    tenants: hot.map((id, index) => ({
+      tenantId: id,
+      host: loadTestHost(index, edge.platformDomain),
+      region: targets.get(id) ?? homeOf(id),
+    })),
+    probe: (host) => observe(edge.url, host, ctx.agent, settings.edgeRegion),
   });
 
   const after = await scanTable(ctx.admin, edge.tableName);
@@ -580,83 +412,9 @@ async function runAgainst(edge: ChaosEdge, ctx: RunContext): Promise<ChaosReport
       measuredWallMs: timing.measuredWallMs,
     }).latency,
     migrations,
-    finalCheck: { requested: hot.length, ok: finalOk, problems: finalProblems },
+    finalCheck,
     table: tableDiff,
     routerLogs: Object.fromEntries([...edge.logCounts].sort(([a], [b]) => a.localeCompare(b))),
   };
   return { ...report, verdict: chaosVerdict(report, timeline) };
-}
-
-interface Observation {
-  readonly status?: number;
-  readonly error?: string;
-  readonly headers?: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body?: string;
-  readonly routerMs?: number;
-}
-
-async function observe(url: string, host: string, agent: Agent, edgeRegion: string): Promise<Observation> {
-  try {
-    const res = await viewerRequest(url, { host, agent, edgeRegion, timeoutMs: 10_000 });
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: res.body,
-      ...(res.routerMs === undefined ? {} : { routerMs: res.routerMs }),
-    };
-  } catch (error) {
-    return { error: errorKind(error) };
-  }
-}
-
-/**
- * The assertions of the scenario: no failed request for cached tenants and no failure other than a
- * clear 503 for the rest, no misroute, every migration done and routed to its target, the table
- * changed exactly as expected, and every injected fault felt (a fault nobody felt proves nothing).
- */
-export function chaosVerdict(
-  report: Omit<ChaosReport, 'verdict'>,
-  timeline: readonly ChaosPhase[],
-): ChaosReport['verdict'] {
-  const problems: string[] = [];
-  const { all, cached } = report.totals;
-  if (cached.failed > 0) problems.push(`${cached.failed} requests for cached tenants failed`);
-  const uncachedFailed = all.failed - cached.failed;
-  if (uncachedFailed > 0)
-    problems.push(`${uncachedFailed} requests for uncached tenants failed other than with a clear 503`);
-  if (all.misrouted > 0) problems.push(`${all.misrouted} requests were misrouted`);
-  if (cached.unavailable > 0) problems.push(`${cached.unavailable} cached tenants answered 503`);
-  const m = report.migrations;
-  if (m.done !== m.ordered)
-    problems.push(`${m.ordered - m.done} of ${m.ordered} migrations did not complete`);
-  if (report.finalCheck.problems.length > 0) {
-    problems.push(`final check: ${report.finalCheck.problems.length} tenants not where they should be`);
-  }
-  const t = report.table;
-  if (t.lost.length > 0) problems.push(`table: ${t.lost.length} items lost`);
-  if (t.unexpectedlyChanged.length > 0)
-    problems.push(`table: ${t.unexpectedlyChanged.length} items changed unexpectedly`);
-  if (t.unexpectedlyAdded.length > 0)
-    problems.push(`table: ${t.unexpectedlyAdded.length} unexpected items added`);
-  if (t.wrongRegion.length > 0)
-    problems.push(`table: ${t.wrongRegion.length} migrated tenants not in their target region`);
-  if (t.migratedAsExpected !== m.ordered) {
-    problems.push(`table: ${t.migratedAsExpected} of ${m.ordered} migrated tenant items changed as expected`);
-  }
-  if (t.auditItems !== m.ordered)
-    problems.push(`table: ${t.auditItems} audit items for ${m.ordered} migrations`);
-  for (const phase of timeline) {
-    const seen = report.phases.find((p) => p.name === phase.name);
-    if (seen === undefined) continue;
-    const faulted = Object.values(seen.replicas).reduce((sum, r) => sum + r.faulted, 0);
-    const modes = Object.values(phase.faults).map((f) => f.mode);
-    if (modes.some((mode) => mode === 'hang' || mode === 'throttle') && faulted === 0) {
-      problems.push(`phase ${phase.name}: the injected fault was never hit`);
-    }
-    if (phase.serverDown && seen.uncached.sent > 0 && seen.uncached.unavailable === 0) {
-      problems.push(`phase ${phase.name}: no uncached lookup saw the outage`);
-    }
-    if (seen.cached.sent === 0) problems.push(`phase ${phase.name}: no request for a cached tenant was sent`);
-  }
-  return { passed: problems.length === 0, problems };
 }

@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Item } from '../../edge/items.ts';
-import { type ChaosReport, QUICK_CHAOS, runChaosScenario } from '../../scripts/chaos/chaos-scenario.ts';
+import type { ChaosReport } from '../../scripts/chaos/chaos-result.ts';
+import { runChaosScenario } from '../../scripts/chaos/chaos-scenario.ts';
+import { QUICK_CHAOS } from '../../scripts/chaos/chaos-settings.ts';
 import { chaosDurationMs, chaosTimeline, phaseAt } from '../../scripts/chaos/fault-timeline.ts';
 import { diffSnapshots } from '../../scripts/chaos/table-snapshot.ts';
 import { judgeViewerResponse, type ViewerExpectation } from '../../scripts/chaos/viewer-verdict.ts';

@@ -1,0 +1,62 @@
+/**
+ * Settings of the chaos scenario and its two presets: the full run of `npm run chaos` and the short
+ * one of the test suite.
+ */
+
+/** Settings of one scenario run. */
+export interface ChaosSettings {
+  /** Requests per second, open loop. */
+  readonly ratePerSecond: number;
+  /** Length of an ordinary phase, ms. */
+  readonly phaseMs: number;
+  /** Length of each server outage, ms (must exceed the cache TTL). */
+  readonly outageMs: number;
+  /** Route cache TTL of the edge, ms. */
+  readonly ttlMs: number;
+  /** Tenants warmed into the cache before the faults (the "cached active tenants"). */
+  readonly hotTenants: number;
+  /** Share of requests for tenants never requested before (uncached), 0..1. */
+  readonly coldShare: number;
+  /** Tenants migrated in each of the two batches. */
+  readonly migrationsPerBatch: number;
+  /** Migrations in flight per batch. */
+  readonly migrationConcurrency: number;
+  /** Share of reads throttled in the throttling phases, 0..1. */
+  readonly throttleShare: number;
+  /** Seed of the host sequence and the migration choice. */
+  readonly seed: number;
+  /** Edge region of every viewer request. */
+  readonly edgeRegion: string;
+  /** Per-replica attempt timeout of the router's lookups, ms (the production default). */
+  readonly attemptTimeoutMs: number;
+  /** Total budget of one lookup, ms (the production default). */
+  readonly lookupBudgetMs: number;
+}
+
+/** `npm run chaos`: about a minute. */
+export const FULL_CHAOS: ChaosSettings = {
+  ratePerSecond: 60,
+  phaseMs: 5_000,
+  outageMs: 4_000,
+  ttlMs: 1_000,
+  hotTenants: 100,
+  coldShare: 0.15,
+  migrationsPerBatch: 10,
+  migrationConcurrency: 4,
+  throttleShare: 0.3,
+  seed: 7,
+  edgeRegion: 'us-east-1',
+  attemptTimeoutMs: 250,
+  lookupBudgetMs: 1_000,
+};
+
+/** The short version run by the test suite: about 20 seconds. */
+export const QUICK_CHAOS: ChaosSettings = {
+  ...FULL_CHAOS,
+  ratePerSecond: 40,
+  phaseMs: 1_500,
+  outageMs: 2_500,
+  hotTenants: 40,
+  migrationsPerBatch: 4,
+  migrationConcurrency: 2,
+};
