@@ -44,6 +44,8 @@ interface Entry {
   /** After a failed refresh: served stale without a store read while `clock() < retryAt`. */
   readonly retryAt: number;
   /** The warm-path answer, built once so a hit allocates nothing. */
+  readonly answer: CachedLookup<unknown>;
+  /** The same, as a promise, for the async reads. */
   readonly fresh: Promise<CachedLookup<unknown>>;
 }
 
@@ -130,6 +132,7 @@ export function createCachedTenantStore(
       expiresAt,
       staleUntil: expiresAt + maxStaleMs,
       retryAt: 0,
+      answer,
       fresh: Promise.resolve(answer),
     };
   }
@@ -222,6 +225,11 @@ export function createCachedTenantStore(
     return refresh(key, read, arg, entry, now);
   }
 
+  function peek(key: string): CachedLookup<unknown> | undefined {
+    const entry = cache.get(key);
+    return entry !== undefined && clock() < entry.expiresAt ? entry.answer : undefined;
+  }
+
   return {
     getDomain(host) {
       return lookup(domainKey(host), readDomain, host) as Promise<CachedLookup<DomainRecord>>;
@@ -231,6 +239,15 @@ export function createCachedTenantStore(
     },
     getRegions() {
       return lookup(REGIONS_KEY, readRegions, undefined) as Promise<CachedLookup<RegionsRecord>>;
+    },
+    peekDomain(host) {
+      return peek(domainKey(host)) as CachedLookup<DomainRecord> | undefined;
+    },
+    peekTenant(tenantId) {
+      return peek(tenantKey(tenantId)) as CachedLookup<TenantRecord> | undefined;
+    },
+    peekRegions() {
+      return peek(REGIONS_KEY) as CachedLookup<RegionsRecord> | undefined;
     },
     get size() {
       return cache.size;

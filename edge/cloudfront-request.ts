@@ -67,16 +67,18 @@ export function routeToCloudFrontRequest(
   }
   const headers = request.headers;
   // The origin secret is CloudFront's to add from customHeaders; a client-sent copy is never passed on.
-  delete headers[config.originSecretHeader];
+  // (Checked first: deleting a property that is absent still costs, on the hot path.)
+  if (headers[config.originSecretHeader] !== undefined) delete headers[config.originSecretHeader];
   // CGI-style origins (Rack, WSGI, PHP) read `x_tenant_id` and `x-tenant-id` as one variable, so
   // an underscore spelling of a router header is as much a spoof as the header itself.
-  for (const name of Object.keys(headers)) {
-    if (name.includes('_') && isRouterHeader(name.replaceAll('_', '-'), config)) delete headers[name];
+  for (const name in headers) {
+    if (name.indexOf('_') !== -1 && isRouterHeader(name.replaceAll('_', '-'), config)) delete headers[name];
   }
   headers.host = [{ key: 'Host', value: origin.domainName }];
   headers[FORWARDED_HOST_HEADER] = [{ key: 'X-Forwarded-Host', value: decision.viewerHost }];
-  if (decision.tenantId === undefined) delete headers[TENANT_ID_HEADER];
-  else headers[TENANT_ID_HEADER] = [{ key: 'X-Tenant-Id', value: decision.tenantId }];
+  if (decision.tenantId === undefined) {
+    if (headers[TENANT_ID_HEADER] !== undefined) delete headers[TENANT_ID_HEADER];
+  } else headers[TENANT_ID_HEADER] = [{ key: 'X-Tenant-Id', value: decision.tenantId }];
   return request;
 }
 
@@ -121,10 +123,12 @@ export function decisionToResponse(
   if (decision.retryAfter !== undefined) {
     headers['retry-after'] = [{ key: 'Retry-After', value: String(decision.retryAfter) }];
   }
-  const message = MESSAGES[decision.reason] ?? 'The site could not be reached.';
+  const message = Object.hasOwn(MESSAGES, decision.reason)
+    ? (MESSAGES[decision.reason] as string)
+    : 'The site could not be reached.';
   return {
     status: String(status),
-    statusDescription: STATUS_TEXT[status] ?? 'Error',
+    statusDescription: Object.hasOwn(STATUS_TEXT, status) ? (STATUS_TEXT[status] as string) : 'Error',
     headers,
     body: JSON.stringify({ error: decision.reason, message }),
   };

@@ -96,3 +96,30 @@ function isPort(text: string): boolean {
   const port = Number(text);
   return port >= 1 && port <= 65535;
 }
+
+/** Most raw Host values a {@link createHostParser} remembers before it starts over. */
+export const HOST_MEMO_SIZE = 4096;
+
+/**
+ * A {@link parseHostHeader} bound to its options that remembers the result per raw Host value: a
+ * container sees the same few hosts again and again, and a Map lookup is several times cheaper
+ * than the validation. Bounded: when full it is cleared, so a flood of unique hosts costs memory
+ * of at most {@link HOST_MEMO_SIZE} entries.
+ */
+export function createHostParser(
+  options: HostOptions,
+  maxEntries: number = HOST_MEMO_SIZE,
+): (values: readonly string[] | undefined) => ParsedHost {
+  const memo = new Map<string, ParsedHost>();
+  return (values) => {
+    if (values === undefined || values.length !== 1) return parseHostHeader(values, options);
+    const raw = values[0] as string;
+    let parsed = memo.get(raw);
+    if (parsed === undefined) {
+      parsed = parseHostHeader(values, options);
+      if (memo.size >= maxEntries) memo.clear();
+      memo.set(raw, parsed);
+    }
+    return parsed;
+  };
+}

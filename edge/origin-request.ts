@@ -12,8 +12,9 @@ import {
 } from './cloudfront-request.ts';
 import { type RouterConfig, resolveRouterConfig } from './config.ts';
 import { createDynamoDBTenantStore } from './dynamodb-tenant-store.ts';
+import { createHostParser } from './host.ts';
 import { jsonLineLogger, type Logger } from './logger.ts';
-import { routeRequest } from './resolve-route.ts';
+import { routeFromCache, routeRequest } from './resolve-route.ts';
 import type { CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
 
 /** Options of {@link createOriginRequestHandler}. */
@@ -58,6 +59,7 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
       { cache: config.cache, clock, lookupBudgetMs: config.lookup.attemptTimeoutMs },
     );
   const sampleRate = config.decisionLogSampleRate;
+  const deps = { store, config, parseHost: createHostParser(config) };
 
   return async function originRequest(event) {
     const started = performance.now();
@@ -65,7 +67,9 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
     try {
       if (cf === undefined) throw new TypeError('not a CloudFront event');
       const request = cf.request;
-      const result = await routeRequest(cloudFrontRequestToEdgeRequest(request), { store, config });
+      const edgeRequest = cloudFrontRequestToEdgeRequest(request);
+      // The warm path finishes without an await; anything to read goes through the async path.
+      const result = routeFromCache(edgeRequest, deps) ?? (await routeRequest(edgeRequest, deps));
       const decision = result.decision;
       if (result.error !== undefined || random() < sampleRate) {
         const error = result.error;

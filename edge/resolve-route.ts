@@ -5,11 +5,19 @@
 import { chooseOrigin } from './choose-origin.ts';
 import type { RouterConfig } from './config.ts';
 import { MalformedItemError } from './errors.ts';
-import { parseHostHeader } from './host.ts';
-import type { CacheOutcome, RouteDecision, TenantId } from './model.ts';
+import { type ParsedHost, parseHostHeader } from './host.ts';
+import { domainKey, REGIONS_KEY, tenantKey } from './items.ts';
+import type {
+  CacheOutcome,
+  DomainRecord,
+  RegionsRecord,
+  RouteDecision,
+  TenantId,
+  TenantRecord,
+} from './model.ts';
 import { isAllowedOriginDomain } from './origin-rules.ts';
 import { platformTenantOf, tenantForPath, wildcardOf } from './resolve-tenant.ts';
-import type { CachedTenantStore } from './tenant-store.ts';
+import type { CachedLookup, CachedTenantStore } from './tenant-store.ts';
 
 /** What the router needs from a viewer request. */
 export interface EdgeRequest {
@@ -19,10 +27,15 @@ export interface EdgeRequest {
   readonly uri: string;
 }
 
+/** Parses the Host header values (see {@link parseHostHeader}). */
+export type HostParser = (values: readonly string[] | undefined) => ParsedHost;
+
 /** Dependencies of {@link routeRequest}. */
 export interface RouteDependencies {
   readonly store: CachedTenantStore;
   readonly config: RouterConfig;
+  /** @default parseHostHeader with the configuration's options */
+  readonly parseHost?: HostParser;
 }
 
 /** The decision and how it was reached. */
@@ -36,67 +49,56 @@ export interface RouteResult {
   readonly error?: Error | string;
 }
 
+/** The record a decision pass stopped at: it has to be read before the pass can finish. */
+type Missing =
+  | { readonly missing: 'domain'; readonly host: string }
+  | { readonly missing: 'tenant'; readonly tenantId: TenantId }
+  | { readonly missing: 'regions' };
+
 /**
- * Routes one request. Never throws for data or lookup problems: a malformed item becomes a 502, a
- * failed lookup a 503 with Retry-After, each with `error` set for the log.
+ * The warm path: routes a request from fresh cache entries alone, with no await. Undefined when
+ * some record must be read (or refreshed): then call {@link routeRequest}.
+ */
+export function routeFromCache(request: EdgeRequest, deps: RouteDependencies): RouteResult | undefined {
+  const parsed = (deps.parseHost ?? defaultParser(deps.config))(request.hostValues);
+  if (!parsed.ok) return badHost(parsed.reason);
+  const result = decide(request, parsed, deps.config, deps.store, undefined);
+  return 'missing' in result ? undefined : result;
+}
+
+/**
+ * Routes one request, reading through the cache what it must. Never throws for data or lookup
+ * problems: a malformed item becomes a 502, a failed lookup a 503 with Retry-After, each with
+ * `error` set for the log.
  *
  * @example
  * const { decision } = await routeRequest({ hostValues: ['shop.acme.com'], uri: '/' }, { store, config });
  */
 export async function routeRequest(request: EdgeRequest, deps: RouteDependencies): Promise<RouteResult> {
   const { store, config } = deps;
-  const parsed = parseHostHeader(request.hostValues, config);
-  if (!parsed.ok) {
-    return {
-      decision: { kind: 'respond', status: 400, reason: 'bad-host' },
-      outcomes: [],
-      error: parsed.reason,
-    };
-  }
-  const host = parsed.host;
-  const outcomes: CacheOutcome[] = [];
+  const parsed = (deps.parseHost ?? defaultParser(config))(request.hostValues);
+  if (!parsed.ok) return badHost(parsed.reason);
+  // Records read during this request, so a pass never asks twice (a stale answer is not in the cache).
+  const read: ReadRecords = new Map();
   try {
-    let tenantId: TenantId | undefined = parsed.isIp
-      ? undefined
-      : platformTenantOf(host, config.platformDomains);
-    const byConvention = tenantId !== undefined;
-    if (tenantId === undefined && !parsed.isIp) {
-      const exact = await store.getDomain(host);
-      outcomes.push(exact.outcome);
-      let domain = exact.value;
-      if (domain === undefined) {
-        const wildcard = wildcardOf(host);
-        if (wildcard !== undefined) {
-          const found = await store.getDomain(wildcard);
-          outcomes.push(found.outcome);
-          domain = found.value;
-        }
-      }
-      if (domain !== undefined) tenantId = tenantForPath(domain, request.uri);
+    // Each pass either finishes or names one record not yet read; there are at most four.
+    for (let pass = 0; pass <= 4; pass++) {
+      const result = decide(request, parsed, config, store, read);
+      if (!('missing' in result)) return result;
+      if (result.missing === 'domain') read.set(domainKey(result.host), await store.getDomain(result.host));
+      else if (result.missing === 'tenant')
+        read.set(tenantKey(result.tenantId), await store.getTenant(result.tenantId));
+      else read.set(REGIONS_KEY, await store.getRegions());
     }
-    if (tenantId === undefined) return unknownHost(host, outcomes, config);
-
-    const tenant = await store.getTenant(tenantId);
-    outcomes.push(tenant.outcome);
-    // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
-    if (tenant.value === undefined) return unknownHost(host, outcomes, config, tenantId, !byConvention);
-
-    let regions: Awaited<ReturnType<CachedTenantStore['getRegions']>> | undefined;
-    if (tenant.value.origin === undefined && tenant.value.status === 'active') {
-      regions = await store.getRegions();
-      outcomes.push(regions.outcome);
-    }
-    const choice = chooseOrigin(tenant.value, regions?.value, host, config);
-    return choice.problem === undefined
-      ? { decision: choice.decision, outcomes, host }
-      : { decision: choice.decision, outcomes, host, error: choice.problem };
+    throw new Error('routing did not converge'); // a bug: every pass reads a new record
   } catch (error) {
     const cause = error instanceof Error ? error : new Error(String(error));
+    const outcomes = [...read.values()].map((lookup) => lookup.outcome);
     if (cause instanceof MalformedItemError) {
       return {
         decision: { kind: 'respond', status: 502, reason: 'malformed-item' },
         outcomes,
-        host,
+        host: parsed.host,
         error: cause,
       };
     }
@@ -108,10 +110,94 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
         retryAfter: config.retryAfterSeconds,
       },
       outcomes,
-      host,
+      host: parsed.host,
       error: cause,
     };
   }
+}
+
+/** Records read by the async path of one request, by item key. */
+type ReadRecords = Map<string, CachedLookup<unknown>>;
+
+// Module-level functions, not per-request closures: the warm path allocates as little as it can.
+function peekDomain(store: CachedTenantStore, read: ReadRecords | undefined, host: string) {
+  return (read?.get(domainKey(host)) as CachedLookup<DomainRecord> | undefined) ?? store.peekDomain(host);
+}
+
+function peekTenant(store: CachedTenantStore, read: ReadRecords | undefined, id: TenantId) {
+  return (read?.get(tenantKey(id)) as CachedLookup<TenantRecord> | undefined) ?? store.peekTenant(id);
+}
+
+function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
+  return (read?.get(REGIONS_KEY) as CachedLookup<RegionsRecord> | undefined) ?? store.peekRegions();
+}
+
+/**
+ * One synchronous decision pass over what is known without waiting: fresh cache entries and the
+ * records this request has read so far.
+ */
+function decide(
+  request: EdgeRequest,
+  parsed: Extract<ParsedHost, { ok: true }>,
+  config: RouterConfig,
+  store: CachedTenantStore,
+  read: ReadRecords | undefined,
+): RouteResult | Missing {
+  const host = parsed.host;
+  const outcomes: CacheOutcome[] = [];
+  if (parsed.isIp) return unknownHost(host, outcomes, config);
+  let tenantId = platformTenantOf(host, config.platformDomains);
+  const byConvention = tenantId !== undefined;
+  if (tenantId === undefined) {
+    const exact = peekDomain(store, read, host);
+    if (exact === undefined) return { missing: 'domain', host };
+    outcomes.push(exact.outcome);
+    let domain = exact.value;
+    if (domain === undefined) {
+      const wildcard = wildcardOf(host);
+      if (wildcard !== undefined) {
+        const found = peekDomain(store, read, wildcard);
+        if (found === undefined) return { missing: 'domain', host: wildcard };
+        outcomes.push(found.outcome);
+        domain = found.value;
+      }
+    }
+    if (domain !== undefined) tenantId = tenantForPath(domain, request.uri);
+  }
+  if (tenantId === undefined) return unknownHost(host, outcomes, config);
+
+  const tenant = peekTenant(store, read, tenantId);
+  if (tenant === undefined) return { missing: 'tenant', tenantId };
+  outcomes.push(tenant.outcome);
+  // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
+  if (tenant.value === undefined) return unknownHost(host, outcomes, config, tenantId, !byConvention);
+
+  let regions: RegionsRecord | undefined;
+  if (tenant.value.origin === undefined && tenant.value.status === 'active') {
+    const found = peekRegions(store, read);
+    if (found === undefined) return { missing: 'regions' };
+    outcomes.push(found.outcome);
+    regions = found.value;
+  }
+  const choice = chooseOrigin(tenant.value, regions, host, config);
+  return choice.problem === undefined
+    ? { decision: choice.decision, outcomes, host }
+    : { decision: choice.decision, outcomes, host, error: choice.problem };
+}
+
+function badHost(reason: string): RouteResult {
+  return { decision: { kind: 'respond', status: 400, reason: 'bad-host' }, outcomes: [], error: reason };
+}
+
+const defaultParsers = new WeakMap<RouterConfig, HostParser>();
+
+function defaultParser(config: RouterConfig): HostParser {
+  let parser = defaultParsers.get(config);
+  if (parser === undefined) {
+    parser = (values) => parseHostHeader(values, config);
+    defaultParsers.set(config, parser);
+  }
+  return parser;
 }
 
 function unknownHost(

@@ -23,11 +23,20 @@ export interface CachedLookup<T> {
   readonly outcome: CacheOutcome;
 }
 
-/** A {@link TenantStore} behind the route cache: same reads, each reporting its cache outcome. */
+/**
+ * A {@link TenantStore} behind the route cache: same reads, each reporting its cache outcome, plus
+ * synchronous `peek*` reads of fresh entries so a request whose every lookup hits never awaits.
+ */
 export interface CachedTenantStore {
   getDomain(host: string): Promise<CachedLookup<DomainRecord>>;
   getTenant(tenantId: TenantId): Promise<CachedLookup<TenantRecord>>;
   getRegions(): Promise<CachedLookup<RegionsRecord>>;
+  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
+  peekDomain(host: string): CachedLookup<DomainRecord> | undefined;
+  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
+  peekTenant(tenantId: TenantId): CachedLookup<TenantRecord> | undefined;
+  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
+  peekRegions(): CachedLookup<RegionsRecord> | undefined;
   /** Number of entries held (for the status endpoint and the heap benchmark). */
   readonly size: number;
   /** Drops every entry. */
@@ -41,6 +50,9 @@ export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
     getDomain: async (host) => miss(await store.getDomain(host)),
     getTenant: async (id) => miss(await store.getTenant(id)),
     getRegions: async () => miss(await store.getRegions()),
+    peekDomain: () => undefined,
+    peekTenant: () => undefined,
+    peekRegions: () => undefined,
     size: 0,
     clear() {},
   };

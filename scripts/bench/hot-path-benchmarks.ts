@@ -229,6 +229,9 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
       getDomain: (h) => tenantCache.getDomain(h),
       getTenant: (id) => tenantCache.getTenant(id),
       getRegions: () => regionsCache.getRegions(),
+      peekDomain: (h) => tenantCache.peekDomain(h),
+      peekTenant: (id) => tenantCache.peekTenant(id),
+      peekRegions: () => regionsCache.peekRegions(),
       get size() {
         return tenantCache.size + regionsCache.size;
       },

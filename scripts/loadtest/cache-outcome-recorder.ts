@@ -44,10 +44,19 @@ export function createCacheOutcomeRecorder(inner: CachedTenantStore): CacheOutco
       throw error;
     }
   };
+  // The router peeks again at fresh entries on every decision pass; recording a hit twice does not
+  // change the request's outcome (the most expensive lookup).
+  const noteNow = <T>(lookup: CachedLookup<T> | undefined): CachedLookup<T> | undefined => {
+    if (lookup !== undefined) context.getStore()?.outcomes.push(lookup.outcome);
+    return lookup;
+  };
   const store: CachedTenantStore = {
     getDomain: (host) => note(inner.getDomain(host)),
     getTenant: (id) => note(inner.getTenant(id)),
     getRegions: () => note(inner.getRegions()),
+    peekDomain: (host) => noteNow(inner.peekDomain(host)),
+    peekTenant: (id) => noteNow(inner.peekTenant(id)),
+    peekRegions: () => noteNow(inner.peekRegions()),
     get size() {
       return inner.size;
     },

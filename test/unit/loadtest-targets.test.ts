@@ -93,6 +93,10 @@ describe('createCacheOutcomeRecorder', () => {
     },
     getDomain: async () => ({ value: undefined, outcome: 'negative' }),
     getRegions: async () => ({ value: undefined, outcome: 'hit' }),
+    // Nothing answers synchronously: every lookup takes the async path this test is about.
+    peekDomain: () => undefined,
+    peekTenant: () => undefined,
+    peekRegions: () => undefined,
     size: 0,
     clear() {},
   });
