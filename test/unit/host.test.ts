@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseHostHeader } from '../../edge/host.ts';
+import { createHostParser, parseHostHeader } from '../../edge/host.ts';
 
 const strict = { allowIpHosts: false };
 
@@ -86,5 +86,26 @@ describe('parseHostHeader', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('createHostParser', () => {
+  it('answers like parseHostHeader, from memory the second time', () => {
+    const parse = createHostParser(strict, 2);
+    for (const raw of [
+      'Shop.Acme.com:443',
+      'bad_host',
+      'shop.acme.com',
+      'Shop.Acme.com:443',
+      'x.example.org',
+    ]) {
+      expect(parse([raw])).toEqual(parseHostHeader([raw], strict));
+    }
+  });
+
+  it('never memoises several or missing Host values', () => {
+    const parse = createHostParser(strict);
+    expect(parse(['a.example.com', 'b.example.com'])).toEqual({ ok: false, reason: 'several Host headers' });
+    expect(parse(undefined)).toEqual({ ok: false, reason: 'missing Host header' });
   });
 });

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
+import { routeFromCache, routeRequest } from '../../edge/resolve-route.ts';
+import { controlledTenantStore } from '../support/controlled-tenant-store.ts';
+import { fakeClock } from '../support/fake-clock.ts';
+import { createInMemoryTenantStore } from '../support/in-memory-tenant-store.ts';
+import { aDomainRecord, aTenantRecord, someRegions, tenantId } from '../support/records.ts';
+import { aRouterConfig } from '../support/router-config.ts';
+
+const config = aRouterConfig({ cache: { ttlMs: 1_000, negativeTtlMs: 500 } });
+const records = {
+  regions: someRegions(),
+  tenants: [aTenantRecord({ tenantId: tenantId('acme') })],
+  domains: [aDomainRecord({ host: '*.acme.example.net', tenantId: tenantId('acme') })],
+};
+
+function setup() {
+  const clock = fakeClock();
+  const inner = controlledTenantStore(createInMemoryTenantStore(records));
+  const store = createCachedTenantStore(inner, { cache: config.cache, clock: clock.now });
+  return { clock, inner, deps: { store, config } };
+}
+
+const request = { hostValues: ['www.acme.example.net'], uri: '/' };
+
+describe('routeFromCache (the warm path)', () => {
+  it('cannot answer before the records are cached', () => {
+    expect(routeFromCache(request, setup().deps)).toBeUndefined();
+  });
+
+  it('answers from fresh entries alone, with the same decision as the async path', async () => {
+    const { deps, inner } = setup();
+    const cold = await routeRequest(request, deps);
+    const readsAfterCold = inner.reads;
+    const warm = routeFromCache(request, deps);
+    expect(warm?.decision).toEqual(cold.decision);
+    expect(warm?.outcomes).toEqual(['negative', 'hit', 'hit', 'hit']);
+    expect(inner.reads).toBe(readsAfterCold);
+  });
+
+  it('gives way to the async path once an entry expires', async () => {
+    const { deps, clock } = setup();
+    await routeRequest(request, deps);
+    clock.advance(600); // past the negative TTL of the exact-host lookup only
+    expect(routeFromCache(request, deps)).toBeUndefined();
+    const refreshed = await routeRequest(request, deps);
+    expect(refreshed.outcomes).toEqual(['miss', 'hit', 'hit', 'hit']);
+  });
+
+  it('answers a bad Host with 400 without any lookup', () => {
+    const { deps, inner } = setup();
+    expect(routeFromCache({ hostValues: ['no spaces.example'], uri: '/' }, deps)?.decision).toMatchObject({
+      status: 400,
+    });
+    expect(inner.reads).toBe(0);
+  });
+});
+
+describe('routeRequest', () => {
+  it('reads each record a request needs exactly once', async () => {
+    const { deps, inner } = setup();
+    const result = await routeRequest(request, deps);
+    expect(result.decision).toMatchObject({ kind: 'forward', tenantId: 'acme' });
+    expect(result.outcomes).toEqual(['miss', 'miss', 'miss', 'miss']);
+    expect(inner.reads).toBe(4); // exact host (absent), wildcard, tenant, regions
+  });
+
+  it('reports the outcomes read so far when a lookup fails', async () => {
+    const { deps, inner } = setup();
+    inner.breakWith(new Error('replica down'));
+    const result = await routeRequest(request, deps);
+    expect(result.decision).toMatchObject({ status: 503, reason: 'lookup-failed' });
+    expect(result.error).toBeInstanceOf(Error);
+  });
+});
