@@ -24,6 +24,8 @@ export interface LookupConfig {
   readonly attemptTimeoutMs: number;
   /** Total time budget of one lookup across replicas. @default 1000 */
   readonly budgetMs: number;
+  /** How long a replica that failed an attempt is tried last instead of first. @default 5000 */
+  readonly replicaCooldownMs: number;
 }
 
 /** What to do with a host that resolves to no tenant. */
@@ -80,7 +82,7 @@ export const CONFIG_DEFAULTS = {
   endpoints: {},
   unknownHost: { action: 'respond' },
   cache: { ttlMs: 30_000, negativeTtlMs: 5_000, maxStaleMs: 300_000, maxEntries: 100_000 },
-  lookup: { attemptTimeoutMs: 250, budgetMs: 1_000 },
+  lookup: { attemptTimeoutMs: 250, budgetMs: 1_000, replicaCooldownMs: 5_000 },
   replicationLagAllowanceMs: 5_000,
   retryAfterSeconds: 30,
   decisionLogSampleRate: 0.01,
@@ -192,6 +194,12 @@ export function resolveRouterConfig(input: unknown): RouterConfig {
       30_000,
     ),
     budgetMs: requireInt(lookupRaw.budgetMs ?? d.lookup.budgetMs, 'lookup.budgetMs', 1, 25_000),
+    replicaCooldownMs: requireInt(
+      lookupRaw.replicaCooldownMs ?? d.lookup.replicaCooldownMs,
+      'lookup.replicaCooldownMs',
+      0,
+      600_000,
+    ),
   };
   if (lookup.budgetMs < lookup.attemptTimeoutMs)
     fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');

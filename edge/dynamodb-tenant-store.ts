@@ -88,7 +88,17 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
   const makeClient = options.clientForRegion ?? ((region: Region) => defaultClientFor(config, region));
   const order = replicaOrderFor(options.edgeRegion, config);
   const clients = new Map<Region, DynamoDBClient>();
-  const { attemptTimeoutMs, budgetMs } = config.lookup;
+  const { attemptTimeoutMs, budgetMs, replicaCooldownMs } = config.lookup;
+  // Replicas that failed recently, until when: they are tried last, so a hanging nearest replica
+  // costs one attempt timeout per cooldown instead of one per lookup.
+  const demotedUntil = new Map<Region, number>();
+
+  function replicasInOrder(now: number): readonly Region[] {
+    if (demotedUntil.size === 0) return order;
+    for (const [region, until] of demotedUntil) if (until <= now) demotedUntil.delete(region);
+    if (demotedUntil.size === 0) return order;
+    return [...order.filter((r) => !demotedUntil.has(r)), ...order.filter((r) => demotedUntil.has(r))];
+  }
 
   function clientFor(region: Region): DynamoDBClient {
     let client = clients.get(region);
@@ -134,14 +144,17 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     const deadline = startedAt + budgetMs;
     const failures: Error[] = [];
     const tried: string[] = [];
-    for (const region of order) {
+    for (const region of replicasInOrder(startedAt)) {
       const attemptStart = clock();
       const remaining = deadline - attemptStart;
       if (remaining <= 0) break;
       try {
-        return await attempt(region, key, Math.min(attemptTimeoutMs, remaining));
+        const item = await attempt(region, key, Math.min(attemptTimeoutMs, remaining));
+        demotedUntil.delete(region);
+        return item;
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
+        if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
         failures.push(failure);
         const code = (failure as { code?: unknown }).code;
         tried.push(`${region} ${typeof code === 'string' ? code : failure.name}`);

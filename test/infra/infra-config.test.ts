@@ -52,7 +52,7 @@ describe('resolveInfraConfig', () => {
         router: { lookup: { attemptTimeoutMs: 200, budgetMs: 800 }, originSecretHeader: 'x-edge-key' },
       }),
     );
-    expect(config.router.lookup).toEqual({ attemptTimeoutMs: 200, budgetMs: 800 });
+    expect(config.router.lookup).toEqual({ attemptTimeoutMs: 200, budgetMs: 800, replicaCooldownMs: 5_000 });
     expect(config.router.originSecretHeader).toBe('x-edge-key');
   });
 

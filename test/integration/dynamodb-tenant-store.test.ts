@@ -153,6 +153,20 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       ]);
     });
 
+    it('tries a replica that just failed last until its cooldown ends', async () => {
+      const { store, clock, config } = storeWith({ first: hanging.endpoint, second: table.endpoint });
+      await store.getTenant(acme.tenantId);
+      const accepted = hanging.accepted;
+
+      expect(await store.getTenant(acme.tenantId)).toEqual(acme);
+      expect(await store.getDomain(domain.host)).toEqual(domain);
+      expect(hanging.accepted).toBe(accepted); // the hanging replica was not asked again
+
+      clock.advance(config.lookup.replicaCooldownMs + 1);
+      expect(await store.getTenant(acme.tenantId)).toEqual(acme);
+      expect(hanging.accepted).toBe(accepted + 1); // cooldown over: nearest first again
+    });
+
     it('aborts a hanging request through the abort signal alone (a client without requestTimeout)', async () => {
       const config = aRouterConfig({
         tableName: table.tableName,

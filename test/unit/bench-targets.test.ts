@@ -74,7 +74,7 @@ describe('bench report', () => {
   it('lists every hot path with its ratio to the floor', () => {
     const text = formatHotPaths(hotPaths({}));
     expect(text.split('\n')[0]).toMatch(/^hot path\s+median/);
-    expect(text).toMatch(/cache hit, whole handler\s+900 ns.*9\.0x/);
+    expect(text).toMatch(/cache hit, whole handler \(built bundle\)\s+900 ns.*9\.0x/);
     expect(text).toMatch(/floor: Map.get \+ request rewrite\s+100 ns.*1\.0x/);
   });
 
