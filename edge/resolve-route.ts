@@ -5,7 +5,7 @@
 import { chooseOrigin } from './choose-origin.ts';
 import type { RouterConfig } from './config.ts';
 import { MalformedItemError } from './errors.ts';
-import { type ParsedHost, parseHostHeader } from './host.ts';
+import { HOST_MEMO_SIZE, type ParsedHost, parseHostHeader } from './host.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from './items.ts';
 import type {
   CacheOutcome,
@@ -146,7 +146,7 @@ function decide(
   const host = parsed.host;
   const outcomes: CacheOutcome[] = [];
   if (parsed.isIp) return unknownHost(host, outcomes, config);
-  let tenantId = platformTenantOf(host, config.platformDomains);
+  let tenantId = platformTenantFor(host, config);
   const byConvention = tenantId !== undefined;
   if (tenantId === undefined) {
     const exact = peekDomain(store, read, host);
@@ -183,6 +183,24 @@ function decide(
   return choice.problem === undefined
     ? { decision: choice.decision, outcomes, host }
     : { decision: choice.decision, outcomes, host, error: choice.problem };
+}
+
+/** Platform-subdomain tenant per canonical host, remembered per configuration (bounded). */
+const platformMemos = new WeakMap<RouterConfig, Map<string, TenantId | null>>();
+
+function platformTenantFor(host: string, config: RouterConfig): TenantId | undefined {
+  let memo = platformMemos.get(config);
+  if (memo === undefined) {
+    memo = new Map();
+    platformMemos.set(config, memo);
+  }
+  let tenantId = memo.get(host);
+  if (tenantId === undefined) {
+    tenantId = platformTenantOf(host, config.platformDomains) ?? null;
+    if (memo.size >= HOST_MEMO_SIZE) memo.clear();
+    memo.set(host, tenantId);
+  }
+  return tenantId ?? undefined;
 }
 
 function badHost(reason: string): RouteResult {

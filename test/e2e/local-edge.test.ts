@@ -15,11 +15,18 @@ import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
 
 let edge: LocalEdge;
 
+const REPLICA_COOLDOWN_MS = 300;
+
 beforeAll(async () => {
   edge = await startLocalEdge({
     // TTL 1 ms: every request refreshes from a replica, so faults and the outage are felt at once,
     // and a failed refresh serves the stale entry (the router's stale-if-error).
-    config: { cache: { ttlMs: 1, negativeTtlMs: 1 }, decisionLogSampleRate: 0 },
+    // A short replica cooldown, so going back to a recovered nearest replica is quick to show.
+    config: {
+      cache: { ttlMs: 1, negativeTtlMs: 1 },
+      lookup: { replicaCooldownMs: REPLICA_COOLDOWN_MS },
+      decisionLogSampleRate: 0,
+    },
   });
 });
 
@@ -167,9 +174,11 @@ describe('replica failover', () => {
     }
   });
 
-  it('serves again from the nearest replica once it is back', async () => {
+  it('serves again from the nearest replica once it is back and its cooldown is over', async () => {
     const edgeRegion = 'us-east-2';
     const replica = nearest(edgeRegion);
+    // The failover tests above left it demoted (tried last) for the cooldown.
+    await new Promise((resolve) => setTimeout(resolve, REPLICA_COOLDOWN_MS + 50));
     const before = edge.replicas[replica]?.counters.forwarded ?? 0;
     const res = await get('shop.acme.com', { edgeRegion });
     expect(res.status).toBe(200);
