@@ -12,9 +12,9 @@
  *   POST   /counters/reset         zeroes the counters
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
+import { listenOn } from '../lib/listening-server.ts';
 import { checkOriginRequestResult } from './cloudfront-rules.ts';
 import type { EdgeFunction } from './edge-function.ts';
 import { type FaultSetting, parseFaultSetting, type ReplicaProxy } from './replica-proxy.ts';
@@ -56,7 +56,6 @@ class HttpError extends Error {
 /** Starts the control API. Rejects with the listen error when the port is taken. */
 export async function startControlApi(options: ControlApiOptions): Promise<ControlApi> {
   const host = options.host ?? '127.0.0.1';
-  const sockets = new Set<Socket>();
 
   const faults = () =>
     Object.fromEntries([...options.replicas].map(([region, replica]) => [region, replica.fault]));
@@ -154,26 +153,11 @@ export async function startControlApi(options: ControlApiOptions): Promise<Contr
       },
     );
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOn(server, options.port ?? 0, host);
   return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    port: listening.port,
+    close: listening.close,
   };
 }
 

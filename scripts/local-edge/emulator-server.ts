@@ -5,9 +5,9 @@
  * local server or answered with the generated response.
  */
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { CloudFrontHeaders, CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
+import { listenOn } from '../lib/listening-server.ts';
 import {
   type DefaultOriginSettings,
   newRequestId,
@@ -66,7 +66,6 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => {});
   const counters = options.counters;
-  const sockets = new Set<Socket>();
   const distributionDomainName = options.distributionDomainName ?? 'd111111abcdef8.cloudfront.net';
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -252,26 +251,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions): Promi
       } else res.destroy();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOn(server, options.port ?? 0, host);
   return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    url: listening.url,
+    port: listening.port,
+    close: listening.close,
   };
 }
 

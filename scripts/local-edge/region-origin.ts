@@ -3,7 +3,7 @@
  * viewer (or a test) sees where the router sent the request and with which headers.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOn } from '../lib/listening-server.ts';
 
 /** What an echo origin answers (the JSON body). */
 export interface OriginEcho {
@@ -63,7 +63,6 @@ export interface RegionOrigin {
 export async function startRegionOrigin(options: RegionOriginOptions): Promise<RegionOrigin> {
   const host = options.host ?? '127.0.0.1';
   const watch = (options.watchHeaders ?? []).map((h) => h.toLowerCase());
-  const sockets = new Set<Socket>();
   let requests = 0;
   const server: Server = createServer((req, res) => {
     let bodyBytes = 0;
@@ -102,30 +101,15 @@ export async function startRegionOrigin(options: RegionOriginOptions): Promise<R
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const listening = await listenOn(server, options.port ?? 0, host);
   return {
     name: options.name,
     domainName: options.domainName,
     region: options.region ?? null,
-    url: `http://${host}:${port}`,
+    url: listening.url,
     get requests() {
       return requests;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    close: listening.close,
   };
 }
