@@ -2,8 +2,9 @@
  * The router configuration: one typed object, validated once, baked into the edge bundle at build
  * time. The same object drives the local edge, the CDK stack, the scripts and the tests.
  */
+import { type ConfigFields, configFields } from './config-fields.ts';
 import { ConfigError } from './errors.ts';
-import { asRegion, type CustomOrigin, type Region } from './model.ts';
+import type { CustomOrigin, Region } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
 
 /** Cache behaviour of the in-memory route cache. */
@@ -266,33 +267,9 @@ function fail(field: string, message: string): never {
   throw new ConfigError(`router config: ${field} ${message}`);
 }
 
-function requireObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be an object');
-  return value as Record<string, unknown>;
-}
-
-function requireArray(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) fail(field, 'must be an array');
-  return value;
-}
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') fail(field, 'must be a non-empty string');
-  return value;
-}
-
-function requireInt(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function requireRegion(value: unknown, field: string): Region {
-  const region = asRegion(requireString(value, field));
-  if (region === undefined) fail(field, `${JSON.stringify(value)} is not an AWS region name`);
-  return region;
-}
+// The shared field validators, reporting through this file's fail (so with its prefix).
+const { requireObject, requireArray, requireString, requireInt, requireRegion }: ConfigFields =
+  configFields(fail);
 
 function requireDomain(value: unknown, field: string): string {
   const domain = requireString(value, field).toLowerCase();

@@ -10,8 +10,9 @@ import {
   type RouterConfigInput,
   resolveRouterConfig,
 } from '../edge/config.ts';
+import { type ConfigFields, configFields } from '../edge/config-fields.ts';
 import { ConfigError } from '../edge/errors.ts';
-import { asRegion, type CustomOrigin, type Region } from '../edge/model.ts';
+import type { CustomOrigin, Region } from '../edge/model.ts';
 import { isAllowedOriginDomain, parseOrigin } from '../edge/origin-rules.ts';
 
 /** CloudFront cache policy TTLs, in seconds. */
@@ -319,34 +320,12 @@ function fail(field: string, message: string): never {
   throw new ConfigError(`infra config: ${field} ${message}`);
 }
 
-function requireObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(field, 'must be an object');
-  return value as Record<string, unknown>;
-}
-
-function requireArray(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) fail(field, 'must be an array');
-  return value;
-}
-
-function requireString(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '') fail(field, 'must be a non-empty string');
-  return value;
-}
-
-function optionalString(value: unknown, field: string): string | undefined {
-  return value === undefined || value === null ? undefined : requireString(value, field);
-}
-
-function requireInt(value: unknown, field: string, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(field, `must be an integer from ${min} to ${max}`);
-  }
-  return value;
-}
-
-function requireRegion(value: unknown, field: string): Region {
-  const region = asRegion(requireString(value, field));
-  if (region === undefined) fail(field, `${JSON.stringify(value)} is not an AWS region name`);
-  return region;
-}
+// The shared field validators, reporting through this file's fail (so with its prefix).
+const {
+  requireObject,
+  requireArray,
+  requireString,
+  optionalString,
+  requireInt,
+  requireRegion,
+}: ConfigFields = configFields(fail);

@@ -9,7 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { propagationWaitMs } from '../../edge/config.ts';
 import { replicaOrderFor } from '../../edge/replica-order.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from '../loadtest/tenant-seeder.ts';
+import { serveInChild } from '../local-edge/serve-in-child.ts';
 import { startLocalEdge } from '../local-edge/start-local-edge.ts';
 import type { ChaosEdgeHandshake, ChaosEdgeSettings } from './chaos-edge.ts';
 
@@ -25,39 +25,18 @@ const edge = await startLocalEdge({
   },
   log: (line) => process.stderr.write(`emulator: ${line}\n`),
 });
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await edge.stop();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.on('close', stop);
-process.stdin.resume();
-try {
-  const suffix = edge.config.allowedOriginSuffixes.find((s) => s.startsWith('.')) ?? '.origin.example.com';
-  await seedLoadTestTenants({
-    client: edge.client,
-    tableName: edge.config.tableName,
-    tenants: settings.tenants,
-    fallbackRegions: defaultRegionsRecord(edge.config.replicaRegions, suffix),
-  });
-  const handshake: ChaosEdgeHandshake = {
-    url: edge.url,
-    controlUrl: edge.controlUrl,
-    dynamodbEndpoint: edge.dynamodbEndpoint,
-    replicas: Object.fromEntries(Object.values(edge.replicas).map((r) => [r.region, r.endpoint])),
-    origins: Object.fromEntries(Object.values(edge.origins).map((o) => [o.domainName, o.url])),
-    tableName: edge.config.tableName,
-    replicaRegions: [...edge.config.replicaRegions],
-    platformDomain: edge.config.platformDomains[0] ?? 'app.example.com',
-    propagationWaitMs: propagationWaitMs(edge.config),
-    nearestReplica: replicaOrderFor(settings.edgeRegion, edge.config)[0] as string,
-  };
-  process.stdout.write(`${JSON.stringify(handshake)}\n`);
-} catch (error) {
-  process.stderr.write(`error: ${(error as Error).message}\n`);
-  await stop();
-}
+await serveInChild(edge, {
+  tenants: settings.tenants,
+  handshake: (e): ChaosEdgeHandshake => ({
+    url: e.url,
+    controlUrl: e.controlUrl,
+    dynamodbEndpoint: e.dynamodbEndpoint,
+    replicas: Object.fromEntries(Object.values(e.replicas).map((r) => [r.region, r.endpoint])),
+    origins: Object.fromEntries(Object.values(e.origins).map((o) => [o.domainName, o.url])),
+    tableName: e.config.tableName,
+    replicaRegions: [...e.config.replicaRegions],
+    platformDomain: e.config.platformDomains[0] ?? 'app.example.com',
+    propagationWaitMs: propagationWaitMs(e.config),
+    nearestReplica: replicaOrderFor(settings.edgeRegion, e.config)[0] as string,
+  }),
+});

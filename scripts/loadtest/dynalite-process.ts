@@ -4,17 +4,8 @@
  * stdout and stops when stdin closes or on SIGTERM.
  */
 import { startDynalite } from '../lib/dynalite-server.ts';
+import { exitWithParent } from '../lib/exit-with-parent.ts';
 
 const server = await startDynalite();
-let stopping = false;
-const stop = async () => {
-  if (stopping) return;
-  stopping = true;
-  await server.close();
-  process.exit(0);
-};
-process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.on('close', stop);
-process.stdin.resume();
+exitWithParent(() => server.close());
 process.stdout.write(`${JSON.stringify({ endpoint: server.endpoint })}\n`);

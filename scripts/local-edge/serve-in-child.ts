@@ -1,0 +1,46 @@
+/**
+ * The life of a local edge run as a child process (the load test's, the chaos scenario's): seed
+ * the generated tenants, print one JSON handshake line on stdout for the parent, and stop the edge
+ * when the parent closes stdin or sends SIGTERM. A failure before the handshake is printed on
+ * stderr (`error: ...`) and the process exits, which the parent reports.
+ */
+import { exitWithParent } from '../lib/exit-with-parent.ts';
+import { defaultRegionsRecord, seedLoadTestTenants } from '../loadtest/tenant-seeder.ts';
+import type { LocalEdge } from './start-local-edge.ts';
+
+/** What {@link serveInChild} seeds and reports. */
+export interface ServeInChildOptions<H> {
+  /** Generated `lt-` tenants to seed before the handshake. */
+  readonly tenants: number;
+  /** The handshake line's object, built once the tenants exist. */
+  readonly handshake: (edge: LocalEdge) => H;
+  /** Called after each seeded batch with the number of tenants written so far. @default none */
+  readonly onSeedProgress?: (written: number) => void;
+}
+
+/**
+ * Serves a started edge to the parent process until the parent lets go (stdin closes, SIGTERM),
+ * then stops it and exits.
+ *
+ * @example
+ * const edge = await startLocalEdge({ edgeRegion: 'eu-west-1' });
+ * await serveInChild(edge, { tenants: 1000, handshake: (e) => ({ url: e.url }) });
+ */
+export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOptions<H>): Promise<void> {
+  // Listen before seeding, so a parent that gives up meanwhile still stops the edge.
+  const stop = exitWithParent(() => edge.stop());
+  try {
+    const suffix = edge.config.allowedOriginSuffixes.find((s) => s.startsWith('.')) ?? '.origin.example.com';
+    await seedLoadTestTenants({
+      client: edge.client,
+      tableName: edge.config.tableName,
+      tenants: options.tenants,
+      fallbackRegions: defaultRegionsRecord(edge.config.replicaRegions, suffix),
+      onProgress: options.onSeedProgress,
+    });
+    process.stdout.write(`${JSON.stringify(options.handshake(edge))}\n`);
+  } catch (error) {
+    process.stderr.write(`error: ${(error as Error).message}\n`);
+    await stop();
+  }
+}
