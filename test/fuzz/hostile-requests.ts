@@ -5,8 +5,8 @@
  */
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from 'aws-lambda';
 import fc from 'fast-check';
+import { anOriginRequestEvent } from '../../scripts/lib/origin-request-event.ts';
 import { DISALLOWED_HEADER_PREFIXES, DISALLOWED_HEADERS } from '../../scripts/local-edge/cloudfront-rules.ts';
-import { anOriginRequestEvent } from '../support/cloudfront-events.ts';
 import { FUZZ_SECRET_HEADER, KNOWN_HOSTS, KNOWN_URIS, ROUTABLE_HOSTS } from './fuzz-tenants.ts';
 
 /**

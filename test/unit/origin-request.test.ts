@@ -4,7 +4,7 @@ import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import type { LogEntry } from '../../edge/logger.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import { type TenantStore, uncachedTenantStore } from '../../edge/tenant-store.ts';
-import { anOriginRequestEvent } from '../support/cloudfront-events.ts';
+import { anOriginRequestEvent } from '../../scripts/lib/origin-request-event.ts';
 import { createInMemoryTenantStore } from '../support/in-memory-tenant-store.ts';
 import {
   aCustomOrigin,

@@ -1,5 +1,6 @@
 /**
- * Typed factories of CloudFront origin-request events, as the distribution passes them.
+ * Builds CloudFront origin-request events as the distribution passes them to the function: for
+ * tests, the load test's in-process mode and the benchmarks.
  */
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from 'aws-lambda';
 
@@ -15,6 +16,10 @@ export interface EventOptions {
   readonly headers?: Record<string, string>;
   /** The distribution's origin custom headers. @default { 'x-origin-secret': 'demo-secret' } */
   readonly customHeaders?: Record<string, string>;
+  /** @default 'test-request-id' */
+  readonly requestId?: string;
+  /** Domain of the distribution's default origin. @default 'pool.us-east-1.origin.example.com' */
+  readonly originDomainName?: string;
 }
 
 function toHeaders(values: Record<string, string>): CloudFrontHeaders {
@@ -23,7 +28,7 @@ function toHeaders(values: Record<string, string>): CloudFrontHeaders {
   return headers;
 }
 
-/** An origin-request event for the distribution's default custom origin. */
+/** An origin-request event of a GET for the distribution's default custom origin; a fresh object every call (the handler rewrites it in place). */
 export function anOriginRequestEvent(options: EventOptions = {}): CloudFrontRequestEvent {
   const headers = toHeaders(options.headers ?? {});
   const hosts = options.hosts === undefined ? ['shop.acme.com'] : options.hosts;
@@ -36,7 +41,7 @@ export function anOriginRequestEvent(options: EventOptions = {}): CloudFrontRequ
             distributionDomainName: 'd111111abcdef8.cloudfront.net',
             distributionId: 'EDFDVBD6EXAMPLE',
             eventType: 'origin-request',
-            requestId: 'test-request-id',
+            requestId: options.requestId ?? 'test-request-id',
           },
           request: {
             clientIp: '203.0.113.178',
@@ -47,7 +52,7 @@ export function anOriginRequestEvent(options: EventOptions = {}): CloudFrontRequ
             origin: {
               custom: {
                 customHeaders: toHeaders(options.customHeaders ?? { 'X-Origin-Secret': 'demo-secret' }),
-                domainName: 'pool.us-east-1.origin.example.com',
+                domainName: options.originDomainName ?? 'pool.us-east-1.origin.example.com',
                 keepaliveTimeout: 5,
                 path: '',
                 port: 443,
