@@ -140,11 +140,15 @@ function planSteps(freeze: boolean, hook: boolean, verify: boolean, waitMs: numb
   ];
 }
 
-/** Runs (or resumes) a migration to `request.to`. */
-export async function runMigration(
-  request: MigrationRequest,
+/** Opens the tenant's migration session with the request's lease; refuses an unknown tenant. */
+async function openSession(
+  request: {
+    readonly tenantId: MigrationRequest['tenantId'];
+    readonly owner: string;
+    readonly leaseMs?: number;
+  },
   effects: MigrationEffects,
-): Promise<MigrationOutcome> {
+): Promise<{ session: MigrationSession; leaseMs: number }> {
   const leaseMs = request.leaseMs ?? DEFAULT_LEASE_MS;
   const session = await MigrationSession.open({
     table: effects.table,
@@ -154,6 +158,15 @@ export async function runMigration(
     now: effects.now,
   });
   if (session === undefined) throw new MigrationRefusedError(`no tenant ${request.tenantId}`);
+  return { session, leaseMs };
+}
+
+/** Runs (or resumes) a migration to `request.to`. */
+export async function runMigration(
+  request: MigrationRequest,
+  effects: MigrationEffects,
+): Promise<MigrationOutcome> {
+  const { session, leaseMs } = await openSession(request, effects);
   const regions = await effects.table.getRegions();
   const target = regions?.regions.get(request.to);
   const existing = session.state;
@@ -475,15 +488,7 @@ export async function rollbackMigration(
   request: RollbackRequest,
   effects: MigrationEffects,
 ): Promise<MigrationOutcome> {
-  const leaseMs = request.leaseMs ?? DEFAULT_LEASE_MS;
-  const session = await MigrationSession.open({
-    table: effects.table,
-    tenantId: request.tenantId,
-    owner: request.owner,
-    leaseMs,
-    now: effects.now,
-  });
-  if (session === undefined) throw new MigrationRefusedError(`no tenant ${request.tenantId}`);
+  const { session, leaseMs } = await openSession(request, effects);
   if (session.state === undefined) {
     throw new MigrationRefusedError(`tenant ${request.tenantId} has no migration in progress to roll back`);
   }
