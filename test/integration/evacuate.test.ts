@@ -14,18 +14,8 @@ async function regionOf(id: string): Promise<string | undefined> {
 
 beforeAll(async () => {
   h = await startOpsHarness();
-  for (const region of ['eu-west-1', 'us-east-1', 'ap-southeast-2']) {
-    const r = await tenants(
-      'region',
-      'set',
-      region,
-      '--origin',
-      `https://pool.${region}.origin.example.com`,
-      '--health-url',
-      h.healthUrl,
-    );
-    expect(r.code).toBe(0);
-  }
+  for (const run of await h.declareRegions(['eu-west-1', 'us-east-1', 'ap-southeast-2']))
+    expect(run.code).toBe(0);
   expect((await tenants('region', 'set', 'eu-west-1', '--failover', 'us-east-1')).code).toBe(0);
   for (const id of ['e1', 'e2', 'e3', 'e4'])
     expect((await tenants('add', id, 'eu-west-1', '--domain', `${id}.example.org`)).code).toBe(0);

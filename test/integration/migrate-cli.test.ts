@@ -6,7 +6,7 @@ import type { MigrationPhase } from '../../edge/model.ts';
 import { runMigrateCli } from '../../scripts/lib/migration/migrate-cli.ts';
 import { CRASH_ENV, CRASH_EXIT_CODE } from '../../scripts/lib/migration/migration-wiring.ts';
 import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
-import { type CliRun, type OpsHarness, startOpsHarness } from '../support/ops-harness.ts';
+import { type CliRun, type OpsHarness, processOutput, startOpsHarness } from '../support/ops-harness.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const TSX = join(ROOT, 'node_modules/.bin/tsx');
@@ -14,23 +14,12 @@ let h: OpsHarness;
 
 /** Runs the real `scripts/migrate.ts` in its own process. */
 function migrateProcess(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const child = spawn(TSX, [join(ROOT, 'scripts/migrate.ts'), ...argv], {
-      cwd: ROOT,
-      env: { ...h.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  const child = spawn(TSX, [join(ROOT, 'scripts/migrate.ts'), ...argv], {
+    cwd: ROOT,
+    env: { ...h.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return processOutput(child);
 }
 
 const migrate = (...argv: string[]) => h.run(runMigrateCli, argv);
@@ -43,18 +32,7 @@ async function addTenant(id: string): Promise<void> {
 
 beforeAll(async () => {
   h = await startOpsHarness();
-  for (const region of ['eu-west-1', 'us-east-1']) {
-    const r = await h.run(runTenantsCli, [
-      'region',
-      'set',
-      region,
-      '--origin',
-      `https://pool.${region}.origin.example.com`,
-      '--health-url',
-      h.healthUrl,
-    ]);
-    expect(r.code).toBe(0);
-  }
+  for (const run of await h.declareRegions(['eu-west-1', 'us-east-1'])) expect(run.code).toBe(0);
 });
 
 afterAll(async () => {

@@ -104,18 +104,7 @@ async function expectSettled(tenantId: string, region: Region): Promise<void> {
 beforeAll(async () => {
   h = await startOpsHarness({ cache: { ttlMs: 30_000 }, replicationLagAllowanceMs: 2_000 });
   bound = propagationWaitMs(h.config);
-  for (const region of [EU, US, 'ap-southeast-2']) {
-    const r = await h.run(runTenantsCli, [
-      'region',
-      'set',
-      region,
-      '--origin',
-      `https://pool.${region}.origin.example.com`,
-      '--health-url',
-      h.healthUrl,
-    ]);
-    expect(r.code).toBe(0);
-  }
+  for (const run of await h.declareRegions([EU, US, 'ap-southeast-2'])) expect(run.code).toBe(0);
 });
 
 afterAll(async () => {

@@ -22,18 +22,7 @@ async function scanAll(): Promise<Item[]> {
 
 beforeAll(async () => {
   h = await startOpsHarness();
-  for (const region of ['eu-west-1', 'us-east-1']) {
-    const r = await tenants(
-      'region',
-      'set',
-      region,
-      '--origin',
-      `https://pool.${region}.origin.example.com`,
-      '--health-url',
-      h.healthUrl,
-    );
-    expect(r.code).toBe(0);
-  }
+  for (const run of await h.declareRegions(['eu-west-1', 'us-east-1'])) expect(run.code).toBe(0);
   expect((await tenants('region', 'set', 'eu-west-1', '--failover', 'us-east-1')).code).toBe(0);
   expect((await tenants('region', 'set', 'us-east-1', '--failover', 'eu-west-1')).code).toBe(0);
 });

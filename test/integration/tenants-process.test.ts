@@ -2,33 +2,22 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CliRun, type OpsHarness, startOpsHarness } from '../support/ops-harness.ts';
+import { type CliRun, type OpsHarness, processOutput, startOpsHarness } from '../support/ops-harness.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let h: OpsHarness;
 
 /** Runs a real script with tsx, optionally through `| head -n 1`. */
 function script(file: string, argv: readonly string[], pipeToHead = false): Promise<CliRun> {
-  return new Promise((done, fail) => {
-    const command = [join(ROOT, 'node_modules/.bin/tsx'), join(ROOT, file), ...argv]
-      .map((a) => `'${a}'`)
-      .join(' ');
-    const child = spawn('/bin/sh', ['-c', pipeToHead ? `${command} | head -n 1` : command], {
-      cwd: ROOT,
-      env: h.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  const command = [join(ROOT, 'node_modules/.bin/tsx'), join(ROOT, file), ...argv]
+    .map((a) => `'${a}'`)
+    .join(' ');
+  const child = spawn('/bin/sh', ['-c', pipeToHead ? `${command} | head -n 1` : command], {
+    cwd: ROOT,
+    env: h.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return processOutput(child);
 }
 
 beforeAll(async () => {

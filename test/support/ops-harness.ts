@@ -3,16 +3,20 @@
  * (tiny cache TTL, so migrations wait milliseconds), a health endpoint, and the tools run
  * in-process with captured output.
  */
+
+import type { ChildProcessByStdio } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
+import { listenOn } from '../../scripts/lib/listening-server.ts';
 import { LOCAL_CONFIG_PATH, loadRouterConfig } from '../../scripts/lib/router-config-file.ts';
 import type { CliIO } from '../../scripts/lib/tenants/cli-io.ts';
 import { createTenantTable, type TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
+import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
 import { type LocalTable, startLocalTable } from './local-table.ts';
 
 /** Captured output of one in-process run. */
@@ -37,6 +41,11 @@ export interface OpsHarness {
   readonly env: NodeJS.ProcessEnv;
   setHealth(status: number): void;
   run(entry: CliEntry, argv: readonly string[]): Promise<CliRun>;
+  /**
+   * Declares each region with `tenants region set`: pool origin `https://pool.<region>.origin.example.com`
+   * and the harness's health URL. Returns each run, for the test to check.
+   */
+  declareRegions(regions: readonly string[]): Promise<CliRun[]>;
   close(): Promise<void>;
 }
 
@@ -58,8 +67,8 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
     res.statusCode = healthStatus;
     res.end(healthStatus === 200 ? 'ok' : 'unhealthy');
   });
-  await new Promise<void>((resolve) => health.listen(0, '127.0.0.1', resolve));
-  const healthUrl = `http://127.0.0.1:${(health.address() as AddressInfo).port}/health`;
+  const healthServer = await listenOn(health);
+  const healthUrl = `${healthServer.url}/health`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DYNAMODB_ENDPOINT: local.endpoint,
@@ -68,6 +77,17 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
   };
   delete env.ETR_CRASH_AFTER_PHASE;
   delete env.AWS_REGION;
+  const run = async (entry: CliEntry, argv: readonly string[]): Promise<CliRun> => {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIO = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env,
+    };
+    const code = await entry(argv, io);
+    return { code, stdout, stderr };
+  };
   return {
     local,
     table: createTenantTable({ client: local.client, tableName: local.tableName }),
@@ -78,20 +98,19 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
     setHealth(status) {
       healthStatus = status;
     },
-    async run(entry, argv) {
-      let stdout = '';
-      let stderr = '';
-      const io: CliIO = {
-        stdout: { write: (s: string) => (stdout += s) },
-        stderr: { write: (s: string) => (stderr += s) },
-        env,
-      };
-      const code = await entry(argv, io);
-      return { code, stdout, stderr };
+    run,
+    async declareRegions(regions) {
+      const runs: CliRun[] = [];
+      for (const region of regions) {
+        const origin = `https://pool.${region}.origin.example.com`;
+        runs.push(
+          await run(runTenantsCli, ['region', 'set', region, '--origin', origin, '--health-url', healthUrl]),
+        );
+      }
+      return runs;
     },
     async close() {
-      health.closeAllConnections();
-      await new Promise<void>((resolve) => health.close(() => resolve()));
+      await healthServer.close();
       await local.close();
       await rm(dir, { recursive: true, force: true });
     },
@@ -102,4 +121,20 @@ function loadRouterConfigRaw(): unknown {
   // Validate the shipped file once, then use its raw JSON as the base of the test configuration.
   loadRouterConfig(LOCAL_CONFIG_PATH);
   return JSON.parse(readFileSync(LOCAL_CONFIG_PATH, 'utf8'));
+}
+
+/** The exit code and whole output of a child process, once it has closed. */
+export function processOutput(child: ChildProcessByStdio<null, Readable, Readable>): Promise<CliRun> {
+  return new Promise((done, fail) => {
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', fail);
+    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+  });
 }
