@@ -52,8 +52,9 @@ const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'loc
  * abort signal (see `readItem`); `requestTimeout` with `throwOnRequestTimeout` is a backstop for
  * a send without one (without `throwOnRequestTimeout` the SDK only logs a warning and keeps
  * waiting). The agent keeps connections alive: a warm container reuses its TLS session.
+ * Exported so the load test and benchmarks can wrap (meter) exactly the client the router uses.
  */
-function defaultClientFor(config: RouterConfig, region: Region): DynamoDBClient {
+export function createReplicaClient(config: RouterConfig, region: Region): DynamoDBClient {
   const endpoint = config.endpoints[region];
   return new DynamoDBClient({
     region,
@@ -85,7 +86,7 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
   const { config } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
-  const makeClient = options.clientForRegion ?? ((region: Region) => defaultClientFor(config, region));
+  const makeClient = options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region));
   const order = replicaOrderFor(options.edgeRegion, config);
   const clients = new Map<Region, DynamoDBClient>();
   const { attemptTimeoutMs, budgetMs, replicaCooldownMs } = config.lookup;

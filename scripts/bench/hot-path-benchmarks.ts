@@ -8,12 +8,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { routeToCloudFrontRequest } from '../../edge/cloudfront-request.ts';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
-import { createDynamoDBTenantStore } from '../../edge/dynamodb-tenant-store.ts';
+import { createDynamoDBTenantStore, createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import { parseHostHeader } from '../../edge/host.ts';
 import { PARTITION_KEY, tenantKey } from '../../edge/items.ts';
 import { silentLogger } from '../../edge/logger.ts';
@@ -23,7 +23,6 @@ import { routeRequest } from '../../edge/resolve-route.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { bundleEdgeFunction } from '../../infra/edge-bundle.ts';
 import { startDynalite } from '../lib/dynalite-server.ts';
-import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
 import { createReadMeter } from '../loadtest/dynamodb-read-meter.ts';
 import { originRequestEvent } from '../loadtest/origin-request-event.ts';
@@ -88,18 +87,8 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
     // Every client is metered alike (the middleware costs the same on both sides of a comparison).
     const meter = createReadMeter();
     const newClient = (r: Region) => {
-      // The store's own client settings: one attempt, abortable, keep-alive.
-      const client = new DynamoDBClient({
-        region: r,
-        maxAttempts: 1,
-        endpoint: dynalite.endpoint,
-        credentials: LOCAL_CREDENTIALS,
-        requestHandler: {
-          requestTimeout: config.lookup.attemptTimeoutMs,
-          throwOnRequestTimeout: true,
-          httpAgent: { keepAlive: true },
-        },
-      });
+      // Exactly the router's own client (one attempt, abortable, keep-alive), at config.endpoints.
+      const client = createReplicaClient(config, r);
       clients.push(client);
       return meter.instrument(client, r);
     };

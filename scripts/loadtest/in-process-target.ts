@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequestResult } from 'aws-lambda';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
-import { createDynamoDBTenantStore } from '../../edge/dynamodb-tenant-store.ts';
+import { createDynamoDBTenantStore, createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import type { Region } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
@@ -94,18 +94,8 @@ export async function startInProcessTarget(options: InProcessTargetOptions): Pro
     const meter = createReadMeter({ addedLatencyMs: () => added });
     const clients: DynamoDBClient[] = [];
     const clientForRegion = (region: Region) => {
-      // The same settings as the store's default client: one attempt, abortable, keep-alive.
-      const client = new DynamoDBClient({
-        region,
-        maxAttempts: 1,
-        endpoint: config.endpoints[region] as string,
-        credentials: LOCAL_CREDENTIALS,
-        requestHandler: {
-          requestTimeout: config.lookup.attemptTimeoutMs,
-          throwOnRequestTimeout: true,
-          httpAgent: { keepAlive: true },
-        },
-      });
+      // Exactly the router's own client (one attempt, abortable, keep-alive), at config.endpoints.
+      const client = createReplicaClient(config, region);
       clients.push(client);
       return meter.instrument(client, region);
     };
