@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { propagationWaitMs } from '../../edge/config.ts';
 import { runMigrateCli } from '../../scripts/lib/migration/migrate-cli.ts';
 import { LOCAL_CONFIG_PATH } from '../../scripts/lib/router-config-file.ts';
-import type { CliIO } from '../../scripts/lib/tenants/cli-io.ts';
 import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
 import { poolDomain } from '../../scripts/local-edge/demo-data.ts';
 import { type LocalEdge, startLocalEdge } from '../../scripts/local-edge/start-local-edge.ts';
 import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
+import { type CliEntry, runCli } from '../support/ops-harness.ts';
 
 /**
  * A short staleness bound so the propagation wait takes milliseconds, not 32 s; generous lookup
@@ -28,17 +28,7 @@ let edge: LocalEdge;
 let dir: string;
 let env: NodeJS.ProcessEnv;
 
-async function run(entry: (argv: readonly string[], io: CliIO) => Promise<number>, argv: readonly string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env,
-  };
-  const code = await entry(argv, io);
-  return { code, stdout, stderr };
-}
+const run = (entry: CliEntry, argv: readonly string[]) => runCli(entry, argv, env);
 
 interface Sample {
   readonly sentAt: number;

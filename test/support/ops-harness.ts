@@ -77,17 +77,7 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
   };
   delete env.ETR_CRASH_AFTER_PHASE;
   delete env.AWS_REGION;
-  const run = async (entry: CliEntry, argv: readonly string[]): Promise<CliRun> => {
-    let stdout = '';
-    let stderr = '';
-    const io: CliIO = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env,
-    };
-    const code = await entry(argv, io);
-    return { code, stdout, stderr };
-  };
+  const run = (entry: CliEntry, argv: readonly string[]) => runCli(entry, argv, env);
   return {
     local,
     table: createTenantTable({ client: local.client, tableName: local.tableName }),
@@ -121,6 +111,23 @@ function loadRouterConfigRaw(): unknown {
   // Validate the shipped file once, then use its raw JSON as the base of the test configuration.
   loadRouterConfig(LOCAL_CONFIG_PATH);
   return JSON.parse(readFileSync(LOCAL_CONFIG_PATH, 'utf8'));
+}
+
+/** Runs an operator tool in-process with `env`, capturing its exit code and output. */
+export async function runCli(
+  entry: CliEntry,
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+  };
+  const code = await entry(argv, io);
+  return { code, stdout, stderr };
 }
 
 /** The exit code and whole output of a child process, once it has closed. */
