@@ -76,14 +76,7 @@ export class MigrationSession {
   async begin(state: MigrationState): Promise<void> {
     await this.serialised(async () => {
       try {
-        this.snapshot = await this.options.table.updateTenant(
-          this.options.tenantId,
-          this.snapshot.record.version,
-          {
-            set: { migration: migrationStateToAttribute(this.renewed(state)) },
-          },
-        );
-        this.migrationId = state.id;
+        await this.claim(state);
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
         const now = await this.options.table.getTenant(this.options.tenantId);
@@ -114,14 +107,7 @@ export class MigrationSession {
           );
         }
         try {
-          this.snapshot = await this.options.table.updateTenant(
-            this.options.tenantId,
-            this.snapshot.record.version,
-            {
-              set: { migration: migrationStateToAttribute(this.renewed(state)) },
-            },
-          );
-          this.migrationId = state.id;
+          await this.claim(state);
           return this.state as MigrationState;
         } catch (error) {
           if (!(error instanceof VersionConflictError)) throw error;
@@ -163,6 +149,18 @@ export class MigrationSession {
     await this.write((_, state) => ({
       set: { migration: migrationStateToAttribute(this.renewed(state as MigrationState)) },
     }));
+  }
+
+  /** Writes `state` with a fresh lease under this owner, conditional on the version last read. */
+  private async claim(state: MigrationState): Promise<void> {
+    this.snapshot = await this.options.table.updateTenant(
+      this.options.tenantId,
+      this.snapshot.record.version,
+      {
+        set: { migration: migrationStateToAttribute(this.renewed(state)) },
+      },
+    );
+    this.migrationId = state.id;
   }
 
   private assertOurs(): void {
