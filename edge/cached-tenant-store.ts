@@ -42,10 +42,8 @@ interface Entry {
   readonly staleUntil: number;
   /** After a failed refresh: served stale without a store read while `clock() < retryAt`. */
   readonly retryAt: number;
-  /** The warm-path answer, built once so a hit allocates nothing. */
+  /** The warm-path answer (`peek*`), built once so a hit allocates nothing. */
   readonly answer: CachedLookup<unknown>;
-  /** The same, as a promise, for the async reads. */
-  readonly fresh: Promise<CachedLookup<unknown>>;
 }
 
 type Read<A> = (arg: A) => Promise<unknown>;
@@ -80,7 +78,7 @@ const BUDGET_SPENT: unique symbol = Symbol('budget spent');
  * Puts an lru-cache in front of `store`.
  *
  * - A fresh entry is a `hit` (or `negative` for a remembered absence): a map lookup and one clock
- *   read, no store call, no allocation.
+ *   read, no store call; `peek*` answer it synchronously with no allocation.
  * - A missing or expired entry is read from the store (`miss`); concurrent requests for one key
  *   share that read.
  * - When the read fails (`LookupFailedError` or any other infrastructure error), the expired entry
@@ -140,7 +138,6 @@ export function createCachedTenantStore(
       staleUntil: expiresAt + maxStaleMs,
       retryAt: 0,
       answer,
-      fresh: Promise.resolve(answer),
     };
   }
 
@@ -224,11 +221,11 @@ export function createCachedTenantStore(
     }
   }
 
-  // Deliberately not async: a fresh hit returns the entry's prebuilt promise.
+  // The router's warm path uses peek(); a hit here (a caller that did not peek first) is rare.
   function lookup<A>(key: string, read: Read<A>, arg: A): Promise<CachedLookup<unknown>> {
     const entry = cache.get(key);
     const now = clock();
-    if (entry !== undefined && now < entry.expiresAt) return entry.fresh;
+    if (entry !== undefined && now < entry.expiresAt) return Promise.resolve(entry.answer);
     return refresh(key, read, arg, entry, now);
   }
 
