@@ -24,7 +24,7 @@ export interface CachedTenantStoreOptions {
    * before it is served stale instead; the refresh carries on and updates the entry. Unset, the
    * request waits for the store (whose own budget bounds the wait). @default undefined
    */
-  readonly lookupBudgetMs?: number;
+  readonly refreshWaitMs?: number;
   /**
    * After a refresh failed and the entry was served stale, how long further requests for it are
    * served stale at once without asking the store. Without it, every request during an outage
@@ -52,7 +52,7 @@ type Read<A> = (arg: A) => Promise<unknown>;
 interface Flight {
   readonly promise: Promise<Entry>;
   readonly startedAt: number;
-  /** A request waited `lookupBudgetMs` for it in vain: later ones are served stale at once. */
+  /** A request waited `refreshWaitMs` for it in vain: later ones are served stale at once. */
   slow: boolean;
 }
 
@@ -99,13 +99,13 @@ export function createCachedTenantStore(
 ): CachedTenantStore {
   const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries } = options.cache;
   const clock = options.clock ?? Date.now;
-  const { lookupBudgetMs } = options;
+  const { refreshWaitMs } = options;
   const errorBackoffMs = options.errorBackoffMs ?? 1_000;
   for (const [name, value] of Object.entries({
     ttlMs,
     negativeTtlMs,
     maxStaleMs,
-    lookupBudgetMs,
+    refreshWaitMs,
     errorBackoffMs,
   })) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
@@ -201,8 +201,8 @@ export function createCachedTenantStore(
     if (canServeStale && flight.slow) return stale(expired);
     try {
       const result =
-        canServeStale && lookupBudgetMs !== undefined
-          ? await withinBudget(flight.promise, lookupBudgetMs)
+        canServeStale && refreshWaitMs !== undefined
+          ? await withinBudget(flight.promise, refreshWaitMs)
           : await flight.promise;
       if (result === BUDGET_SPENT) {
         flight.slow = true;

@@ -4,43 +4,52 @@
  * configuration baked in.
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
-import { createCachedTenantStore } from './cached-tenant-store.ts';
 import {
   cloudFrontRequestToEdgeRequest,
   decisionToResponse,
   routeToCloudFrontRequest,
 } from './cloudfront-request.ts';
-import { type RouterConfig, resolveRouterConfig } from './config.ts';
-import { createDynamoDBTenantStore } from './dynamodb-tenant-store.ts';
+import { resolveRouterConfig } from './config.ts';
 import { createHostParser } from './host.ts';
-import { jsonLineLogger, type Logger } from './logger.ts';
-import { routeFromCache, routeRequest } from './resolve-route.ts';
-import type { CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
-
-/** Options of {@link createOriginRequestHandler}. */
-export interface OriginRequestHandlerOptions {
-  /** The validated router configuration. */
-  readonly config: RouterConfig;
-  /** A ready cached store; overrides `tenantStore`. @default cache over `tenantStore` */
-  readonly store?: CachedTenantStore;
-  /** The uncached store. @default the DynamoDB store reading the replica nearest `edgeRegion` */
-  readonly tenantStore?: TenantStore;
-  /** Wall clock for cache TTLs. @default Date.now */
-  readonly clock?: Clock;
-  /** @default JSON lines on stdout */
-  readonly logger?: Logger;
-  /** Source of randomness for decision-log sampling. @default Math.random */
-  readonly random?: () => number;
-  /** Region the function runs in. @default process.env.AWS_REGION, else the first replica region */
-  readonly edgeRegion?: string;
-}
-
-/** An origin-request handler. */
-export type OriginRequestHandler = (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult>;
+import { jsonLineLogger } from './logger.ts';
+import { type RouteResult, routeFromCache, routeRequest } from './resolve-route.ts';
+import { assembleRouter, type RouterAssembly, type RouterAssemblyOptions } from './router-assembly.ts';
+import type { CachedTenantStore } from './tenant-store.ts';
 
 /**
- * Creates an origin-request handler. It never throws: every failure becomes a generated response
- * and an error log line.
+ * Observers of the handler, for instrumentation that must not rebuild the router (the load test's
+ * per-request cache outcomes, metrics). Called synchronously; a hook that throws is logged and
+ * ignored, never turned into a viewer error.
+ */
+export interface RouterHooks {
+  /** After each routed request, with its decision and the time its lookups took (0 on the warm path). */
+  readonly onRouted?: (event: CloudFrontRequestEvent, result: RouteResult, lookupMs: number) => void;
+}
+
+/** Options of {@link createOriginRequestHandler}: the assembly's, plus the handler's own. */
+export interface OriginRequestHandlerOptions extends Omit<RouterAssemblyOptions, 'edgeRegion'> {
+  /** Region the function runs in. @default process.env.AWS_REGION, else the first replica region */
+  readonly edgeRegion?: string;
+  /**
+   * A ready cached store, used instead of the assembly's (unit tests with a controlled store).
+   * @default the store of {@link assembleRouter}
+   */
+  readonly store?: CachedTenantStore;
+  /** Source of randomness for decision-log sampling. @default Math.random */
+  readonly random?: () => number;
+  readonly hooks?: RouterHooks;
+}
+
+/** An origin-request handler, carrying the assembly it routes through. */
+export interface OriginRequestHandler {
+  (event: CloudFrontRequestEvent): Promise<CloudFrontRequestResult>;
+  /** The stores and settings this handler was built with. */
+  readonly assembly: RouterAssembly;
+}
+
+/**
+ * Creates an origin-request handler over {@link assembleRouter}. It never throws: every failure
+ * becomes a generated response and an error log line.
  *
  * @example
  * const handle = createOriginRequestHandler({ config, tenantStore: inMemoryStore });
@@ -48,20 +57,17 @@ export type OriginRequestHandler = (event: CloudFrontRequestEvent) => Promise<Cl
  */
 export function createOriginRequestHandler(options: OriginRequestHandlerOptions): OriginRequestHandler {
   const { config } = options;
-  const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
   const random = options.random ?? Math.random;
   const edgeRegion = options.edgeRegion ?? process.env.AWS_REGION ?? (config.replicaRegions[0] as string);
-  const store =
-    options.store ??
-    createCachedTenantStore(
-      options.tenantStore ?? createDynamoDBTenantStore({ config, edgeRegion, clock, logger }),
-      { cache: config.cache, clock, lookupBudgetMs: config.lookup.attemptTimeoutMs },
-    );
+  const built = assembleRouter({ ...options, edgeRegion, logger });
+  const assembly = options.store === undefined ? built : { ...built, store: options.store };
+  const store = assembly.store;
+  const onRouted = options.hooks?.onRouted;
   const sampleRate = config.decisionLogSampleRate;
   const deps = { store, config, parseHost: createHostParser(config) };
 
-  return async function originRequest(event) {
+  async function originRequest(event: CloudFrontRequestEvent): Promise<CloudFrontRequestResult> {
     const cf = event?.Records?.[0]?.cf;
     try {
       if (cf === undefined) throw new TypeError('not a CloudFront event');
@@ -76,6 +82,7 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
         lookupMs = Math.round((performance.now() - started) * 1000) / 1000;
       }
       const decision = result.decision;
+      if (onRouted !== undefined) notify(onRouted, event, result, lookupMs);
       if (result.error !== undefined || random() < sampleRate) {
         const error = result.error;
         logger.log({
@@ -118,7 +125,21 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
       });
       return decisionToResponse({ kind: 'respond', status: 502, reason: 'router-error' }, config);
     }
-  };
+  }
+  return Object.assign(originRequest, { assembly });
+
+  function notify(
+    hook: NonNullable<RouterHooks['onRouted']>,
+    event: CloudFrontRequestEvent,
+    result: RouteResult,
+    lookupMs: number,
+  ): void {
+    try {
+      hook(event, result, lookupMs);
+    } catch (error) {
+      logger.log({ level: 'error', msg: 'hook-failure', hook: 'onRouted', error: String(error), edgeRegion });
+    }
+  }
 }
 
 function describeCause(cause: unknown): string | undefined {
@@ -134,7 +155,7 @@ let bakedHandler: OriginRequestHandler | undefined;
  * The Lambda@Edge entry point, configured from the configuration baked in at build time. Created
  * on first call, so `AWS_REGION` is read in the executing region.
  */
-export const handler: OriginRequestHandler = async (event) => {
+export const handler = async (event: CloudFrontRequestEvent): Promise<CloudFrontRequestResult> => {
   if (bakedHandler === undefined) {
     try {
       const baked = typeof __ROUTER_CONFIG__ === 'undefined' ? undefined : __ROUTER_CONFIG__;

@@ -93,7 +93,8 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
     throw new Error('routing did not converge'); // a bug: every pass reads a new record
   } catch (error) {
     const cause = error instanceof Error ? error : new Error(String(error));
-    const outcomes = [...read.values()].map((lookup) => lookup.outcome);
+    // The lookup that failed went to the table too: it was a miss.
+    const outcomes: CacheOutcome[] = [...[...read.values()].map((lookup) => lookup.outcome), 'miss'];
     if (cause instanceof MalformedItemError) {
       return {
         decision: { kind: 'respond', status: 502, reason: 'malformed-item' },

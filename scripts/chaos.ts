@@ -32,7 +32,7 @@ Options:
   --throttle SHARE     share of reads throttled, 0..1 (default ${FULL_CHAOS.throttleShare})
   --seed N             seed of the request sequence (default ${FULL_CHAOS.seed})
   --attempt-ms N       router's per-replica attempt timeout (default ${FULL_CHAOS.attemptTimeoutMs})
-  --budget-ms N        router's total lookup budget (default ${FULL_CHAOS.lookupBudgetMs})
+  --budget-ms N        router's total lookup budget (default ${FULL_CHAOS.budgetMs})
   --json FILE          also write the full report as JSON to FILE ('-' for stdout; the summary then goes to stderr)
   -h, --help           this help
 
@@ -73,11 +73,11 @@ runMain(async () => {
     throttleShare: numberOption(values.throttle, 'throttle', 0, 1) ?? base.throttleShare,
     seed: integerOption(values.seed, 'seed', 0, 2 ** 31) ?? base.seed,
     attemptTimeoutMs: integerOption(values['attempt-ms'], 'attempt-ms', 1, 30_000) ?? base.attemptTimeoutMs,
-    lookupBudgetMs: integerOption(values['budget-ms'], 'budget-ms', 1, 25_000) ?? base.lookupBudgetMs,
+    budgetMs: integerOption(values['budget-ms'], 'budget-ms', 1, 25_000) ?? base.budgetMs,
   };
-  if (settings.lookupBudgetMs < settings.attemptTimeoutMs) {
+  if (settings.budgetMs < settings.attemptTimeoutMs) {
     throw new UsageError(
-      `--budget-ms (${settings.lookupBudgetMs}) must be at least --attempt-ms (${settings.attemptTimeoutMs})`,
+      `--budget-ms (${settings.budgetMs}) must be at least --attempt-ms (${settings.attemptTimeoutMs})`,
     );
   }
   if (settings.outageMs <= settings.ttlMs) {

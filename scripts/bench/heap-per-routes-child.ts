@@ -3,16 +3,17 @@
  * tenant routes, each parsed from its item as the DynamoDB store does, and prints the heap growth
  * after full collections as one JSON line.
  */
-import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { parseTenantItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, TenantId } from '../../edge/model.ts';
+import { assembleRouter } from '../../edge/router-assembly.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 
 const routes = Number(process.argv[2] ?? '100000');
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
-const config = loadRouterConfig();
+const base = loadRouterConfig();
+const config = { ...base, cache: { ...base.cache, maxEntries: Math.max(routes, 1) } };
 const regions = config.replicaRegions;
 const updatedAt = new Date().toISOString();
 const store: TenantStore = {
@@ -30,7 +31,8 @@ const store: TenantStore = {
   getDomain: async () => undefined,
   getRegions: async () => undefined,
 };
-const cache = createCachedTenantStore(store, { cache: { ...config.cache, maxEntries: Math.max(routes, 1) } });
+// The production assembly of the route cache, over a store that parses items as DynamoDB's does.
+const cache = assembleRouter({ config, edgeRegion: regions[0] as string, tenantStore: store }).store;
 const heapUsed = () => {
   for (let i = 0; i < 4; i++) gc();
   return process.memoryUsage().heapUsed;

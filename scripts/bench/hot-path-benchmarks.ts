@@ -10,17 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequest, CloudFrontRequestEvent } from 'aws-lambda';
-import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { routeToCloudFrontRequest } from '../../edge/cloudfront-request.ts';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
-import { createDynamoDBTenantStore, createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
+import { createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import { parseHostHeader } from '../../edge/host.ts';
 import { PARTITION_KEY, tenantKey } from '../../edge/items.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import type { Region, RouteDecision, TenantId } from '../../edge/model.ts';
 import type { createOriginRequestHandler as CreateHandler } from '../../edge/origin-request.ts';
 import { routeRequest } from '../../edge/resolve-route.ts';
-import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { bundleEdgeFunction } from '../../infra/edge-bundle.ts';
 import { startDynalite } from '../lib/dynalite-server.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
@@ -164,23 +162,18 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
     };
     const rewriteRequest = requestOf(eventFor());
 
-    const tenantStore = createDynamoDBTenantStore({
-      config,
-      edgeRegion,
-      clientForRegion: newClient,
-      logger: silentLogger,
-    });
-    const warmStore = createCachedTenantStore(tenantStore, { cache: config.cache });
     // The whole-handler cases run the minified bundle that ships, not the TypeScript sources (tsx
-    // adds per-closure naming calls that production code does not pay).
+    // adds per-closure naming calls that production code does not pay), with the bundle's own
+    // assembly of stores (route cache over the DynamoDB store) as in Lambda; only the clients are
+    // metered.
     const createOriginRequestHandler = await loadBundledHandlerFactory(config);
-    // The bundle's own route cache over the store, as in Lambda.
     const hitHandler = createOriginRequestHandler({
       config,
-      tenantStore,
+      clientForRegion: newClient,
       logger: silentLogger,
       edgeRegion,
     });
+    const warmStore = hitHandler.assembly.store;
     const coreRequest = { hostValues: [host], uri: '/' };
     const check = (result: unknown) => {
       if (typeof result !== 'object' || result === null || 'status' in result) {
@@ -218,26 +211,13 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
     );
 
     // A miss of the tenant item with the REGIONS item still cached: exactly one GetItem per request,
-    // as for a platform-subdomain tenant whose entry expired. The tenant cache holds one entry and
-    // two tenants alternate, so each request evicts the other's entry and misses. (Not clear():
-    // lru-cache preallocates `max` slots and clearing 100,000 of them costs more than the read.)
-    const tenantCache = createCachedTenantStore(tenantStore, { cache: { ...config.cache, maxEntries: 1 } });
-    const regionsCache = createCachedTenantStore(tenantStore, { cache: config.cache });
-    const missStore: CachedTenantStore = {
-      getDomain: (h) => tenantCache.getDomain(h),
-      getTenant: (id) => tenantCache.getTenant(id),
-      getRegions: () => regionsCache.getRegions(),
-      peekDomain: (h) => tenantCache.peekDomain(h),
-      peekTenant: (id) => tenantCache.peekTenant(id),
-      peekRegions: () => regionsCache.peekRegions(),
-      get size() {
-        return tenantCache.size + regionsCache.size;
-      },
-      clear: () => tenantCache.clear(),
-    };
+    // as for a platform-subdomain tenant whose entry expired. The same assembly with a route cache of
+    // two entries, and two tenants alternating: each request evicts the other tenant's entry (the
+    // least recently used; REGIONS is used by every request) and misses. (Not clear(): lru-cache
+    // preallocates `max` slots and clearing 100,000 of them costs more than the read.)
     const missHandler = createOriginRequestHandler({
-      config,
-      store: missStore,
+      config: resolveRouterConfig({ ...config, cache: { ...config.cache, maxEntries: 2 } }),
+      clientForRegion: newClient,
       logger: silentLogger,
       edgeRegion,
     });

@@ -20,7 +20,7 @@ const edge = await startLocalEdge({
     // Errors are always logged; sampled decision lines would only add noise.
     decisionLogSampleRate: 0,
     cache: { ttlMs: settings.ttlMs, negativeTtlMs: settings.ttlMs, maxStaleMs: settings.maxStaleMs },
-    lookup: { attemptTimeoutMs: settings.attemptTimeoutMs, budgetMs: settings.lookupBudgetMs },
+    lookup: { attemptTimeoutMs: settings.attemptTimeoutMs, budgetMs: settings.budgetMs },
     replicationLagAllowanceMs: settings.replicationLagMs,
   },
   log: (line) => process.stderr.write(`emulator: ${line}\n`),

@@ -15,7 +15,7 @@ export interface ChaosEdgeSettings {
   readonly ttlMs: number;
   readonly maxStaleMs: number;
   readonly attemptTimeoutMs: number;
-  readonly lookupBudgetMs: number;
+  readonly budgetMs: number;
   readonly replicationLagMs: number;
 }
 

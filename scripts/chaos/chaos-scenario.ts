@@ -80,7 +80,7 @@ export async function runChaosScenario(
     // Longer than the whole run: a cached route may be served stale through every outage.
     maxStaleMs: Math.max(300_000, durationMs * 2),
     attemptTimeoutMs: settings.attemptTimeoutMs,
-    lookupBudgetMs: settings.lookupBudgetMs,
+    budgetMs: settings.budgetMs,
     replicationLagMs: 500,
   });
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });

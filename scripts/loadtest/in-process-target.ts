@@ -7,19 +7,19 @@
 import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequestResult } from 'aws-lambda';
-import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
-import { createDynamoDBTenantStore, createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
+import { createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import type { Region } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
+import type { RouterAssembly } from '../../edge/router-assembly.ts';
 import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
-import { createCacheOutcomeRecorder } from './cache-outcome-recorder.ts';
 import { spawnChildServer } from './child-server.ts';
 import { createReadMeter } from './dynamodb-read-meter.ts';
 import type { RequestOutcome } from './load-collector.ts';
 import { originRequestEvent } from './origin-request-event.ts';
+import { createRequestOutcomeRecorder } from './request-outcome.ts';
 import { defaultRegionsRecord, seedLoadTestTenants } from './tenant-seeder.ts';
 
 /** Options of {@link startInProcessTarget}. */
@@ -43,6 +43,8 @@ export interface InProcessTargetOptions {
 /** A ready in-process target. */
 export interface InProcessTarget {
   readonly config: RouterConfig;
+  /** The handler's assembly (its stores and their settings). */
+  readonly assembly: RouterAssembly;
   /** Routes one generated request for `host`. */
   send(host: string, index: number): Promise<RequestOutcome>;
   /** GetItem calls made by the router so far. */
@@ -99,29 +101,25 @@ export async function startInProcessTarget(options: InProcessTargetOptions): Pro
       clients.push(client);
       return meter.instrument(client, region);
     };
-    const tenantStore = createDynamoDBTenantStore({
-      config,
-      edgeRegion: options.edgeRegion,
-      clientForRegion,
-      logger: silentLogger,
-    });
-    const recorder = createCacheOutcomeRecorder(
-      createCachedTenantStore(tenantStore, { cache: config.cache, lookupBudgetMs: config.lookup.budgetMs }),
-    );
+    const recorder = createRequestOutcomeRecorder();
+    // The production handler and its one assembly of stores; only the clients are metered.
     const handler = createOriginRequestHandler({
       config,
-      store: recorder.store,
+      clientForRegion,
       logger: silentLogger,
       edgeRegion: options.edgeRegion,
+      hooks: recorder.hooks,
     });
 
     return {
       config,
+      assembly: handler.assembly,
       async send(host, index) {
         const event = originRequestEvent(host, '/', `lt-${index}`);
         const started = performance.now();
-        const { value, outcome } = await recorder.run(() => handler(event));
+        const value = await handler(event);
         const routerMs = performance.now() - started;
+        const outcome = recorder.outcomeOf(event);
         return {
           ...describeResult(value, regionOfOrigin),
           routerMs,

@@ -282,7 +282,7 @@ describe('createCachedTenantStore', () => {
       ['a negative TTL', { cache: { ...CACHE, ttlMs: -1 } }],
       ['a non-finite max-stale', { cache: { ...CACHE, maxStaleMs: Number.NaN } }],
       ['a zero size bound', { cache: { ...CACHE, maxEntries: 0 } }],
-      ['a negative lookup budget', { cache: CACHE, lookupBudgetMs: -5 }],
+      ['a negative refresh wait', { cache: CACHE, refreshWaitMs: -5 }],
     ])('refuses %s with a ConfigError', (_, options) => {
       expect(() => createCachedTenantStore(store, options)).toThrow(ConfigError);
     });
@@ -320,16 +320,16 @@ describe('createCachedTenantStore', () => {
     });
   });
 
-  describe('with a lookup budget', () => {
+  describe('with a refresh wait', () => {
     beforeEach(() => {
       vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-      cached = createCachedTenantStore(store, { cache: CACHE, clock: clock.now, lookupBudgetMs: 200 });
+      cached = createCachedTenantStore(store, { cache: CACHE, clock: clock.now, refreshWaitMs: 200 });
     });
     afterEach(() => {
       vi.useRealTimers();
     });
 
-    it('serves stale when the refresh outlasts the budget, and lets the refresh update the entry', async () => {
+    it('serves stale when the refresh outlasts the refresh wait, and lets the refresh update the entry', async () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(CACHE.ttlMs);
       const moved = { ...acme, version: 2 };
@@ -347,7 +347,7 @@ describe('createCachedTenantStore', () => {
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
-    it('serves stale at once to later requests while a refresh that outlasted the budget runs', async () => {
+    it('serves stale at once to later requests while a refresh that outlasted the refresh wait runs', async () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(CACHE.ttlMs);
       store.hold();
@@ -369,7 +369,7 @@ describe('createCachedTenantStore', () => {
       expect(await answer).toEqual({ value: acme, outcome: 'miss' });
     });
 
-    it('returns the refreshed value when it arrives within the budget', async () => {
+    it('returns the refreshed value when it arrives within the refresh wait', async () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(CACHE.ttlMs);
       expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });

@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { LookupFailedError } from '../../edge/errors.ts';
+import { silentLogger } from '../../edge/logger.ts';
 import type { TenantId } from '../../edge/model.ts';
+import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
-import { createCacheOutcomeRecorder, requestOutcome } from '../../scripts/loadtest/cache-outcome-recorder.ts';
 import { generatedHosts } from '../../scripts/loadtest/host-list.ts';
 import { describeResponse } from '../../scripts/loadtest/http-target.ts';
 import { describeResult } from '../../scripts/loadtest/in-process-target.ts';
 import { originRequestEvent } from '../../scripts/loadtest/origin-request-event.ts';
+import { createRequestOutcomeRecorder, requestOutcome } from '../../scripts/loadtest/request-outcome.ts';
 import { loadTestTenantId } from '../../scripts/loadtest/tenant-seeder.ts';
+import { aCustomOrigin, aTenantRecord, tenantId } from '../support/records.ts';
+import { aRouterConfig } from '../support/router-config.ts';
 
 describe('requestOutcome', () => {
   it.each([
@@ -80,16 +85,18 @@ describe('generated tenants', () => {
   });
 });
 
-describe('createCacheOutcomeRecorder', () => {
+describe('createRequestOutcomeRecorder', () => {
+  const config = aRouterConfig();
+  const tenant = aTenantRecord({ tenantId: tenantId('slow'), origin: aCustomOrigin() });
   const fakeStore = (): CachedTenantStore => ({
     // A miss takes a few turns of the event loop, a hit one microtask: a hit overtakes a miss.
     getTenant: async (id) => {
-      if (id === ('slow' as TenantId)) {
+      if (id === tenant.tenantId) {
         await new Promise((r) => setTimeout(r, 5));
-        return { value: undefined, outcome: 'miss' };
+        return { value: tenant, outcome: 'miss' };
       }
-      if (id === ('broken' as TenantId)) throw new Error('lookup failed');
-      return { value: undefined, outcome: 'hit' };
+      if (id === ('broken' as TenantId)) throw new LookupFailedError('no replica answered');
+      return { value: { ...tenant, tenantId: id }, outcome: 'hit' };
     },
     getDomain: async () => ({ value: undefined, outcome: 'negative' }),
     getRegions: async () => ({ value: undefined, outcome: 'hit' }),
@@ -100,26 +107,31 @@ describe('createCacheOutcomeRecorder', () => {
     size: 0,
     clear() {},
   });
+  const handlerWith = (recorder: ReturnType<typeof createRequestOutcomeRecorder>) =>
+    createOriginRequestHandler({
+      config,
+      store: fakeStore(),
+      logger: silentLogger,
+      edgeRegion: 'us-east-1',
+      hooks: recorder.hooks,
+    });
+  const platformHost = (id: string) => `${id}.${config.platformDomains[0]}`;
 
   it('gives each of two concurrent requests its own outcome', async () => {
-    const recorder = createCacheOutcomeRecorder(fakeStore());
-    const [slow, fast] = await Promise.all([
-      recorder.run(async () => {
-        await recorder.store.getRegions();
-        return recorder.store.getTenant('slow' as TenantId);
-      }),
-      recorder.run(() => recorder.store.getTenant('fast' as TenantId)),
-    ]);
-    expect(slow.outcome).toBe('miss');
-    expect(fast.outcome).toBe('hit');
+    const recorder = createRequestOutcomeRecorder();
+    const handle = handlerWith(recorder);
+    const slow = originRequestEvent(platformHost('slow'), '/', 'a');
+    const fast = originRequestEvent(platformHost('fast'), '/', 'b');
+    await Promise.all([handle(slow), handle(fast)]);
+    expect(recorder.outcomeOf(slow)).toBe('miss');
+    expect(recorder.outcomeOf(fast)).toBe('hit');
   });
 
   it('counts a failed lookup as a miss', async () => {
-    const recorder = createCacheOutcomeRecorder(fakeStore());
-    const outcome = await recorder.run(async () => {
-      await recorder.store.getTenant('broken' as TenantId).catch(() => undefined);
-      return 'answered';
-    });
-    expect(outcome).toEqual({ value: 'answered', outcome: 'miss' });
+    const recorder = createRequestOutcomeRecorder();
+    const event = originRequestEvent(platformHost('broken'), '/', 'c');
+    const result = await handlerWith(recorder)(event);
+    expect(result).toMatchObject({ status: '503' });
+    expect(recorder.outcomeOf(event)).toBe('miss');
   });
 });

@@ -257,4 +257,63 @@ describe('origin-request handler', () => {
       }),
     ]);
   });
+
+  describe('hooks', () => {
+    it('tells onRouted the decision and outcomes of the very event it routed', async () => {
+      const seen: [CloudFrontRequestEvent, string, string[]][] = [];
+      const handle = createOriginRequestHandler({
+        config: aRouterConfig(baseConfig),
+        tenantStore: memoryStore(),
+        logger: { log() {} },
+        edgeRegion: 'us-east-1',
+        hooks: { onRouted: (event, result) => seen.push([event, result.decision.kind, result.outcomes]) },
+      });
+      const cold = anOriginRequestEvent();
+      const warm = anOriginRequestEvent();
+      await handle(cold);
+      await handle(warm);
+      expect(seen).toEqual([
+        [cold, 'forward', ['miss', 'miss', 'miss']],
+        [warm, 'forward', ['hit', 'hit', 'hit']],
+      ]);
+    });
+
+    it('logs a hook that throws and still answers the viewer', async () => {
+      const logs: LogEntry[] = [];
+      const handle = createOriginRequestHandler({
+        config: aRouterConfig(baseConfig),
+        tenantStore: memoryStore(),
+        logger: { log: (entry) => logs.push(entry) },
+        edgeRegion: 'us-east-1',
+        hooks: {
+          onRouted: () => {
+            throw new Error('metrics sink is full');
+          },
+        },
+      });
+      const result = asRequest(await handle(anOriginRequestEvent()));
+      expect(result.origin?.custom?.domainName).toMatch(/eu-west-1/);
+      expect(logs).toEqual([
+        expect.objectContaining({
+          level: 'error',
+          msg: 'hook-failure',
+          error: 'Error: metrics sink is full',
+        }),
+      ]);
+    });
+  });
+
+  it('routes through the production assembly of stores, visible on the handler', () => {
+    const config = aRouterConfig(baseConfig);
+    const handle = createOriginRequestHandler({
+      config,
+      tenantStore: memoryStore(),
+      edgeRegion: 'eu-west-1',
+    });
+    expect(handle.assembly.edgeRegion).toBe('eu-west-1');
+    expect(handle.assembly.settings).toEqual({
+      cache: config.cache,
+      refreshWaitMs: config.lookup.attemptTimeoutMs,
+    });
+  });
 });

@@ -1,0 +1,88 @@
+/**
+ * The one assembly of the router's stores: the DynamoDB store reading the replicas nearest the
+ * edge region, behind the route cache, with the settings production uses. The handler, the local
+ * edge, the load test, the benchmarks and the chaos scenario all build their router here, so what
+ * is measured is what ships.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createCachedTenantStore } from './cached-tenant-store.ts';
+import type { CacheConfig, RouterConfig } from './config.ts';
+import { createDynamoDBTenantStore } from './dynamodb-tenant-store.ts';
+import { jsonLineLogger, type Logger } from './logger.ts';
+import type { Region } from './model.ts';
+import type { CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
+
+/** The cache settings derived from a router configuration; equal for every user of one config. */
+export interface RouterStoreSettings {
+  readonly cache: CacheConfig;
+  /**
+   * How long a request waits for the refresh of an expired entry before it is served stale: one
+   * attempt against the nearest replica. Longer would let a hanging replica hold every request of
+   * a cached tenant for the whole lookup budget.
+   */
+  readonly refreshWaitMs: number;
+}
+
+/** The store settings production derives from `config`. Pure. */
+export function routerStoreSettings(config: RouterConfig): RouterStoreSettings {
+  return { cache: config.cache, refreshWaitMs: config.lookup.attemptTimeoutMs };
+}
+
+/** Options of {@link assembleRouter}. */
+export interface RouterAssemblyOptions {
+  /** The validated router configuration. */
+  readonly config: RouterConfig;
+  /** Region the function runs in; decides the replica order. */
+  readonly edgeRegion: string;
+  /**
+   * Builds the DynamoDB client of one replica region (the load test and the bench wrap the
+   * router's own `createReplicaClient` to meter reads). @default createReplicaClient
+   */
+  readonly clientForRegion?: (region: Region) => DynamoDBClient;
+  /** Replaces the DynamoDB store (tests with an in-memory store). @default the DynamoDB store */
+  readonly tenantStore?: TenantStore;
+  /** Wall clock for TTLs and the replica cooldown. @default Date.now */
+  readonly clock?: Clock;
+  /** @default JSON lines on stdout */
+  readonly logger?: Logger;
+}
+
+/** The assembled stores and the settings they were built with. */
+export interface RouterAssembly {
+  readonly config: RouterConfig;
+  readonly edgeRegion: string;
+  /** The uncached store (DynamoDB unless replaced). */
+  readonly tenantStore: TenantStore;
+  /** The route cache in front of {@link tenantStore}; what the handler reads. */
+  readonly store: CachedTenantStore;
+  readonly settings: RouterStoreSettings;
+}
+
+/**
+ * Builds the router's stores for one edge region.
+ *
+ * @example
+ * const { store } = assembleRouter({ config, edgeRegion: 'eu-central-1' });
+ * const { value } = await store.getTenant(tenantId);
+ */
+export function assembleRouter(options: RouterAssemblyOptions): RouterAssembly {
+  const { config, edgeRegion } = options;
+  const clock = options.clock ?? Date.now;
+  const logger = options.logger ?? jsonLineLogger;
+  const settings = routerStoreSettings(config);
+  const tenantStore =
+    options.tenantStore ??
+    createDynamoDBTenantStore({
+      config,
+      edgeRegion,
+      clock,
+      logger,
+      ...(options.clientForRegion !== undefined && { clientForRegion: options.clientForRegion }),
+    });
+  const store = createCachedTenantStore(tenantStore, {
+    cache: settings.cache,
+    clock,
+    refreshWaitMs: settings.refreshWaitMs,
+  });
+  return { config, edgeRegion, tenantStore, store, settings };
+}
