@@ -11,6 +11,8 @@ export type Fail = (field: string, message: string) => never;
 
 /** Field validators that report through one configuration's {@link Fail}. */
 export interface ConfigFields {
+  /** The configuration's own {@link Fail}. */
+  readonly fail: Fail;
   /** A plain object (not null, not an array). */
   readonly requireObject: (value: unknown, field: string) => Record<string, unknown>;
   readonly requireArray: (value: unknown, field: string) => unknown[];
@@ -39,6 +41,7 @@ export function configFields(fail: Fail): ConfigFields {
     return value;
   }
   return {
+    fail,
     requireObject(value, field) {
       if (typeof value !== 'object' || value === null || Array.isArray(value))
         fail(field, 'must be an object');

@@ -1,31 +1,46 @@
 /**
  * The router configuration: one typed object, validated once, baked into the edge bundle at build
- * time. The same object drives the local edge, the CDK stack, the scripts and the tests.
+ * time. The same object drives the local edge, the CDK stack, the scripts and the tests. Every
+ * setting's default, validator and one-line doc is its entry in {@link ROUTER_SETTINGS}; the
+ * settings table in docs/routing.md is generated from it.
  */
 import { type ConfigFields, configFields } from './config-fields.ts';
 import { ConfigError } from './errors.ts';
+import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from './lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
+import {
+  resolveSettings,
+  type SettingDefaults,
+  type SettingsInput,
+  type SettingsSpec,
+  settingDefaults,
+} from './setting-spec.ts';
 
-/** Cache behaviour of the in-memory route cache. */
+/** Cache behaviour of the in-memory route cache. Defaults: {@link ROUTER_SETTINGS}. */
 export interface CacheConfig {
-  /** How long a found item is fresh. @default 30000 */
+  /** How long a found item is fresh. */
   readonly ttlMs: number;
-  /** How long "no such item" is remembered. @default 5000 */
+  /** How long "no such item" is remembered. */
   readonly negativeTtlMs: number;
-  /** How long past its TTL an entry may still be served when a refresh fails. @default 300000 */
+  /** How long past its TTL an entry may still be served when a refresh fails. */
   readonly maxStaleMs: number;
-  /** Entry bound of the cache. @default 100000 */
+  /** Entry bound of the cache. */
   readonly maxEntries: number;
+  /**
+   * After a failed refresh was served stale, how long requests for that key are served stale at
+   * once without asking the store (one read per key per backoff during an outage).
+   */
+  readonly errorBackoffMs: number;
 }
 
-/** DynamoDB lookup timing. */
+/** DynamoDB lookup timing. Defaults: {@link ROUTER_SETTINGS}. */
 export interface LookupConfig {
-  /** Per-attempt timeout against one replica; the request is really aborted. @default 250 */
+  /** Per-attempt timeout against one replica; the request is really aborted. */
   readonly attemptTimeoutMs: number;
-  /** Total time budget of one lookup across replicas. @default 1000 */
+  /** Total time budget of one lookup across replicas. */
   readonly budgetMs: number;
-  /** How long a replica that failed an attempt is tried last instead of first. @default 5000 */
+  /** How long a replica that failed an attempt is tried last instead of first. */
   readonly replicaCooldownMs: number;
 }
 
@@ -34,7 +49,7 @@ export type UnknownHostPolicy =
   | { readonly action: 'respond' }
   | { readonly action: 'forward'; readonly origin: CustomOrigin };
 
-/** The validated router configuration. */
+/** The validated router configuration. Defaults and one-line docs: {@link ROUTER_SETTINGS}. */
 export interface RouterConfig {
   /** Name of the DynamoDB global table. */
   readonly tableName: string;
@@ -42,57 +57,225 @@ export interface RouterConfig {
   readonly replicaRegions: readonly Region[];
   /**
    * Explicit nearest-replica order per edge region. Regions not listed get an order derived from
-   * region geography. @default {}
+   * region geography.
    */
   readonly replicaOrder: Readonly<Record<string, readonly Region[]>>;
-  /** DynamoDB endpoint URL per replica region; only for the local edge and tests. @default {} */
+  /** DynamoDB endpoint URL per replica region; only for the local edge and tests. */
   readonly endpoints: Readonly<Record<string, string>>;
   /** Platform domains: `<tenant>.<platform domain>` resolves to that tenant by convention. */
   readonly platformDomains: readonly string[];
   /** Origin domain names must equal or end with one of these (`.origin.example.com`). */
   readonly allowedOriginSuffixes: readonly string[];
-  /** @default { action: 'respond' } (a generated 404) */
+  /** What an unknown host gets: a generated 404, or a forward to a fixed origin. */
   readonly unknownHost: UnknownHostPolicy;
   readonly cache: CacheConfig;
   readonly lookup: LookupConfig;
-  /** Replication lag allowed for in the staleness bound. @default 5000 */
+  /** Replication lag allowed for in the staleness bound. */
   readonly replicationLagAllowanceMs: number;
-  /** Retry-After seconds on maintenance and lookup-failure 503s. @default 30 */
+  /** Retry-After seconds on maintenance and lookup-failure 503s. */
   readonly retryAfterSeconds: number;
-  /** Share of routing decisions logged, 0..1. Errors are always logged. @default 0.01 */
+  /** Share of routing decisions logged, 0..1. Errors are always logged. */
   readonly decisionLogSampleRate: number;
-  /** Accept IP-literal Host values (routed like unknown hosts). @default false */
+  /** Accept IP-literal Host values (routed like unknown hosts). */
   readonly allowIpHosts: boolean;
   /**
    * Name of the origin custom header carrying the shared secret origins check. Kept from the
-   * distribution's origin config, stripped if a client sends it. @default 'x-origin-secret'
+   * distribution's origin config, stripped if a client sends it.
    */
   readonly originSecretHeader: string;
 }
 
-/** Input form of {@link RouterConfig}: everything with a default may be omitted. */
-export type RouterConfigInput = Partial<Omit<RouterConfig, 'cache' | 'lookup'>> &
-  Pick<RouterConfig, 'tableName' | 'replicaRegions' | 'platformDomains' | 'allowedOriginSuffixes'> & {
-    readonly cache?: Partial<CacheConfig>;
-    readonly lookup?: Partial<LookupConfig>;
-  };
+const DAY_MS = 86_400_000;
+const TEN_MINUTES_MS = 600_000;
+/** An origin trigger may run 30 s; a lookup budget of 25 s leaves the rest for the response. */
+const MAX_LOOKUP_BUDGET_MS = ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS - 5_000;
+const DOMAIN_PATTERN =
+  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const HEADER_NAME_PATTERN = /^[a-z0-9-]+$/;
 
-/** Defaults applied by {@link resolveRouterConfig}. */
-export const CONFIG_DEFAULTS = {
-  replicaOrder: {},
-  endpoints: {},
-  unknownHost: { action: 'respond' },
-  cache: { ttlMs: 30_000, negativeTtlMs: 5_000, maxStaleMs: 300_000, maxEntries: 100_000 },
-  lookup: { attemptTimeoutMs: 250, budgetMs: 1_000, replicaCooldownMs: 5_000 },
-  replicationLagAllowanceMs: 5_000,
-  retryAfterSeconds: 30,
-  decisionLogSampleRate: 0.01,
-  allowIpHosts: false,
-  originSecretHeader: 'x-origin-secret',
-} as const satisfies Omit<
-  RouterConfig,
-  'tableName' | 'replicaRegions' | 'platformDomains' | 'allowedOriginSuffixes'
->;
+function fail(field: string, message: string): never {
+  throw new ConfigError(`router config: ${field} ${message}`);
+}
+
+// The shared field validators, reporting through this file's fail (so with its prefix).
+const fields: ConfigFields = configFields(fail);
+const { requireObject, requireArray, requireString, requireInt, requireRegion } = fields;
+
+/** A validator of an integer setting from `min` to `max`. */
+const int =
+  (min: number, max: number) =>
+  (value: unknown, field: string): number =>
+    requireInt(value, field, min, max);
+
+/**
+ * Every router setting: its one-line doc, its default (none: required) and its validator. The
+ * single source of the known settings, the defaults and the docs table.
+ */
+export const ROUTER_SETTINGS = {
+  tableName: {
+    doc: 'name of the DynamoDB global table',
+    parse: (value, field) => {
+      const name = requireString(value, field);
+      if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(name)) fail(field, 'must be 3-255 chars of [a-zA-Z0-9_.-]');
+      return name;
+    },
+  },
+  replicaRegions: {
+    doc: 'regions holding a replica of the table',
+    parse: (value, field) => {
+      const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
+      if (regions.length === 0) fail(field, 'must name at least one region');
+      if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
+      return regions;
+    },
+  },
+  replicaOrder: {
+    doc: 'nearest-replica order per edge region (`{ "eu-central-1": ["eu-west-1", ...] }`); others are ordered by region geography',
+    default: {},
+    parse: (value, field) => {
+      const order: Record<string, Region[]> = {};
+      for (const [edge, regions] of Object.entries(requireObject(value, field))) {
+        requireRegion(edge, `${field} key ${JSON.stringify(edge)}`);
+        order[edge] = requireArray(regions, `${field}.${edge}`).map((r, i) =>
+          requireRegion(r, `${field}.${edge}[${i}]`),
+        );
+      }
+      return order;
+    },
+  },
+  endpoints: {
+    doc: 'DynamoDB endpoint URL per replica region: the local edge and tests only, never deployed',
+    default: {},
+    parse: (value, field) => {
+      const endpoints: Record<string, string> = {};
+      for (const [region, url] of Object.entries(requireObject(value, field))) {
+        const text = requireString(url, `${field}.${region}`);
+        if (!URL.canParse(text)) fail(`${field}.${region}`, 'must be a URL');
+        endpoints[requireRegion(region, `${field} key ${JSON.stringify(region)}`)] = text;
+      }
+      return endpoints;
+    },
+  },
+  platformDomains: {
+    doc: '`<tenant>.<platform domain>` resolves to that tenant by convention',
+    parse: (value, field) => requireArray(value, field).map((d, i) => requireDomain(d, `${field}[${i}]`)),
+  },
+  allowedOriginSuffixes: {
+    doc: 'origin domain names must equal or end with one of these (`.origin.example.com`)',
+    parse: (value, field) => {
+      const suffixes = requireArray(value, field).map((s, i) => {
+        const suffix = requireString(s, `${field}[${i}]`).toLowerCase();
+        // A bare suffix like "com" would allow the whole TLD; require a registrable-looking domain.
+        if (!DOMAIN_PATTERN.test(suffix.replace(/^\./, ''))) {
+          fail(`${field}[${i}]`, `${JSON.stringify(suffix)} is not a domain suffix`);
+        }
+        return suffix;
+      });
+      if (suffixes.length === 0) fail(field, 'must name at least one suffix');
+      return suffixes;
+    },
+  },
+  unknownHost: {
+    doc: "a host with no tenant: `{ action: 'respond' }` (a generated 404) or `{ action: 'forward', origin }`",
+    default: { action: 'respond' },
+    parse: (value, field): UnknownHostPolicy => {
+      const policy = requireObject(value, field);
+      if (policy.action === 'respond') return { action: 'respond' };
+      if (policy.action !== 'forward') fail(`${field}.action`, "must be 'respond' or 'forward'");
+      const parsed = parseOrigin(policy.origin);
+      if (!parsed.ok) fail(`${field}.origin`, parsed.problem);
+      if (parsed.origin.type !== 'custom') fail(`${field}.origin`, 'must be a custom origin');
+      return { action: 'forward', origin: parsed.origin };
+    },
+  },
+  cache: {
+    doc: 'the in-memory route cache of each function instance',
+    group: {
+      ttlMs: { doc: 'how long a found item is fresh, ms', default: 30_000, parse: int(0, DAY_MS) },
+      negativeTtlMs: {
+        doc: 'how long "no such item" is remembered, ms',
+        default: 5_000,
+        parse: int(0, DAY_MS),
+      },
+      maxStaleMs: {
+        doc: 'how long past its TTL an entry may still be served when a refresh fails, ms',
+        default: 300_000,
+        parse: int(0, DAY_MS),
+      },
+      maxEntries: {
+        doc: 'entry bound (least recently used goes first)',
+        default: 100_000,
+        parse: int(1, 10_000_000),
+      },
+      errorBackoffMs: {
+        doc: 'after a failed refresh was served stale, how long that key is served stale without a read, ms',
+        default: 1_000,
+        parse: int(0, TEN_MINUTES_MS),
+      },
+    },
+  },
+  lookup: {
+    doc: 'DynamoDB lookup timing',
+    group: {
+      attemptTimeoutMs: {
+        doc: 'per-attempt timeout against one replica (the request is aborted), ms',
+        default: 250,
+        parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
+      },
+      budgetMs: {
+        doc: 'time budget of one lookup across replicas, ms; at least `attemptTimeoutMs`',
+        default: 1_000,
+        parse: int(1, MAX_LOOKUP_BUDGET_MS),
+      },
+      replicaCooldownMs: {
+        doc: 'how long a replica that failed an attempt is tried last instead of first, ms',
+        default: 5_000,
+        parse: int(0, TEN_MINUTES_MS),
+      },
+    },
+  },
+  replicationLagAllowanceMs: {
+    doc: 'replication lag allowed for in the staleness bound migrations wait (`propagationWaitMs`), ms',
+    default: 5_000,
+    parse: int(0, TEN_MINUTES_MS),
+  },
+  retryAfterSeconds: {
+    doc: 'Retry-After on maintenance and lookup-failure 503s, seconds',
+    default: 30,
+    parse: int(0, 86_400),
+  },
+  decisionLogSampleRate: {
+    doc: 'share of routing decisions logged, 0..1 (errors are always logged)',
+    default: 0.01,
+    parse: (value, field) => {
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) fail(field, 'must be 0..1');
+      return value;
+    },
+  },
+  allowIpHosts: {
+    doc: 'accept IP-literal Host values (routed like unknown hosts)',
+    default: false,
+    parse: (value, field) => {
+      if (typeof value !== 'boolean') fail(field, 'must be a boolean');
+      return value;
+    },
+  },
+  originSecretHeader: {
+    doc: "origin custom header carrying the origins' shared secret; kept from the distribution, stripped from clients",
+    default: 'x-origin-secret',
+    parse: (value, field) => {
+      const header = requireString(value, field);
+      if (!HEADER_NAME_PATTERN.test(header)) fail(field, 'must be a lowercase header name');
+      return header;
+    },
+  },
+} as const satisfies SettingsSpec<RouterConfig>;
+
+/** Input form of {@link RouterConfig}: everything with a default may be omitted, groups given in part. */
+export type RouterConfigInput = SettingsInput<RouterConfig, typeof ROUTER_SETTINGS>;
+
+/** Defaults applied by {@link resolveRouterConfig} (derived from {@link ROUTER_SETTINGS}). */
+export const CONFIG_DEFAULTS: SettingDefaults<typeof ROUTER_SETTINGS> = settingDefaults(ROUTER_SETTINGS);
 
 /**
  * The longest a viewer can still be routed by a superseded tenant record after a write: cache TTL,
@@ -103,13 +286,9 @@ export function propagationWaitMs(config: RouterConfig): number {
   return config.cache.ttlMs + config.replicationLagAllowanceMs;
 }
 
-const DOMAIN_PATTERN =
-  /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
-const HEADER_NAME_PATTERN = /^[a-z0-9-]+$/;
-
 /**
  * Validates a configuration and fills in defaults. Throws {@link ConfigError} naming the first bad
- * field.
+ * field (`router config: <field> <problem>`); a key that is not a setting is refused by name.
  *
  * @example
  * const config = resolveRouterConfig({
@@ -120,156 +299,22 @@ const HEADER_NAME_PATTERN = /^[a-z0-9-]+$/;
  * });
  */
 export function resolveRouterConfig(input: unknown): RouterConfig {
-  const raw = requireObject(input, 'config');
-  const tableName = requireString(raw.tableName, 'tableName');
-  if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) fail('tableName', 'must be 3-255 chars of [a-zA-Z0-9_.-]');
+  const config = resolveSettings<RouterConfig>(ROUTER_SETTINGS, requireObject(input, 'config'), fields);
+  checkConsistency(config);
+  return config;
+}
 
-  const replicaRegions = requireArray(raw.replicaRegions, 'replicaRegions').map((r, i) =>
-    requireRegion(r, `replicaRegions[${i}]`),
-  );
-  if (replicaRegions.length === 0) fail('replicaRegions', 'must name at least one region');
-  if (new Set(replicaRegions).size !== replicaRegions.length) fail('replicaRegions', 'has duplicates');
-
-  const replicaOrder: Record<string, Region[]> = {};
-  for (const [edge, order] of Object.entries(requireObject(raw.replicaOrder ?? {}, 'replicaOrder'))) {
-    requireRegion(edge, `replicaOrder key ${JSON.stringify(edge)}`);
-    replicaOrder[edge] = requireArray(order, `replicaOrder.${edge}`).map((r, i) => {
-      const region = requireRegion(r, `replicaOrder.${edge}[${i}]`);
-      if (!replicaRegions.includes(region))
+/** The rules that tie one setting to another (each setting's own rules are in its entry). */
+function checkConsistency(config: RouterConfig): void {
+  for (const [edge, order] of Object.entries(config.replicaOrder)) {
+    order.forEach((region, i) => {
+      if (!config.replicaRegions.includes(region))
         fail(`replicaOrder.${edge}[${i}]`, `${region} is not a replica region`);
-      return region;
     });
   }
-
-  const endpoints: Record<string, string> = {};
-  for (const [region, url] of Object.entries(requireObject(raw.endpoints ?? {}, 'endpoints'))) {
-    const value = requireString(url, `endpoints.${region}`);
-    if (!URL.canParse(value)) fail(`endpoints.${region}`, 'must be a URL');
-    endpoints[requireRegion(region, `endpoints key ${JSON.stringify(region)}`)] = value;
-  }
-
-  const platformDomains = requireArray(raw.platformDomains, 'platformDomains').map((d, i) =>
-    requireDomain(d, `platformDomains[${i}]`),
-  );
-  const allowedOriginSuffixes = requireArray(raw.allowedOriginSuffixes, 'allowedOriginSuffixes').map(
-    (s, i) => {
-      const suffix = requireString(s, `allowedOriginSuffixes[${i}]`).toLowerCase();
-      // A bare suffix like "com" would allow the whole TLD; require a registrable-looking domain.
-      if (!DOMAIN_PATTERN.test(suffix.replace(/^\./, ''))) {
-        fail(`allowedOriginSuffixes[${i}]`, `${JSON.stringify(suffix)} is not a domain suffix`);
-      }
-      return suffix;
-    },
-  );
-  if (allowedOriginSuffixes.length === 0) fail('allowedOriginSuffixes', 'must name at least one suffix');
-
-  const unknownRaw = requireObject(raw.unknownHost ?? CONFIG_DEFAULTS.unknownHost, 'unknownHost');
-  let unknownHost: UnknownHostPolicy;
-  if (unknownRaw.action === 'respond') unknownHost = { action: 'respond' };
-  else if (unknownRaw.action === 'forward') {
-    const parsed = parseOrigin(unknownRaw.origin);
-    if (!parsed.ok) fail('unknownHost.origin', parsed.problem);
-    if (parsed.origin.type !== 'custom') fail('unknownHost.origin', 'must be a custom origin');
-    unknownHost = { action: 'forward', origin: parsed.origin };
-  } else fail('unknownHost.action', "must be 'respond' or 'forward'");
-
-  const cacheRaw = requireObject(raw.cache ?? {}, 'cache');
-  const d = CONFIG_DEFAULTS;
-  const cache: CacheConfig = {
-    ttlMs: requireInt(cacheRaw.ttlMs ?? d.cache.ttlMs, 'cache.ttlMs', 0, 86_400_000),
-    negativeTtlMs: requireInt(
-      cacheRaw.negativeTtlMs ?? d.cache.negativeTtlMs,
-      'cache.negativeTtlMs',
-      0,
-      86_400_000,
-    ),
-    maxStaleMs: requireInt(cacheRaw.maxStaleMs ?? d.cache.maxStaleMs, 'cache.maxStaleMs', 0, 86_400_000),
-    maxEntries: requireInt(cacheRaw.maxEntries ?? d.cache.maxEntries, 'cache.maxEntries', 1, 10_000_000),
-  };
-  const lookupRaw = requireObject(raw.lookup ?? {}, 'lookup');
-  const lookup: LookupConfig = {
-    attemptTimeoutMs: requireInt(
-      lookupRaw.attemptTimeoutMs ?? d.lookup.attemptTimeoutMs,
-      'lookup.attemptTimeoutMs',
-      1,
-      30_000,
-    ),
-    budgetMs: requireInt(lookupRaw.budgetMs ?? d.lookup.budgetMs, 'lookup.budgetMs', 1, 25_000),
-    replicaCooldownMs: requireInt(
-      lookupRaw.replicaCooldownMs ?? d.lookup.replicaCooldownMs,
-      'lookup.replicaCooldownMs',
-      0,
-      600_000,
-    ),
-  };
-  if (lookup.budgetMs < lookup.attemptTimeoutMs)
+  if (config.lookup.budgetMs < config.lookup.attemptTimeoutMs)
     fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');
-
-  const sample = raw.decisionLogSampleRate ?? d.decisionLogSampleRate;
-  if (typeof sample !== 'number' || !(sample >= 0 && sample <= 1))
-    fail('decisionLogSampleRate', 'must be 0..1');
-  const allowIpHosts = raw.allowIpHosts ?? d.allowIpHosts;
-  if (typeof allowIpHosts !== 'boolean') fail('allowIpHosts', 'must be a boolean');
-  const originSecretHeader = requireString(
-    raw.originSecretHeader ?? d.originSecretHeader,
-    'originSecretHeader',
-  );
-  if (!HEADER_NAME_PATTERN.test(originSecretHeader))
-    fail('originSecretHeader', 'must be a lowercase header name');
-
-  const known = new Set([
-    'tableName',
-    'replicaRegions',
-    'replicaOrder',
-    'endpoints',
-    'platformDomains',
-    'allowedOriginSuffixes',
-    'unknownHost',
-    'cache',
-    'lookup',
-    'replicationLagAllowanceMs',
-    'retryAfterSeconds',
-    'decisionLogSampleRate',
-    'allowIpHosts',
-    'originSecretHeader',
-  ]);
-  for (const key of Object.keys(raw)) if (!known.has(key)) fail(key, 'is not a known setting');
-
-  return {
-    tableName,
-    replicaRegions,
-    replicaOrder,
-    endpoints,
-    platformDomains,
-    allowedOriginSuffixes,
-    unknownHost,
-    cache,
-    lookup,
-    replicationLagAllowanceMs: requireInt(
-      raw.replicationLagAllowanceMs ?? d.replicationLagAllowanceMs,
-      'replicationLagAllowanceMs',
-      0,
-      600_000,
-    ),
-    retryAfterSeconds: requireInt(
-      raw.retryAfterSeconds ?? d.retryAfterSeconds,
-      'retryAfterSeconds',
-      0,
-      86_400,
-    ),
-    decisionLogSampleRate: sample,
-    allowIpHosts,
-    originSecretHeader,
-  };
 }
-
-function fail(field: string, message: string): never {
-  throw new ConfigError(`router config: ${field} ${message}`);
-}
-
-// The shared field validators, reporting through this file's fail (so with its prefix).
-const { requireObject, requireArray, requireString, requireInt, requireRegion }: ConfigFields =
-  configFields(fail);
 
 function requireDomain(value: unknown, field: string): string {
   const domain = requireString(value, field).toLowerCase();

@@ -10,7 +10,13 @@ import { createInMemoryTenantStore, type InMemoryTenantStore } from '../support/
 import { MALFORMED_CASES } from '../support/malformed-items.ts';
 import { aDomainRecord, aTenantRecord, region, someRegions, tenantId } from '../support/records.ts';
 
-const CACHE: CacheConfig = { ttlMs: 30_000, negativeTtlMs: 5_000, maxStaleMs: 300_000, maxEntries: 100 };
+const CACHE: CacheConfig = {
+  ttlMs: 30_000,
+  negativeTtlMs: 5_000,
+  maxStaleMs: 300_000,
+  maxEntries: 100,
+  errorBackoffMs: 1_000,
+};
 const acme = aTenantRecord();
 const acmeKey = tenantKey(acme.tenantId);
 const nobody = tenantId('nobody');

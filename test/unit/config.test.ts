@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { CONFIG_DEFAULTS, propagationWaitMs, resolveRouterConfig } from '../../edge/config.ts';
+import {
+  CONFIG_DEFAULTS,
+  propagationWaitMs,
+  ROUTER_SETTINGS,
+  resolveRouterConfig,
+} from '../../edge/config.ts';
 import { ConfigError } from '../../edge/errors.ts';
+import { describeSettingsSpec } from '../support/settings-spec-suite.ts';
 
 const minimal = {
   tableName: 'tenant-routes',
@@ -8,6 +14,13 @@ const minimal = {
   platformDomains: ['App.Example.com'],
   allowedOriginSuffixes: ['.origin.example.com'],
 };
+
+describeSettingsSpec('router settings', {
+  spec: ROUTER_SETTINGS,
+  resolve: resolveRouterConfig,
+  validInput: minimal,
+  doc: { file: 'docs/routing.md', table: 'router' },
+});
 
 describe('resolveRouterConfig', () => {
   it('fills in every default and normalises domains', () => {
@@ -52,6 +65,12 @@ describe('resolveRouterConfig', () => {
     [{ ...minimal, decisionLogSampleRate: 2 }, 'decisionLogSampleRate must be 0..1'],
     [{ ...minimal, originSecretHeader: 'X Secret' }, 'originSecretHeader'],
     [{ ...minimal, tableNmae: 'typo' }, 'tableNmae is not a known setting'],
+    [{ ...minimal, cache: { ttl: 1 } }, 'cache.ttl is not a known setting'],
+    [{ ...minimal, cache: { errorBackoffMs: 0.5 } }, 'cache.errorBackoffMs must be an integer'],
+    [
+      { ...minimal, lookup: { attemptTimeoutMs: 30_001 } },
+      'lookup.attemptTimeoutMs must be an integer from 1 to 30000',
+    ],
     [null, 'config must be an object'],
   ])('rejects %j naming the field', (input, message) => {
     expect(() => resolveRouterConfig(input)).toThrowError(ConfigError);
