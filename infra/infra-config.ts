@@ -1,63 +1,61 @@
 /**
- * The deployment configuration of the CDK app: one typed object, validated once. The router
- * configuration baked into the edge function is derived from it (and validated by the same
- * `resolveRouterConfig` the edge code uses), so the table, the grants and the function can never
- * disagree about table name or replica regions.
+ * The deployment configuration of the CDK app: one typed object, validated once. Each setting's
+ * default, validator and one-line doc is its entry in {@link INFRA_SETTINGS} (the table in
+ * docs/deploying.md is generated from it). The router configuration baked into the edge function
+ * is derived from it and validated by the same `resolveRouterConfig` the edge code uses, so the
+ * table, the grants and the function can never disagree about table name or replica regions.
  */
-import {
-  type CacheConfig,
-  type RouterConfig,
-  type RouterConfigInput,
-  resolveRouterConfig,
-} from '../edge/config.ts';
+import { type CacheConfig, ROUTER_SETTINGS, type RouterConfig, resolveRouterConfig } from '../edge/config.ts';
 import { type ConfigFields, configFields } from '../edge/config-fields.ts';
 import { ConfigError } from '../edge/errors.ts';
+import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from '../edge/lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from '../edge/model.ts';
 import { isAllowedOriginDomain, parseOrigin } from '../edge/origin-rules.ts';
+import {
+  resolveSettings,
+  type SettingDefaults,
+  type SettingsSpec,
+  settingDefaults,
+} from '../edge/setting-spec.ts';
 
-/** CloudFront cache policy TTLs, in seconds. */
+/** CloudFront cache policy TTLs, in seconds. Defaults: {@link INFRA_SETTINGS}. */
 export interface CdnCacheConfig {
-  /** @default 0 */
   readonly minTtlSeconds: number;
-  /** TTL when the origin sends no Cache-Control: 0, so uncachable pages stay uncached. @default 0 */
+  /** TTL when the origin sends no Cache-Control: 0 by default, so uncachable pages stay uncached. */
   readonly defaultTtlSeconds: number;
-  /** Upper bound on what an origin's Cache-Control may ask for. @default 31536000 */
+  /** Upper bound on what an origin's Cache-Control may ask for. */
   readonly maxTtlSeconds: number;
 }
 
-/** Size of the Lambda@Edge function. */
+/** Size of the Lambda@Edge function. Defaults: {@link INFRA_SETTINGS}. */
 export interface EdgeFunctionConfig {
   /**
    * Memory in MB. CPU scales with memory, and a cold start spends its time on CPU (module load,
    * TLS handshake to the nearest replica); 512 MB keeps cold starts short at a small cost.
-   * @default 512
    */
   readonly memorySize: number;
   /**
    * Timeout in seconds. Must exceed the lookup budget with room to spare, so a slow table ends in
    * the router's own 503 with Retry-After, never a Lambda timeout (a CloudFront error page).
-   * Origin-request triggers allow at most 30. @default 5
+   * Origin-request triggers allow at most 30.
    */
   readonly timeoutSeconds: number;
 }
 
-/** Router settings that are not derived from the rest of the infra configuration. */
-export type RouterSettings = Omit<
-  RouterConfigInput,
-  'tableName' | 'replicaRegions' | 'platformDomains' | 'allowedOriginSuffixes' | 'cache' | 'endpoints'
->;
+/** CloudFront price classes. */
+export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
 
-/** The validated deployment configuration. */
+/** The validated deployment configuration. Defaults and one-line docs: {@link INFRA_SETTINGS}. */
 export interface InfraConfig {
   /** AWS account id (12 digits) of every stack. */
   readonly account: string;
   /** Region of the main stack and of the table's primary replica. */
   readonly primaryRegion: Region;
-  /** Regions with a replica of the table besides the primary. @default [] */
+  /** Regions with a replica of the table besides the primary. */
   readonly replicaRegions: readonly Region[];
   /** Physical name of the global table (the edge function is baked with it). */
   readonly tableName: string;
-  /** Name of the main stack. @default 'TenantRouter' */
+  /** Name of the main stack. */
   readonly stackName: string;
   /** Platform domains: `<tenant>.<platform domain>` routes by convention. */
   readonly platformDomains: readonly string[];
@@ -65,71 +63,266 @@ export interface InfraConfig {
   readonly allowedOriginSuffixes: readonly string[];
   /** The shared pool origin of each region tenants can live in. */
   readonly regionalOrigins: ReadonlyMap<Region, CustomOrigin>;
-  /** Region whose pool origin is the distribution's default origin. @default primaryRegion */
+  /** Region whose pool origin is the distribution's default origin (the primary unless set). */
   readonly defaultOriginRegion: Region;
-  /** ACM certificate in us-east-1 for {@link domainNames}. @default none (the cloudfront.net certificate) */
+  /** ACM certificate in us-east-1 for {@link domainNames}; none: the cloudfront.net certificate. */
   readonly certificateArn: string | undefined;
-  /** Alternate domain names of the distribution (wildcards allowed). Needs a certificate. @default [] */
+  /** Alternate domain names of the distribution (wildcards allowed). Needs a certificate. */
   readonly domainNames: readonly string[];
-  /** The router's in-memory cache. @default CONFIG_DEFAULTS.cache */
+  /** The router's in-memory cache. */
   readonly routerCache: CacheConfig;
   /** CloudFront cache policy TTLs. */
   readonly cdnCache: CdnCacheConfig;
-  /** Extra viewer headers the origins need, sent by the origin request policy. @default [] */
+  /** Extra viewer headers the origins need, sent by the origin request policy. */
   readonly forwardedHeaders: readonly string[];
-  /** CloudFront price class. @default 'PriceClass_All' */
-  readonly priceClass: 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
-  /** ARN of a global (us-east-1) WAF web ACL to attach. @default none */
+  /** CloudFront price class. */
+  readonly priceClass: PriceClass;
+  /** ARN of a global (us-east-1) WAF web ACL to attach, if any. */
   readonly webAclArn: string | undefined;
-  /** Days access logs are kept. @default 90 */
+  /** Days access logs are kept. */
   readonly accessLogRetentionDays: number;
-  /** Memory and timeout of the edge function. @default INFRA_DEFAULTS.edgeFunction */
+  /** Memory and timeout of the edge function. */
   readonly edgeFunction: EdgeFunctionConfig;
   /** The router configuration baked into the edge function, derived and validated. */
   readonly router: RouterConfig;
 }
 
-/** Defaults applied by {@link resolveInfraConfig}. */
-export const INFRA_DEFAULTS = {
-  stackName: 'TenantRouter',
-  cdnCache: { minTtlSeconds: 0, defaultTtlSeconds: 0, maxTtlSeconds: 31_536_000 },
-  edgeFunction: { memorySize: 512, timeoutSeconds: 5 },
-  priceClass: 'PriceClass_All',
-  accessLogRetentionDays: 90,
-} as const;
+/**
+ * The configuration file's settings after their own validation. The router's parts are passed on
+ * as given, for `resolveRouterConfig` to validate with its messages.
+ */
+type InfraSettings = Omit<
+  InfraConfig,
+  'tableName' | 'platformDomains' | 'allowedOriginSuffixes' | 'routerCache' | 'router' | 'defaultOriginRegion'
+> & {
+  readonly tableName: unknown;
+  readonly platformDomains: unknown;
+  readonly allowedOriginSuffixes: unknown;
+  readonly routerCache: unknown;
+  readonly defaultOriginRegion: Region | undefined;
+  /** The other router settings, checked not to restate a derived one. */
+  readonly router: Readonly<Record<string, unknown>>;
+};
 
-const KNOWN_KEYS = new Set([
-  'account',
-  'primaryRegion',
-  'replicaRegions',
-  'tableName',
-  'stackName',
-  'platformDomains',
-  'allowedOriginSuffixes',
-  'regionalOrigins',
-  'defaultOriginRegion',
-  'certificateArn',
-  'domainNames',
-  'routerCache',
-  'cdnCache',
-  'forwardedHeaders',
-  'priceClass',
-  'webAclArn',
-  'accessLogRetentionDays',
-  'edgeFunction',
-  'router',
-]);
-const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+/** Router settings the deployment derives from its own, each named by the setting it comes from. */
+const DERIVED_ROUTER_SETTINGS = {
+  tableName: 'tableName',
+  replicaRegions: 'replicaRegions',
+  platformDomains: 'platformDomains',
+  allowedOriginSuffixes: 'allowedOriginSuffixes',
+  cache: 'routerCache',
+} as const satisfies Partial<Record<keyof RouterConfig, keyof InfraSettings>>;
+/** Router settings for the local edge only: never deployed. */
+const LOCAL_ONLY_ROUTER_SETTINGS: ReadonlySet<string> = new Set([
+  'endpoints',
+] satisfies (keyof RouterConfig)[]);
+/** The router settings the `router` object may hold. */
+const DEPLOYED_ROUTER_SETTINGS = Object.keys(ROUTER_SETTINGS).filter(
+  (key) => !Object.hasOwn(DERIVED_ROUTER_SETTINGS, key) && !LOCAL_ONLY_ROUTER_SETTINGS.has(key),
+);
+
+const PRICE_CLASSES: readonly PriceClass[] = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'];
 /** CloudFront requires the viewer certificate in us-east-1. */
 const CERTIFICATE_ARN_PATTERN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/;
 const WEB_ACL_ARN_PATTERN = /^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[0-9a-f-]{36}$/;
 const ALIAS_PATTERN =
   /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,128}$/;
-/** Lambda@Edge origin-request functions may run at most 30 seconds. */
-const MAX_ORIGIN_TRIGGER_TIMEOUT_SECONDS = 30;
 /** Headers the distribution already sends (the router's inputs); listing them again is a mistake. */
 const ALWAYS_FORWARDED = new Set(['host']);
+const YEAR_SECONDS = 31_536_000;
+
+function fail(field: string, message: string): never {
+  throw new ConfigError(`infra config: ${field} ${message}`);
+}
+
+// The shared field validators, reporting through this file's fail (so with its prefix).
+const fields: ConfigFields = configFields(fail);
+const { requireObject, requireArray, requireString, optionalString, requireInt, requireRegion } = fields;
+
+const int =
+  (min: number, max: number) =>
+  (value: unknown, field: string): number =>
+    requireInt(value, field, min, max);
+/** A validator of an optional ARN that must match `pattern`. */
+const optionalArn =
+  (pattern: RegExp, problem: string) =>
+  (value: unknown, field: string): string | undefined => {
+    const arn = optionalString(value, field);
+    if (arn !== undefined && !pattern.test(arn)) fail(field, problem);
+    return arn;
+  };
+/** A router setting validated by `resolveRouterConfig` once the router configuration is derived. */
+const passedToRouter = (value: unknown): unknown => value;
+
+/**
+ * Every deployment setting: its one-line doc, its default (none: required) and its validator. The
+ * single source of the known settings, the defaults and the docs table.
+ */
+export const INFRA_SETTINGS = {
+  account: {
+    doc: '12-digit account id of every stack',
+    parse: (value, field) => {
+      const account = requireString(value, field);
+      if (!/^\d{12}$/.test(account)) fail(field, 'must be a 12-digit AWS account id');
+      return account;
+    },
+  },
+  primaryRegion: {
+    doc: "region of the main stack and the table's primary replica",
+    parse: (value, field) => requireRegion(value, field),
+  },
+  replicaRegions: {
+    doc: 'other regions holding a replica (not the primary)',
+    default: [],
+    parse: (value, field) => {
+      const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
+      if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
+      return regions;
+    },
+  },
+  tableName: { doc: 'physical table name, baked into the function', parse: passedToRouter },
+  stackName: {
+    doc: 'main stack name',
+    default: 'TenantRouter',
+    parse: (value, field) => {
+      const name = requireString(value, field);
+      if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(name)) fail(field, 'is not a valid stack name');
+      return name;
+    },
+  },
+  platformDomains: { doc: ROUTER_SETTINGS.platformDomains.doc, parse: passedToRouter },
+  allowedOriginSuffixes: { doc: 'origin domains the router may forward to', parse: passedToRouter },
+  regionalOrigins: {
+    doc: '`{ region: { domainName, port?, path? } }`, HTTPS only, under the suffixes',
+    parse: (value, field) => {
+      const origins = new Map<Region, CustomOrigin>();
+      for (const [key, origin] of Object.entries(requireObject(value, field))) {
+        const region = requireRegion(key, `${field} key ${JSON.stringify(key)}`);
+        const parsed = parseOrigin(origin);
+        if (!parsed.ok) fail(`${field}.${region}`, parsed.problem);
+        if (parsed.origin.type !== 'custom') fail(`${field}.${region}`, 'must be a custom origin');
+        // The origin secret header travels with every request: never over plain HTTP.
+        if (parsed.origin.protocol !== 'https') fail(`${field}.${region}`, "must use protocol 'https'");
+        origins.set(region, parsed.origin);
+      }
+      if (origins.size === 0) fail(field, 'must name at least one region');
+      return origins;
+    },
+  },
+  defaultOriginRegion: {
+    doc: "whose pool origin is the distribution's default origin",
+    default: undefined,
+    defaultDoc: '`primaryRegion`',
+    parse: (value, field) => (value === undefined ? undefined : requireRegion(value, field)),
+  },
+  certificateArn: {
+    doc: 'ACM certificate **in us-east-1** for `domainNames`',
+    default: undefined,
+    parse: optionalArn(
+      CERTIFICATE_ARN_PATTERN,
+      'must be an ACM certificate ARN in us-east-1 (CloudFront reads it only there)',
+    ),
+  },
+  domainNames: {
+    doc: 'distribution aliases (wildcards allowed); need the certificate',
+    default: [],
+    parse: (value, field) => {
+      const names = requireArray(value, field).map((d, i) => {
+        const name = requireString(d, `${field}[${i}]`).toLowerCase();
+        if (!ALIAS_PATTERN.test(name)) fail(`${field}[${i}]`, `${JSON.stringify(d)} is not a domain name`);
+        return name;
+      });
+      if (new Set(names).size !== names.length) fail(field, 'has duplicates');
+      return names;
+    },
+  },
+  routerCache: {
+    doc: `the router's in-memory cache: its \`cache\` settings (${Object.keys(ROUTER_SETTINGS.cache.group)
+      .map((key) => `\`${key}\``)
+      .join(', ')})`,
+    default: {},
+    defaultDoc: 'router defaults',
+    parse: passedToRouter,
+  },
+  cdnCache: {
+    doc: 'CloudFront cache policy TTLs; `minTtlSeconds <= defaultTtlSeconds <= maxTtlSeconds`',
+    group: {
+      minTtlSeconds: { doc: 'least TTL, seconds', default: 0, parse: int(0, YEAR_SECONDS) },
+      defaultTtlSeconds: {
+        doc: 'TTL when the origin sends no Cache-Control, seconds (0: uncachable pages stay uncached)',
+        default: 0,
+        parse: int(0, YEAR_SECONDS),
+      },
+      maxTtlSeconds: {
+        doc: "upper bound on what an origin's Cache-Control may ask for, seconds",
+        default: YEAR_SECONDS,
+        // At least 1: CloudFront rejects a cache policy whose TTLs are all 0 when it has a cache key (Host).
+        parse: int(1, YEAR_SECONDS),
+      },
+    },
+  },
+  forwardedHeaders: {
+    doc: 'extra viewer headers origins need (e.g. `CloudFront-Viewer-Country`)',
+    default: [],
+    parse: (value, field) =>
+      requireArray(value, field).map((h, i) => {
+        const header = requireString(h, `${field}[${i}]`);
+        if (!HEADER_NAME_PATTERN.test(header)) fail(`${field}[${i}]`, 'is not a header name');
+        if (ALWAYS_FORWARDED.has(header.toLowerCase()))
+          fail(`${field}[${i}]`, `${header} is always forwarded`);
+        return header;
+      }),
+  },
+  priceClass: {
+    doc: 'CloudFront price class: `PriceClass_100` / `_200` / `_All`',
+    default: 'PriceClass_All',
+    parse: (value, field) =>
+      PRICE_CLASSES.find((c) => c === value) ?? fail(field, `must be one of ${PRICE_CLASSES.join(', ')}`),
+  },
+  webAclArn: {
+    doc: 'WAFv2 web ACL with CLOUDFRONT scope',
+    default: undefined,
+    parse: optionalArn(
+      WEB_ACL_ARN_PATTERN,
+      'must be a WAFv2 web ACL ARN with CLOUDFRONT scope (us-east-1, global/)',
+    ),
+  },
+  accessLogRetentionDays: { doc: 'expiry of access logs, days', default: 90, parse: int(1, 3650) },
+  edgeFunction: {
+    doc: 'size of the Lambda@Edge function',
+    group: {
+      memorySize: {
+        doc: 'memory, MB (CPU scales with it, and a cold start is CPU-bound)',
+        default: 512,
+        parse: int(128, 10_240),
+      },
+      timeoutSeconds: {
+        doc: 'timeout, seconds: at least a second beyond `router.lookup.budgetMs`, at most 30',
+        default: 5,
+        parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS / 1000),
+      },
+    },
+  },
+  router: {
+    doc: `the other router settings (${DEPLOYED_ROUTER_SETTINGS.map((key) => `\`${key}\``).join(', ')})`,
+    default: {},
+    defaultDoc: 'router defaults',
+    parse: (value, field) => {
+      const settings = requireObject(value, field);
+      for (const [key, from] of Object.entries(DERIVED_ROUTER_SETTINGS)) {
+        if (key in settings) fail(`${field}.${key}`, `is set at the top level (${from})`);
+      }
+      for (const key of LOCAL_ONLY_ROUTER_SETTINGS) {
+        if (key in settings) fail(`${field}.${key}`, 'is for the local edge only, never deployed');
+      }
+      return settings;
+    },
+  },
+} as const satisfies SettingsSpec<InfraSettings>;
+
+/** Defaults applied by {@link resolveInfraConfig} (derived from {@link INFRA_SETTINGS}). */
+export const INFRA_DEFAULTS: SettingDefaults<typeof INFRA_SETTINGS> = settingDefaults(INFRA_SETTINGS);
 
 /**
  * Validates a deployment configuration (parsed JSON or cdk context) and derives the router
@@ -140,98 +333,29 @@ const ALWAYS_FORWARDED = new Set(['host']);
  * new TenantRouter(stack, 'Router', { config });
  */
 export function resolveInfraConfig(input: unknown): InfraConfig {
-  const raw = requireObject(input, 'config');
-  for (const key of Object.keys(raw)) if (!KNOWN_KEYS.has(key)) fail(key, 'is not a known setting');
-
-  const account = requireString(raw.account, 'account');
-  if (!/^\d{12}$/.test(account)) fail('account', 'must be a 12-digit AWS account id');
-  const primaryRegion = requireRegion(raw.primaryRegion, 'primaryRegion');
-  const replicaRegions = requireArray(raw.replicaRegions ?? [], 'replicaRegions').map((r, i) =>
-    requireRegion(r, `replicaRegions[${i}]`),
-  );
+  const settings = resolveSettings<InfraSettings>(INFRA_SETTINGS, requireObject(input, 'config'), fields);
+  const { primaryRegion, replicaRegions, regionalOrigins, certificateArn, domainNames, cdnCache } = settings;
   if (replicaRegions.includes(primaryRegion))
     fail('replicaRegions', `must not list the primary region ${primaryRegion} (it always holds the table)`);
-  if (new Set(replicaRegions).size !== replicaRegions.length) fail('replicaRegions', 'has duplicates');
-  const tableRegions = [primaryRegion, ...replicaRegions];
 
-  const stackName = requireString(raw.stackName ?? INFRA_DEFAULTS.stackName, 'stackName');
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(stackName)) fail('stackName', 'is not a valid stack name');
-
-  // The router validates table name, domains and suffixes; derive it early so its messages apply.
-  const routerSettings = requireObject(raw.router ?? {}, 'router');
-  for (const derived of [
-    'tableName',
-    'replicaRegions',
-    'platformDomains',
-    'allowedOriginSuffixes',
-    'cache',
-  ]) {
-    if (derived in routerSettings)
-      fail(`router.${derived}`, `is set at the top level (${derived === 'cache' ? 'routerCache' : derived})`);
-  }
-  if ('endpoints' in routerSettings) fail('router.endpoints', 'is for the local edge only, never deployed');
   const router = resolveRouterConfig({
-    ...routerSettings,
-    tableName: raw.tableName,
-    replicaRegions: tableRegions,
-    platformDomains: raw.platformDomains,
-    allowedOriginSuffixes: raw.allowedOriginSuffixes,
-    cache: raw.routerCache ?? {},
-  });
+    ...settings.router,
+    tableName: settings.tableName,
+    replicaRegions: [primaryRegion, ...replicaRegions],
+    platformDomains: settings.platformDomains,
+    allowedOriginSuffixes: settings.allowedOriginSuffixes,
+    cache: settings.routerCache,
+  } satisfies Record<keyof typeof DERIVED_ROUTER_SETTINGS, unknown>);
 
-  const regionalOrigins = new Map<Region, CustomOrigin>();
-  for (const [key, value] of Object.entries(requireObject(raw.regionalOrigins, 'regionalOrigins'))) {
-    const region = requireRegion(key, `regionalOrigins key ${JSON.stringify(key)}`);
-    const parsed = parseOrigin(value);
-    if (!parsed.ok) fail(`regionalOrigins.${region}`, parsed.problem);
-    if (parsed.origin.type !== 'custom') fail(`regionalOrigins.${region}`, 'must be a custom origin');
-    // The origin secret header travels with every request: never over plain HTTP.
-    if (parsed.origin.protocol !== 'https') fail(`regionalOrigins.${region}`, "must use protocol 'https'");
-    if (!isAllowedOriginDomain(parsed.origin.domainName, router.allowedOriginSuffixes)) {
-      fail(`regionalOrigins.${region}`, `${parsed.origin.domainName} is outside allowedOriginSuffixes`);
-    }
-    regionalOrigins.set(region, parsed.origin);
+  for (const [region, origin] of regionalOrigins) {
+    if (!isAllowedOriginDomain(origin.domainName, router.allowedOriginSuffixes))
+      fail(`regionalOrigins.${region}`, `${origin.domainName} is outside allowedOriginSuffixes`);
   }
-  if (regionalOrigins.size === 0) fail('regionalOrigins', 'must name at least one region');
-  const defaultOriginRegion = requireRegion(raw.defaultOriginRegion ?? primaryRegion, 'defaultOriginRegion');
+  const defaultOriginRegion = settings.defaultOriginRegion ?? primaryRegion;
   if (!regionalOrigins.has(defaultOriginRegion))
     fail('defaultOriginRegion', `${defaultOriginRegion} has no entry in regionalOrigins`);
-
-  const certificateArn = optionalString(raw.certificateArn, 'certificateArn');
-  if (certificateArn !== undefined && !CERTIFICATE_ARN_PATTERN.test(certificateArn))
-    fail('certificateArn', 'must be an ACM certificate ARN in us-east-1 (CloudFront reads it only there)');
-  const domainNames = requireArray(raw.domainNames ?? [], 'domainNames').map((d, i) => {
-    const name = requireString(d, `domainNames[${i}]`).toLowerCase();
-    if (!ALIAS_PATTERN.test(name)) fail(`domainNames[${i}]`, `${JSON.stringify(d)} is not a domain name`);
-    return name;
-  });
   if (domainNames.length > 0 && certificateArn === undefined)
     fail('domainNames', 'need a certificateArn covering them');
-  if (new Set(domainNames).size !== domainNames.length) fail('domainNames', 'has duplicates');
-
-  const cdnRaw = requireObject(raw.cdnCache ?? {}, 'cdnCache');
-  const d = INFRA_DEFAULTS;
-  const cdnCache: CdnCacheConfig = {
-    minTtlSeconds: requireInt(
-      cdnRaw.minTtlSeconds ?? d.cdnCache.minTtlSeconds,
-      'cdnCache.minTtlSeconds',
-      0,
-      31_536_000,
-    ),
-    defaultTtlSeconds: requireInt(
-      cdnRaw.defaultTtlSeconds ?? d.cdnCache.defaultTtlSeconds,
-      'cdnCache.defaultTtlSeconds',
-      0,
-      31_536_000,
-    ),
-    maxTtlSeconds: requireInt(
-      cdnRaw.maxTtlSeconds ?? d.cdnCache.maxTtlSeconds,
-      'cdnCache.maxTtlSeconds',
-      1,
-      31_536_000,
-    ),
-  };
-  // CloudFront rejects a cache policy whose TTLs are all 0 when it has a cache key (Host here).
   if (
     !(
       cdnCache.minTtlSeconds <= cdnCache.defaultTtlSeconds &&
@@ -239,49 +363,8 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
     )
   )
     fail('cdnCache', 'must satisfy minTtlSeconds <= defaultTtlSeconds <= maxTtlSeconds');
-  for (const key of Object.keys(cdnRaw))
-    if (!(key in d.cdnCache)) fail(`cdnCache.${key}`, 'is not a known setting');
-
-  const forwardedHeaders = requireArray(raw.forwardedHeaders ?? [], 'forwardedHeaders').map((h, i) => {
-    const header = requireString(h, `forwardedHeaders[${i}]`);
-    if (!HEADER_NAME_PATTERN.test(header)) fail(`forwardedHeaders[${i}]`, 'is not a header name');
-    if (ALWAYS_FORWARDED.has(header.toLowerCase()))
-      fail(`forwardedHeaders[${i}]`, `${header} is always forwarded`);
-    return header;
-  });
-
-  const priceClass = raw.priceClass ?? d.priceClass;
-  if (!PRICE_CLASSES.includes(priceClass as (typeof PRICE_CLASSES)[number]))
-    fail('priceClass', `must be one of ${PRICE_CLASSES.join(', ')}`);
-  const webAclArn = optionalString(raw.webAclArn, 'webAclArn');
-  if (webAclArn !== undefined && !WEB_ACL_ARN_PATTERN.test(webAclArn))
-    fail('webAclArn', 'must be a WAFv2 web ACL ARN with CLOUDFRONT scope (us-east-1, global/)');
-  const accessLogRetentionDays = requireInt(
-    raw.accessLogRetentionDays ?? d.accessLogRetentionDays,
-    'accessLogRetentionDays',
-    1,
-    3650,
-  );
-
-  const fnRaw = requireObject(raw.edgeFunction ?? {}, 'edgeFunction');
-  for (const key of Object.keys(fnRaw))
-    if (!(key in d.edgeFunction)) fail(`edgeFunction.${key}`, 'is not a known setting');
-  const edgeFunction: EdgeFunctionConfig = {
-    memorySize: requireInt(
-      fnRaw.memorySize ?? d.edgeFunction.memorySize,
-      'edgeFunction.memorySize',
-      128,
-      10_240,
-    ),
-    timeoutSeconds: requireInt(
-      fnRaw.timeoutSeconds ?? d.edgeFunction.timeoutSeconds,
-      'edgeFunction.timeoutSeconds',
-      1,
-      MAX_ORIGIN_TRIGGER_TIMEOUT_SECONDS,
-    ),
-  };
   // One second on top of the lookup budget covers a cold start's module load and the response.
-  if (edgeFunction.timeoutSeconds * 1000 < router.lookup.budgetMs + 1000) {
+  if (settings.edgeFunction.timeoutSeconds * 1000 < router.lookup.budgetMs + 1000) {
     fail(
       'edgeFunction.timeoutSeconds',
       `must leave a second beyond router.lookup.budgetMs (${router.lookup.budgetMs} ms)`,
@@ -289,24 +372,12 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
   }
 
   return {
-    account,
-    primaryRegion,
-    replicaRegions,
+    ...settings,
     tableName: router.tableName,
-    stackName,
     platformDomains: router.platformDomains,
     allowedOriginSuffixes: router.allowedOriginSuffixes,
-    regionalOrigins,
     defaultOriginRegion,
-    certificateArn,
-    domainNames,
     routerCache: router.cache,
-    cdnCache,
-    forwardedHeaders,
-    priceClass: priceClass as InfraConfig['priceClass'],
-    webAclArn,
-    accessLogRetentionDays,
-    edgeFunction,
     router,
   };
 }
@@ -315,17 +386,3 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
 export function tableRegions(config: InfraConfig): readonly Region[] {
   return [config.primaryRegion, ...config.replicaRegions];
 }
-
-function fail(field: string, message: string): never {
-  throw new ConfigError(`infra config: ${field} ${message}`);
-}
-
-// The shared field validators, reporting through this file's fail (so with its prefix).
-const {
-  requireObject,
-  requireArray,
-  requireString,
-  optionalString,
-  requireInt,
-  requireRegion,
-}: ConfigFields = configFields(fail);

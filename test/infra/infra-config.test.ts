@@ -2,22 +2,45 @@
  * The deployment configuration: validation with clear messages, defaults, and the router
  * configuration derived from it. No CDK synth here.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS } from '../../edge/config.ts';
 import { ConfigError } from '../../edge/errors.ts';
-import { INFRA_DEFAULTS, resolveInfraConfig, tableRegions } from '../../infra/infra-config.ts';
+import {
+  INFRA_DEFAULTS,
+  INFRA_SETTINGS,
+  resolveInfraConfig,
+  tableRegions,
+} from '../../infra/infra-config.ts';
 import {
   CONFIG_CONTEXT_KEY,
   CONFIG_FILE_CONTEXT_KEY,
   loadInfraConfig,
 } from '../../infra/load-infra-config.ts';
+import { describeSettingsSpec } from '../support/settings-spec-suite.ts';
 import { infraConfigInput } from './fixtures.ts';
 
+const readJson = (path: string): unknown => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+
+describeSettingsSpec('deployment settings', {
+  spec: INFRA_SETTINGS,
+  resolve: resolveInfraConfig,
+  validInput: infraConfigInput(),
+  doc: { file: 'docs/deploying.md', table: 'infra' },
+});
+
 describe('resolveInfraConfig', () => {
+  it('derives the same router configuration from infra/config/example.json as before the settings spec', () => {
+    // example-router-config.json is what resolveInfraConfig returned at 73b4c76, before the spec;
+    // the one intended difference is the new cache.errorBackoffMs setting, at its default.
+    const before = readJson('./example-router-config.json') as { cache: object };
+    const config = resolveInfraConfig(readJson('../../infra/config/example.json'));
+    expect(config.router).toEqual({ ...before, cache: { ...before.cache, errorBackoffMs: 1_000 } });
+  });
+
   it('derives the router configuration: every table region, the domains, suffixes and cache', () => {
     const config = resolveInfraConfig(infraConfigInput());
     expect(config.router.tableName).toBe('tenant-routes-test');
@@ -114,6 +137,22 @@ describe('resolveInfraConfig', () => {
       /router.tableName is set at the top level/,
     ],
     ['local endpoints', { router: { endpoints: { 'eu-west-1': 'http://127.0.0.1:1' } } }, /never deployed/],
+    [
+      'the router cache under router',
+      { router: { cache: { ttlMs: 1 } } },
+      /router.cache is set at the top level \(routerCache\)/,
+    ],
+    ['an unknown router cache setting', { routerCache: { ttl: 1 } }, /cache.ttl is not a known setting/],
+    [
+      'an unknown router setting',
+      { router: { colour: 'blue' } },
+      /router config: colour is not a known setting/,
+    ],
+    [
+      'an unknown price class',
+      { priceClass: 'PriceClass_Cheap' },
+      /priceClass must be one of PriceClass_100/,
+    ],
   ])('rejects %s with a message naming the field', (_name, overrides, message) => {
     expect(() => resolveInfraConfig(infraConfigInput(overrides))).toThrow(ConfigError);
     expect(() => resolveInfraConfig(infraConfigInput(overrides))).toThrow(message);
