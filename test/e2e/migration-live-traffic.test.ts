@@ -12,7 +12,7 @@ import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
 import { type CliEntry, runCli } from '../support/ops-harness.ts';
 
 /**
- * A short staleness bound so the propagation wait takes milliseconds, not 32 s; generous lookup
+ * A short staleness bound so the propagation wait takes milliseconds, not 35 s; generous lookup
  * timeouts so a busy two-core test machine does not turn slow lookups into 503s (this test is
  * about migration, the fault tests cover timeouts).
  */
