@@ -17,7 +17,6 @@ const children: ChildProcessWithoutNullStreams[] = [];
 function startCli(args: string[]) {
   const child = spawn(TSX, ['scripts/local-edge.ts', ...args], {
     cwd: ROOT,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
   children.push(child);
   let stdout = '';

@@ -24,7 +24,6 @@ function runApp(context: Record<string, unknown>, outdir: string): Promise<{ cod
           ...process.env,
           CDK_CONTEXT_JSON: JSON.stringify(context),
           CDK_OUTDIR: outdir,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         },
       },
       (error, _stdout, stderr) => done({ code: error === null ? 0 : Number(error.code ?? 1), stderr }),

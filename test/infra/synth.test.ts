@@ -35,7 +35,7 @@ interface CliResult {
 
 /** Runs `cdk synth --quiet` like `npm run synth`, into `outdir`, with no AWS credentials in the env. */
 function cdkSynth(outdir: string): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+  const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of Object.keys(env))
     if (key.startsWith('AWS_') && key !== 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') delete env[key];
   delete env.CDK_VALIDATION; // the CI synth keeps CloudFormation validation on

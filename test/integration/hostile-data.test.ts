@@ -4,8 +4,6 @@
  * clean generated response and a logged error, and nothing is ever forwarded outside the allowed
  * origin suffixes.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,6 @@
  * tools' conditional writes side by side on dynalite and DynamoDB Local, so no behaviour depends
  * on a quirk of the embedded server. Skips, saying why, when Java is not installed.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { randomUUID } from 'node:crypto';
 import {
   BatchWriteItemCommand,

@@ -2,8 +2,6 @@
  * The router table on an in-process dynalite server, reached with the real AWS SDK: start it,
  * seed items, stop it.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { BatchWriteItemCommand, DeleteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type Item, PARTITION_KEY } from '../../edge/items.ts';
 import { type DynaliteServer, startDynalite } from '../../scripts/lib/dynalite-server.ts';

@@ -73,7 +73,6 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
     ...process.env,
     DYNAMODB_ENDPOINT: local.endpoint,
     ETR_CONFIG: configPath,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   delete env.ETR_CRASH_AFTER_PHASE;
   delete env.AWS_REGION;
