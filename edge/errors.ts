@@ -24,14 +24,3 @@ export class MalformedItemError extends Error {
 export class LookupFailedError extends Error {
   override readonly name = 'LookupFailedError';
 }
-
-/** A table item pointed at an origin outside the allowed suffixes. */
-export class DisallowedOriginError extends Error {
-  override readonly name = 'DisallowedOriginError';
-  constructor(
-    readonly domainName: string,
-    options?: ErrorOptions,
-  ) {
-    super(`origin ${JSON.stringify(domainName)} is outside the allowed origin suffixes`, options);
-  }
-}
