@@ -175,14 +175,24 @@ describe('replica failover', () => {
   });
 
   it('serves again from the nearest replica once it is back and its cooldown is over', async () => {
-    const edgeRegion = 'us-east-2';
+    // An edge region of its own, so its handler starts with no demoted replica; this test demotes
+    // the nearest one itself instead of relying on the failover cases above.
+    const edgeRegion = 'ap-northeast-1';
     const replica = nearest(edgeRegion);
-    // The failover tests above left it demoted (tried last) for the cooldown.
+    const forwarded = () => edge.replicas[replica]?.counters.forwarded ?? 0;
+    await edge.setFault(replica, { mode: 'refuse' });
+    try {
+      const failedOver = await get('shop.acme.com', { edgeRegion });
+      expect(failedOver.status).toBe(200);
+    } finally {
+      await edge.clearFaults();
+    }
+    const whileDemoted = forwarded();
+    // The nearest replica failed an attempt, so it is tried last for the cooldown; wait it out.
     await new Promise((resolve) => setTimeout(resolve, REPLICA_COOLDOWN_MS + 50));
-    const before = edge.replicas[replica]?.counters.forwarded ?? 0;
     const res = await get('shop.acme.com', { edgeRegion });
     expect(res.status).toBe(200);
-    expect(edge.replicas[replica]?.counters.forwarded).toBeGreaterThan(before);
+    expect(forwarded()).toBeGreaterThan(whileDemoted);
   });
 });
 
