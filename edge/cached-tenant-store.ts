@@ -6,12 +6,17 @@
 import { LRUCache } from 'lru-cache';
 import type { CacheConfig } from './config.ts';
 import { ConfigError, MalformedItemError } from './errors.ts';
+import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from './lambda-edge-limits.ts';
 import type { DomainRecord, RegionsRecord, TenantRecord } from './model.ts';
 import type { CachedLookup, CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
 
 /** Options of {@link createCachedTenantStore}. */
 export interface CachedTenantStoreOptions {
-  /** TTLs, max-stale and size bound. */
+  /**
+   * TTLs, max-stale, size bound, and the error backoff: after a refresh failed and the entry was
+   * served stale, how long further requests for it are served stale at once without asking the
+   * store (without it, every request during an outage would wait the store's whole budget).
+   */
   readonly cache: CacheConfig;
   /**
    * Wall clock for TTLs. Not `performance.now()`: a Lambda container is frozen between
@@ -25,12 +30,6 @@ export interface CachedTenantStoreOptions {
    * request waits for the store (whose own budget bounds the wait). @default undefined
    */
   readonly refreshWaitMs?: number;
-  /**
-   * After a refresh failed and the entry was served stale, how long further requests for it are
-   * served stale at once without asking the store. Without it, every request during an outage
-   * would wait the store's whole budget before being served stale. @default 1000
-   */
-  readonly errorBackoffMs?: number;
 }
 
 /** One cached answer. `value` undefined is a remembered absence. */
@@ -58,11 +57,10 @@ interface Flight {
 
 /**
  * A read older than this (wall clock) is not joined: no lookup can last longer than an
- * origin-request invocation (30 s), so it was frozen with the container after its request was
- * served stale, and its deadline has passed. Joining it would fail a request that a new read
- * can answer.
+ * origin-request invocation, so it was frozen with the container after its request was served
+ * stale, and its deadline has passed. Joining it would fail a request that a new read can answer.
  */
-const ABANDONED_FLIGHT_MS = 30_000;
+const ABANDONED_FLIGHT_MS = ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS;
 
 /**
  * Cache keys are the lookup arguments themselves, not the item keys: host names always contain a
@@ -97,10 +95,9 @@ export function createCachedTenantStore(
   store: TenantStore,
   options: CachedTenantStoreOptions,
 ): CachedTenantStore {
-  const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries } = options.cache;
+  const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries, errorBackoffMs } = options.cache;
   const clock = options.clock ?? Date.now;
   const { refreshWaitMs } = options;
-  const errorBackoffMs = options.errorBackoffMs ?? 1_000;
   for (const [name, value] of Object.entries({
     ttlMs,
     negativeTtlMs,
