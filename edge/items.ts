@@ -282,3 +282,35 @@ export function regionsToItem(record: RegionsRecord, updatedAt: string): Item {
     updatedAt: { S: updatedAt },
   };
 }
+
+// ---- writing, checked by the reader ----------------------------------------------------------
+// A writer stores only what the router's own parser accepts: each encoder below reads its item
+// back with the matching parse*Item and throws its MalformedItemError instead of returning an
+// item that would turn a tenant's traffic into 502s.
+
+/**
+ * The item form of a tenant record, checked by {@link parseTenantItem}. `migrationExtras` are
+ * attributes the router ignores, stored in the `migration` map next to the router's fields (the
+ * operator tools keep their lease there). Throws {@link MalformedItemError}.
+ */
+export function checkedTenantItem(record: TenantRecord, migrationExtras: Item = {}): Item {
+  const item = tenantToItem(record);
+  const migration = item.migration?.M;
+  if (migration !== undefined) item.migration = { M: { ...migrationExtras, ...migration } };
+  parseTenantItem(item);
+  return item;
+}
+
+/** The item form of a domain record, checked by {@link parseDomainItem}. Throws {@link MalformedItemError}. */
+export function checkedDomainItem(record: DomainRecord, updatedAt: string): Item {
+  const item = domainToItem(record, updatedAt);
+  parseDomainItem(item);
+  return item;
+}
+
+/** The item form of the regions record, checked by {@link parseRegionsItem}. Throws {@link MalformedItemError}. */
+export function checkedRegionsItem(record: RegionsRecord, updatedAt: string): Item {
+  const item = regionsToItem(record, updatedAt);
+  parseRegionsItem(item);
+  return item;
+}

@@ -16,7 +16,7 @@ import {
 } from './bench/child-process-metrics.ts';
 import type { BenchResult } from './bench/harness.ts';
 import { type HotPath, runHotPathBenchmarks } from './bench/hot-path-benchmarks.ts';
-import { integerOption, parseCommandLine, runMain, UsageError } from './lib/cli.ts';
+import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { loadRouterConfig } from './lib/router-config-file.ts';
 
 const USAGE = `
@@ -39,7 +39,7 @@ Options:
 const PARTS = ['hot-paths', 'heap', 'bundle'] as const;
 
 runMain(async () => {
-  const { values } = parseCommandLine(
+  const line = parseCommandLine(
     {
       name: 'bench',
       usage: USAGE,
@@ -52,6 +52,8 @@ runMain(async () => {
     },
     process.argv.slice(2),
   );
+  if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+  const { values } = line;
   const samples = integerOption(values.samples, 'samples', 3, 1000) ?? 25;
   const loadRuns = integerOption(values['load-runs'], 'load-runs', 1, 100) ?? 9;
   const only = (values.only ?? PARTS.join(',')).split(',').map((p) => p.trim());

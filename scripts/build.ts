@@ -4,7 +4,7 @@
  */
 import { relative } from 'node:path';
 import { bundleEdgeFunction } from '../infra/edge-bundle.ts';
-import { parseCommandLine, runMain } from './lib/cli.ts';
+import { parseCommandLine, runMain, writeHelp } from './lib/cli.ts';
 import { LOCAL_CONFIG_PATH, loadRouterConfig } from './lib/router-config-file.ts';
 
 const USAGE = `
@@ -22,7 +22,7 @@ Options:
 `;
 
 runMain(async () => {
-  const { values } = parseCommandLine(
+  const line = parseCommandLine(
     {
       name: 'build',
       usage: USAGE,
@@ -35,6 +35,8 @@ runMain(async () => {
     },
     process.argv.slice(2),
   );
+  if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+  const { values } = line;
   const config = loadRouterConfig(values.config ?? LOCAL_CONFIG_PATH);
   const result = await bundleEdgeFunction({
     config,

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { formatChaosReport } from './chaos/chaos-report.ts';
 import { runChaosScenario } from './chaos/chaos-scenario.ts';
 import { type ChaosSettings, FULL_CHAOS, QUICK_CHAOS } from './chaos/chaos-settings.ts';
-import { integerOption, numberOption, parseCommandLine, runMain, UsageError } from './lib/cli.ts';
+import { integerOption, numberOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { createProgress, type Progress } from './lib/progress.ts';
 
 const USAGE = `
@@ -40,7 +40,7 @@ Exit status: 0 when every assertion held, 1 when one failed, 2 on a bad command 
 `;
 
 runMain(async () => {
-  const { values } = parseCommandLine(
+  const line = parseCommandLine(
     {
       name: 'chaos',
       usage: USAGE,
@@ -61,6 +61,8 @@ runMain(async () => {
     },
     process.argv.slice(2),
   );
+  if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+  const { values } = line;
   const base = values.quick === true ? QUICK_CHAOS : FULL_CHAOS;
   const settings: ChaosSettings = {
     ...base,

@@ -5,15 +5,17 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { writeFile } from 'node:fs/promises';
-import { runMain } from './lib/cli.ts';
+import { isHelpRequest, runMain, writeHelp } from './lib/cli.ts';
 import { renderRunReport, renderSweepReport } from './loadtest/html-report.ts';
-import { parseLoadTestArguments, withSweepValue } from './loadtest/load-test-options.ts';
+import { LOAD_TEST_USAGE, parseLoadTestArguments, withSweepValue } from './loadtest/load-test-options.ts';
 import { runLoadTest } from './loadtest/run-load-test.ts';
 import { formatSummary, formatSweepTable } from './loadtest/summary-table.ts';
 import { runSweep } from './loadtest/sweep.ts';
 
 runMain(async () => {
-  const options = parseLoadTestArguments(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (isHelpRequest(argv)) return writeHelp(process.stdout, LOAD_TEST_USAGE);
+  const options = parseLoadTestArguments(argv);
   // With --json -, stdout carries the JSON only; the human summary goes to stderr.
   const out = (text: string) => (options.jsonFile === '-' ? process.stderr : process.stdout).write(text);
   let json: unknown;

@@ -5,7 +5,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { REGION_PATTERN } from '../edge/model.ts';
-import { integerOption, parseCommandLine, runMain, UsageError } from './lib/cli.ts';
+import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { EDGE_REGION_HEADER } from './local-edge/emulator-server.ts';
 import { type LocalEdge, LocalEdgeStartError, startLocalEdge } from './local-edge/start-local-edge.ts';
 
@@ -29,7 +29,7 @@ Options:
 `;
 
 async function main(): Promise<number> {
-  const { values } = parseCommandLine(
+  const line = parseCommandLine(
     {
       name: 'local-edge',
       usage: USAGE,
@@ -46,6 +46,8 @@ async function main(): Promise<number> {
     },
     process.argv.slice(2),
   );
+  if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+  const { values } = line;
   const port = integerOption(values.port, 'port', 0, 65535) ?? 8080;
   const controlPort = integerOption(values['control-port'], 'control-port', 0, 65535) ?? 8081;
   if (port !== 0 && port === controlPort) throw new UsageError('--port and --control-port must differ');

@@ -4,7 +4,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const { runMain } = await import('./lib/cli.ts');
-const { processIO } = await import('./lib/tenants/cli-io.ts');
+const { processIO } = await import('./lib/cli-io.ts');
 const { runTenantsCli } = await import('./lib/tenants/tenants-cli.ts');
 
 // `tenants export | head` closes the pipe early: that ends the output, it is not an error.

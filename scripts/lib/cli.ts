@@ -1,16 +1,18 @@
 /**
- * Command-line plumbing shared by the scripts: strict argument parsing, one-line errors with a
- * non-zero exit, `--help`.
+ * Command-line plumbing shared by the scripts: strict argument parsing, `--help` as a result the
+ * caller prints, option parsers whose errors name the option, and the top of a script's process.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type CliIO, processIO, runCommand, type TextSink } from './cli-io.ts';
+import { UsageError } from './errors.ts';
 
-/** A bad command line: printed as one line on stderr, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+// The scripts' parse errors are UsageErrors: importing both from here keeps one import per script.
+export { UsageError } from './errors.ts';
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /** Options of the node:util parseArgs config, with a usage text for `--help`. */
-export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> {
+export interface CommandSpec<O extends OptionsConfig> {
   /** Program name shown in errors, e.g. `tenants add`. */
   readonly name: string;
   /** Full help text printed by `--help`. */
@@ -20,18 +22,35 @@ export interface CommandSpec<O extends NonNullable<ParseArgsConfig['options']>> 
   readonly allowPositionals?: boolean;
 }
 
+/** The values and positionals of a strictly parsed command line. */
+export type ParsedArguments<O extends OptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; allowPositionals: boolean; strict: true }>
+>;
+
+/** `--help` was asked for: the caller prints {@link HelpRequest.text} ({@link writeHelp}) and exits 0. */
+export interface HelpRequest {
+  readonly kind: 'help';
+  readonly text: string;
+}
+
+/** What {@link parseCommandLine} found: a help request, or arguments to run with. */
+export type CommandLine<O extends OptionsConfig> =
+  | HelpRequest
+  | ({ readonly kind: 'run' } & ParsedArguments<O>);
+
+/** Whether `--help` / `-h` is among the arguments. */
+export function isHelpRequest(argv: readonly string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 /**
- * Parses `argv` strictly. Prints usage and exits 0 on `--help`; throws {@link UsageError} on an
- * unknown option or a missing value.
+ * Parses `argv` strictly, for callers that answered `--help` themselves. Throws
+ * {@link UsageError} on an unknown option, a missing value or an unexpected positional.
  */
-export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options']>>(
+export function parseArguments<O extends OptionsConfig>(
   spec: CommandSpec<O>,
   argv: readonly string[],
-) {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${spec.usage.trim()}\n`);
-    process.exit(0);
-  }
+): ParsedArguments<O> {
   try {
     return parseArgs({
       args: [...argv],
@@ -40,8 +59,31 @@ export function parseCommandLine<O extends NonNullable<ParseArgsConfig['options'
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${spec.name}: ${(error as Error).message.split('\n')[0]} (see --help)`);
+    throw new UsageError(`${spec.name}: ${firstLine(error)} (see --help)`);
   }
+}
+
+/**
+ * Parses `argv`: a {@link HelpRequest} on `--help` / `-h`, else the strictly parsed arguments.
+ * Throws {@link UsageError} on a bad command line.
+ *
+ * @example
+ * const line = parseCommandLine({ name: 'build', usage: USAGE, options }, argv);
+ * if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+ * const { values } = line;
+ */
+export function parseCommandLine<O extends OptionsConfig>(
+  spec: CommandSpec<O>,
+  argv: readonly string[],
+): CommandLine<O> {
+  if (isHelpRequest(argv)) return { kind: 'help', text: spec.usage };
+  return { kind: 'run', ...parseArguments(spec, argv) };
+}
+
+/** Prints a help text and returns the exit code of a help request, 0. */
+export function writeHelp(sink: TextSink, text: string): 0 {
+  sink.write(`${text.trim()}\n`);
+  return 0;
 }
 
 /** Parses a whole number option, throwing {@link UsageError} with the option's name. */
@@ -77,19 +119,18 @@ export function numberOption(
 }
 
 /**
- * Runs a script's main function: a {@link UsageError} or any other error becomes one line on
- * stderr and a non-zero exit (2 for usage, 1 otherwise); `DEBUG=1` prints the stack.
+ * Runs a script's main function as the process: its number (else 0) becomes the exit code, and a
+ * thrown error is reported by {@link runCommand}'s policy (one line, exit 1 or 2).
  */
-export function runMain(main: () => Promise<unknown>): void {
-  main().then(
-    (code) => {
-      process.exitCode = typeof code === 'number' ? code : 0;
-    },
-    (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`error: ${message.split('\n')[0]}\n`);
-      if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
-      process.exitCode = error instanceof UsageError ? 2 : 1;
-    },
-  );
+export function runMain(main: () => Promise<unknown>, io: CliIO = processIO): void {
+  void runCommand(io, async () => {
+    const code = await main();
+    return typeof code === 'number' ? code : 0;
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -2,6 +2,7 @@
  * A one-line progress display on stderr: a bar when the total is known, a counter otherwise.
  * Silent when stderr is not a terminal (CI, pipes) unless forced, so logs stay clean.
  */
+import type { TextSink } from './cli-io.ts';
 
 /** Options of {@link createProgress}. */
 export interface ProgressOptions {
@@ -9,8 +10,8 @@ export interface ProgressOptions {
   readonly label: string;
   /** Total units of work, if known. */
   readonly total?: number;
-  /** Where to draw. @default process.stderr */
-  readonly stream?: NodeJS.WriteStream;
+  /** Where to draw (a terminal redraws one line; anything else gets a line per redraw). @default process.stderr */
+  readonly stream?: TextSink;
   /** Draw even when the stream is not a TTY. @default false */
   readonly force?: boolean;
   /** Minimum ms between redraws. @default 100 */

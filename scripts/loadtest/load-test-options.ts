@@ -2,7 +2,7 @@
  * The load test's command line: the option table, the usage text, and parsing into validated
  * {@link LoadTestOptions}. Bad values are one-line {@link UsageError}s.
  */
-import { integerOption, numberOption, parseCommandLine, UsageError } from '../lib/cli.ts';
+import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
 import { parseSweep, type SweepSpec } from './sweep.ts';
 
 /** Validated settings of a load test run. */
@@ -117,7 +117,7 @@ function urlOption(value: string | undefined, name: string): URL | undefined {
 
 /** Parses and validates the load test's arguments. */
 export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions {
-  const { values } = parseCommandLine({ name: 'loadtest', usage: LOAD_TEST_USAGE, options: OPTIONS }, argv);
+  const { values } = parseArguments({ name: 'loadtest', usage: LOAD_TEST_USAGE, options: OPTIONS }, argv);
   const inProcess = values['in-process'] === true;
   const target = urlOption(values.target, 'target');
   const controlUrl = urlOption(values.control, 'control');

@@ -9,7 +9,7 @@ const tenants = (...argv: string[]) => h.run(runTenantsCli, argv);
 const evacuate = (...argv: string[]) => h.run(runEvacuateCli, argv);
 
 async function regionOf(id: string): Promise<string | undefined> {
-  return (await h.table.getTenant(id))?.record.region;
+  return (await h.tenant(id))?.record.region;
 }
 
 beforeAll(async () => {
@@ -89,7 +89,7 @@ describe('evacuate', () => {
       'tenant is suspended',
     );
     // e2 was cut short after its switch: it already lives in the target, still carrying its migration.
-    const e2 = await h.table.getTenant('e2');
+    const e2 = await h.tenant('e2');
     expect(e2?.record).toMatchObject({
       region: 'us-east-1',
       migration: { from: 'eu-west-1', phase: 'switched' },
@@ -99,7 +99,7 @@ describe('evacuate', () => {
     expect(rerun.code).toBe(0);
     expect(JSON.parse(rerun.stdout)).toMatchObject({ total: 2, done: 1, failed: 0, skipped: 1 });
     for (const id of ['e1', 'e2', 'e3', 'e4']) {
-      const t = await h.table.getTenant(id);
+      const t = await h.tenant(id);
       expect(t?.record).toMatchObject({ region: 'us-east-1', status: 'active' });
       expect(t?.record.migration).toBeUndefined();
     }

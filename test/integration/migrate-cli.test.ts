@@ -70,7 +70,7 @@ describe('migrate (command line)', () => {
       outcome: 'dry-run',
       plan: { from: 'eu-west-1', to: 'us-east-1', freeze: true },
     });
-    expect((await h.table.getTenant('cli-dry'))?.record.version).toBe(1);
+    expect((await h.tenant('cli-dry'))?.record.version).toBe(1);
   });
 
   it('runs the hook with the migration in its environment and shows progress', async () => {
@@ -93,7 +93,7 @@ describe('migrate (command line)', () => {
     const r = await migrate('cli-hookfail', '--to', 'us-east-1', '--hook', 'exit 7');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: hook "exit 7" \(phase prepare\) failed: exit code 7/);
-    const t = await h.table.getTenant('cli-hookfail');
+    const t = await h.tenant('cli-hookfail');
     expect(t?.record).toMatchObject({ region: 'eu-west-1', status: 'active' });
     expect(t?.record.migration).toBeUndefined();
   });
@@ -103,7 +103,7 @@ describe('migrate (command line)', () => {
     const r = await migrate('cli-hookhang', '--to', 'us-east-1', '--hook', 'sleep 30', '--hook-timeout', '1');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/error: hook "sleep 30" \(phase prepare\) timed out/);
-    expect((await h.table.getTenant('cli-hookhang'))?.record).toMatchObject({
+    expect((await h.tenant('cli-hookhang'))?.record).toMatchObject({
       region: 'eu-west-1',
       status: 'active',
     });
@@ -119,7 +119,7 @@ describe('migrate killed after each phase (real processes)', () => {
       const argv = [id, '--to', 'us-east-1', '--freeze', '--json'];
       const killed = await migrateProcess(argv, { [CRASH_ENV]: phase });
       expect(killed.code).toBe(CRASH_EXIT_CODE);
-      expect((await h.table.getTenant(id))?.record.migration?.phase).toBe(phase);
+      expect((await h.tenant(id))?.record.migration?.phase).toBe(phase);
 
       const plain = await migrate(...argv);
       expect(plain.code).toBe(1);
@@ -163,7 +163,7 @@ describe('migrate killed after each phase (real processes)', () => {
     expect(loser?.stderr).toMatch(
       /error: (tenant race is being migrated|tenant race is already being migrated)/,
     );
-    const t = await h.table.getTenant('race');
+    const t = await h.tenant('race');
     expect(t?.record).toMatchObject({ region: 'us-east-1', status: 'active' });
     expect(t?.record.migration).toBeUndefined();
   });

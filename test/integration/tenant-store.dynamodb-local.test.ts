@@ -22,16 +22,14 @@ import {
   startDynamoDBLocal,
 } from '../../scripts/lib/dynamodb-local-server.ts';
 import { LOCAL_CREDENTIALS } from '../../scripts/lib/local-credentials.ts';
+import type { MigrationEffects, MigrationStep } from '../../scripts/lib/migration/migration-effects.ts';
 import { InjectedCrashError } from '../../scripts/lib/migration/migration-errors.ts';
-import {
-  type MigrationEffects,
-  type MigrationStep,
-  runMigration,
-} from '../../scripts/lib/migration/migration-machine.ts';
+import { runMigration } from '../../scripts/lib/migration/migration-machine.ts';
 import { ensureRouterTable } from '../../scripts/lib/router-table.ts';
+import { createDynamoDBTenantTable } from '../../scripts/lib/tenants/dynamodb-tenant-table.ts';
 import { VersionConflictError } from '../../scripts/lib/tenants/tenant-errors.ts';
-import { createTenantTable, type TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
-import { region, tenantId } from '../support/records.ts';
+import type { MigrationState, TenantSnapshot, TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
+import { FIXTURE_TIME, region, tenantId } from '../support/records.ts';
 import { aRouterConfig } from '../support/router-config.ts';
 import { describeTenantStoreContract } from '../support/tenant-store-contract.ts';
 
@@ -137,14 +135,12 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'an update on the current version bumps it; a stale one is refused and changes nothing',
     async (t) => {
-      await t.createTenant(base('upd'));
+      const v1 = await t.createTenant(base('upd'));
       const first = await outcome(
-        async () => (await t.updateTenant('upd', 1, { set: { region: { S: 'eu-west-1' } } })).record,
+        async () => (await t.updateTenant(v1, { region: region('eu-west-1') })).record,
       );
-      const stale = await outcome(() =>
-        t.updateTenant('upd', 1, { set: { region: { S: 'ap-southeast-2' } } }),
-      );
-      const after = (await t.getTenant('upd'))?.record;
+      const stale = await outcome(() => t.updateTenant(v1, { region: region('ap-southeast-2') }));
+      const after = (await t.getTenant(tenantId('upd')))?.record;
       return [pick(first), stale, { region: after?.region, version: after?.version }];
     },
     [
@@ -156,28 +152,18 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'an update of a missing tenant is refused, not an upsert',
     async (t) => [
-      await outcome(() => t.updateTenant('ghost', 1, { set: { status: { S: 'active' } } })),
-      await t.getTenant('ghost'),
+      await outcome(() => t.updateTenant(unwritten('ghost'), { status: 'active' })),
+      await t.getTenant(tenantId('ghost')),
     ],
     [{ error: 'VersionConflictError' }, undefined],
   ],
   [
     'an update can set and remove attributes in one conditional write',
     async (t) => {
-      await t.createTenant({ ...base('mig'), failoverRegion: region('us-east-1') });
-      const next = await t.updateTenant('mig', 1, {
-        set: {
-          migration: {
-            M: {
-              id: { S: 'm1' },
-              from: { S: 'us-east-1' },
-              to: { S: 'eu-west-1' },
-              phase: { S: 'planned' },
-              startedAt: { S: '2026-01-01T00:00:00.000Z' },
-            },
-          },
-        },
-        remove: ['failoverRegion'],
+      const v1 = await t.createTenant({ ...base('mig'), failoverRegion: region('us-east-1') });
+      const next = await t.updateTenant(v1, {
+        migration: aMigration({ id: 'm1', from: region('us-east-1'), to: region('eu-west-1') }),
+        failoverRegion: null,
       });
       return {
         phase: next.record.migration?.phase,
@@ -190,12 +176,12 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'a delete on a stale version is refused; on the current one it removes the item',
     async (t) => {
-      await t.createTenant(base('del'));
-      await t.updateTenant('del', 1, { set: { status: { S: 'suspended' } } });
+      const v1 = await t.createTenant(base('del'));
+      await t.updateTenant(v1, { status: 'suspended' });
       return [
-        await outcome(() => t.deleteTenant('del', 1)),
-        await outcome(() => t.deleteTenant('del', 2)),
-        await t.getTenant('del'),
+        await outcome(() => t.deleteTenant(tenantId('del'), 1)),
+        await outcome(() => t.deleteTenant(tenantId('del'), 2)),
+        await t.getTenant(tenantId('del')),
       ];
     },
     [{ error: 'VersionConflictError' }, { ok: undefined }, undefined],
@@ -251,29 +237,29 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'the byRegion index pages a region and filters on a nested migration attribute',
     async (t) => {
+      const created: TenantSnapshot[] = [];
       for (const id of ['q1', 'q2', 'q3'])
-        await t.createTenant({ ...base(id), region: region('ap-southeast-2') });
-      await t.updateTenant('q2', 1, {
-        set: {
-          migration: {
-            M: {
-              id: { S: 'm2' },
-              from: { S: 'ap-southeast-2' },
-              to: { S: 'us-east-1' },
-              phase: { S: 'prepared' },
-              startedAt: { S: '2026-01-01T00:00:00.000Z' },
-            },
-          },
-        },
+        created.push(await t.createTenant({ ...base(id), region: region('ap-southeast-2') }));
+      const [, q2] = created;
+      if (q2 === undefined) throw new Error('q2 was not created');
+      await t.updateTenant(q2, {
+        migration: aMigration({
+          id: 'm2',
+          from: region('ap-southeast-2'),
+          to: region('us-east-1'),
+          phase: 'prepared',
+        }),
       });
       const ids: string[] = [];
       let startKey: Item | undefined;
       do {
-        const page = await t.queryRegion('ap-southeast-2', { limit: 2, startKey });
+        const page = await t.queryRegion(region('ap-southeast-2'), { limit: 2, startKey });
         ids.push(...page.tenants.map((s) => s.record.tenantId));
         startKey = page.nextKey;
       } while (startKey !== undefined);
-      const migrating = await t.queryRegion('ap-southeast-2', { migratingFrom: 'ap-southeast-2' });
+      const migrating = await t.queryRegion(region('ap-southeast-2'), {
+        migratingFrom: region('ap-southeast-2'),
+      });
       return [ids, migrating.tenants.map((s) => s.record.tenantId)];
     },
     [['q1', 'q2', 'q3'], ['q2']],
@@ -281,17 +267,17 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'concurrent updates on one version: exactly one wins',
     async (t) => {
-      await t.createTenant(base('race'));
+      const v1 = await t.createTenant(base('race'));
       const results = await Promise.all(
         ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-east-1', 'eu-west-1'].map((r) =>
-          outcome(() => t.updateTenant('race', 1, { set: { region: { S: r } } })),
+          outcome(() => t.updateTenant(v1, { region: region(r) })),
         ),
       );
       const wins = results.filter((r) => (r as { ok?: unknown }).ok !== undefined).length;
       const conflicts = results.filter(
         (r) => (r as { error?: string }).error === 'VersionConflictError',
       ).length;
-      return { wins, conflicts, version: (await t.getTenant('race'))?.record.version };
+      return { wins, conflicts, version: (await t.getTenant(tenantId('race')))?.record.version };
     },
     { wins: 1, conflicts: 4, version: 2 },
   ],
@@ -347,7 +333,7 @@ const MIGRATION_SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> =
       await ensureRegions(t);
       await t.createTenant(base('mover'));
       const outcome = await migrate(t, 'mover', 'owner-1');
-      const after = await t.getTenant('mover');
+      const after = await t.getTenant(tenantId('mover'));
       const audits = await countItems(b, 'AUDIT#mover#');
       return [outcome.kind, after?.record.region, after?.record.migration, after?.record.version, audits];
     },
@@ -364,7 +350,7 @@ const MIGRATION_SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> =
       const first = await outcome(() => migrate(t, 'contested', 'owner-a', crash));
       const second = await outcome(() => migrate(t, 'contested', 'owner-b'));
       const resumed = await outcome(async () => (await migrate(t, 'contested', 'owner-a')).kind);
-      const after = await t.getTenant('contested');
+      const after = await t.getTenant(tenantId('contested'));
       return [first, second, resumed, after?.record.region, after?.record.migration];
     },
     [
@@ -397,6 +383,27 @@ function base(id: string) {
   return { tenantId: tenantId(id), region: region('us-east-1'), status: 'active' as const };
 }
 
+/** A snapshot of a tenant that was never written (version 1). */
+function unwritten(id: string): TenantSnapshot {
+  return { record: { ...base(id), version: 1, updatedAt: FIXTURE_TIME }, migration: undefined };
+}
+
+/** A migration state in phase `planned`, its lease long expired. */
+function aMigration(
+  overrides: Partial<MigrationState> & Pick<MigrationState, 'from' | 'to'>,
+): MigrationState {
+  return {
+    id: 'm',
+    phase: 'planned',
+    startedAt: FIXTURE_TIME,
+    owner: 'conformance',
+    leaseUntil: 0,
+    phaseAt: 0,
+    freeze: false,
+    ...overrides,
+  };
+}
+
 function pick(result: unknown): unknown {
   const ok = (result as { ok?: { region: string; version: number } }).ok;
   return ok === undefined ? result : { region: ok.region, version: ok.version };
@@ -424,7 +431,11 @@ for (const [name, start, runnable] of servers) {
     beforeAll(async () => {
       backend = await backendOn(await start());
       // A clock that moves, so a re-claim that overwrote updatedAt would be visible.
-      table = createTenantTable({ client: backend.client, tableName: TABLE, clock: () => (tick += 1000) });
+      table = createDynamoDBTenantTable({
+        client: backend.client,
+        tableName: TABLE,
+        clock: () => (tick += 1000),
+      });
     });
     afterAll(async () => {
       await backend?.close();
@@ -437,8 +448,9 @@ for (const [name, start, runnable] of servers) {
     });
 
     it('maps a failed condition to VersionConflictError, not a raw SDK error', async () => {
-      await table.createTenant(base('mapped'));
-      await expect(table.updateTenant('mapped', 7, {})).rejects.toBeInstanceOf(VersionConflictError);
+      const v1 = await table.createTenant(base('mapped'));
+      const stale = { ...v1, record: { ...v1.record, version: 7 } };
+      await expect(table.updateTenant(stale, {})).rejects.toBeInstanceOf(VersionConflictError);
     });
   });
 }

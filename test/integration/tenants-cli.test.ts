@@ -161,7 +161,7 @@ describe('tenants add / show / remove', () => {
     expect(r.stderr).toBe(
       'error: domain shop.acme.com is already claimed by tenant acme; nothing was changed\n',
     );
-    expect(await h.table.getTenant('intruder')).toBeUndefined();
+    expect(await h.tenant('intruder')).toBeUndefined();
     expect(await h.table.getDomain('fresh.intruder.io')).toBeUndefined();
     expect((await h.table.getDomain('shop.acme.com'))?.tenantId).toBe('acme');
   });
@@ -181,7 +181,7 @@ describe('tenants add / show / remove', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(await h.table.getTenant('bad')).toBeUndefined();
+    expect(await h.tenant('bad')).toBeUndefined();
   });
 
   it('refuses a missing or invalid configuration file with exit 2', async () => {
@@ -200,10 +200,10 @@ describe('tenants add / show / remove', () => {
     await json('add', 'gone', 'us-east-1', '--domain', 'gone.example.org');
     const dry = await json('remove', 'gone', '--dry-run');
     expect(dry).toEqual({ dryRun: true, tenantId: 'gone', domains: ['gone.example.org'] });
-    expect(await h.table.getTenant('gone')).toBeDefined();
+    expect(await h.tenant('gone')).toBeDefined();
     const out = await json('remove', 'gone');
     expect(out).toEqual({ removed: 'gone', releasedDomains: ['gone.example.org'] });
-    expect(await h.table.getTenant('gone')).toBeUndefined();
+    expect(await h.tenant('gone')).toBeUndefined();
     expect(await h.table.getDomain('gone.example.org')).toBeUndefined();
     const audits = (await scanAll()).filter((i) => i.pk?.S?.startsWith('AUDIT#gone#'));
     expect(audits.map((a) => a.action?.S)).toEqual(['remove']);
@@ -244,11 +244,11 @@ describe('tenants set', () => {
     [['initech', '--failover', 'sa-east-1'], 2, /unknown region sa-east-1/],
     [['nobody', '--failover', 'us-east-1'], 1, /no tenant nobody/],
   ])('refuses set %j and writes nothing', async (argv, code, message) => {
-    const before = await h.table.getTenant('initech');
+    const before = await h.tenant('initech');
     const r = await tenants('set', ...argv);
     expect(r.code).toBe(code);
     expect(r.stderr).toMatch(message);
-    expect((await h.table.getTenant('initech'))?.record.version).toBe(before?.record.version);
+    expect((await h.tenant('initech'))?.record.version).toBe(before?.record.version);
   });
 });
 
@@ -257,21 +257,21 @@ describe('tenants add-domain / remove-domain', () => {
     await json('add', 'globex', 'us-east-1');
     expect((await json('add-domain', 'globex', 'www.globex.com')).change).toBe('added');
     expect((await json('add-domain', 'globex', 'www.globex.com')).change).toBe('unchanged');
-    expect((await h.table.getTenant('globex'))?.record.domains).toEqual(['www.globex.com']);
+    expect((await h.tenant('globex'))?.record.domains).toEqual(['www.globex.com']);
     expect((await json('remove-domain', 'globex', 'www.globex.com')).change).toBe('removed');
     expect(await h.table.getDomain('www.globex.com')).toBeUndefined();
-    expect((await h.table.getTenant('globex'))?.record.domains).toEqual([]);
+    expect((await h.tenant('globex'))?.record.domains).toEqual([]);
     const again = await tenants('remove-domain', 'globex', 'www.globex.com');
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/does not have domain/);
   });
 
   it('refuses a domain of another tenant and leaves both tenants as they were', async () => {
-    const before = await h.table.getTenant('globex');
+    const before = await h.tenant('globex');
     const r = await tenants('add-domain', 'globex', 'shop.acme.com');
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/already claimed by tenant acme/);
-    expect((await h.table.getTenant('globex'))?.record.version).toBe(before?.record.version);
+    expect((await h.tenant('globex'))?.record.version).toBe(before?.record.version);
     const steal = await tenants('remove-domain', 'globex', 'shop.acme.com');
     expect(steal.stderr).toMatch(/belongs to tenant acme/);
     expect((await h.table.getDomain('shop.acme.com'))?.tenantId).toBe('acme');
@@ -282,7 +282,7 @@ describe('tenants add-domain / remove-domain', () => {
       domainToItem({ host: 'cut.globex.com', tenantId: 'globex' as TenantId }, new Date().toISOString()),
     ]);
     expect((await json('add-domain', 'globex', 'cut.globex.com')).change).toBe('repaired');
-    expect((await h.table.getTenant('globex'))?.record.domains).toContain('cut.globex.com');
+    expect((await h.tenant('globex'))?.record.domains).toContain('cut.globex.com');
     await h.local.deleteItem(domainKey('cut.globex.com'));
     expect((await json('show', 'globex')).domainClaims).toEqual([
       { host: 'cut.globex.com', claim: 'not claimed' },
@@ -291,7 +291,7 @@ describe('tenants add-domain / remove-domain', () => {
       'warning   domain cut.globex.com is not claimed',
     );
     expect((await json('remove-domain', 'globex', 'cut.globex.com')).change).toBe('repaired');
-    expect((await h.table.getTenant('globex'))?.record.domains).not.toContain('cut.globex.com');
+    expect((await h.tenant('globex'))?.record.domains).not.toContain('cut.globex.com');
   });
 
   it('gives a contested domain to exactly one of two tenants adding it at once', async () => {
@@ -304,8 +304,8 @@ describe('tenants add-domain / remove-domain', () => {
     expect(results.map((r) => r.code).sort()).toEqual([0, 1]);
     const winner = (await h.table.getDomain('contested.example.org'))?.tenantId;
     const loser = winner === 'rival-a' ? 'rival-b' : 'rival-a';
-    expect((await h.table.getTenant(winner as string))?.record.domains).toEqual(['contested.example.org']);
-    expect((await h.table.getTenant(loser))?.record.domains).toEqual([]);
+    expect((await h.tenant(winner as string))?.record.domains).toEqual(['contested.example.org']);
+    expect((await h.tenant(loser))?.record.domains).toEqual([]);
   });
 });
 
@@ -442,7 +442,7 @@ describe('tenants import / export', () => {
       'tenantId,region,domains,origin,failoverRegion,status\nimp-3,eu-west-1,a.imp3.org b.imp3.org,,us-east-1,maintenance\n',
     );
     expect(await json('import', csv)).toMatchObject({ created: 1 });
-    expect((await h.table.getTenant('imp-3'))?.record).toMatchObject({
+    expect((await h.tenant('imp-3'))?.record).toMatchObject({
       status: 'maintenance',
       domains: ['a.imp3.org', 'b.imp3.org'],
       failoverRegion: 'us-east-1',
@@ -473,7 +473,7 @@ describe('tenants import / export', () => {
     expect(r.stderr).toMatch(/:4: origin x\.evil\.com is outside/);
     expect(r.stderr).toMatch(/:5: tenant ok-1 is also on line 1/);
     expect(r.stderr).toMatch(/error: 4 invalid line\(s\); nothing was imported/);
-    expect(await h.table.getTenant('ok-1')).toBeUndefined();
+    expect(await h.tenant('ok-1')).toBeUndefined();
   });
 
   it('reports lines that conflict with the table as failed and imports the rest', async () => {
@@ -492,14 +492,14 @@ describe('tenants import / export', () => {
       failed: 1,
       failures: [{ line: 1, tenantId: 'imp-4' }],
     });
-    expect(await h.table.getTenant('imp-4')).toBeUndefined();
+    expect(await h.tenant('imp-4')).toBeUndefined();
   });
 
   it('validates with --dry-run without writing', async () => {
     const file = `${h.configPath}.dry.jsonl`;
     await writeFile(file, `${JSON.stringify({ tenantId: 'dry-1', region: 'eu-west-1' })}\n`);
     expect(await json('import', file, '--dry-run')).toEqual({ dryRun: true, valid: 1 });
-    expect(await h.table.getTenant('dry-1')).toBeUndefined();
+    expect(await h.tenant('dry-1')).toBeUndefined();
   });
 
   it('exports what import reads back unchanged, as JSON lines and CSV', async () => {

@@ -12,12 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
+import type { CliIO } from '../../scripts/lib/cli-io.ts';
 import { listenOn } from '../../scripts/lib/listening-server.ts';
 import { LOCAL_CONFIG_PATH, loadRouterConfig } from '../../scripts/lib/router-config-file.ts';
-import type { CliIO } from '../../scripts/lib/tenants/cli-io.ts';
-import { createTenantTable, type TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
+import { createDynamoDBTenantTable } from '../../scripts/lib/tenants/dynamodb-tenant-table.ts';
+import type { TenantSnapshot, TenantTable } from '../../scripts/lib/tenants/tenant-table.ts';
 import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
 import { type LocalTable, startLocalTable } from './local-table.ts';
+import { tenantId } from './records.ts';
 
 /** Captured output of one in-process run. */
 export interface CliRun {
@@ -40,6 +42,8 @@ export interface OpsHarness {
   /** Environment pointing the tools at the local table and the fast configuration. */
   readonly env: NodeJS.ProcessEnv;
   setHealth(status: number): void;
+  /** Reads a tenant by its plain id (a typo fails loudly). */
+  tenant(id: string): Promise<TenantSnapshot | undefined>;
   run(entry: CliEntry, argv: readonly string[]): Promise<CliRun>;
   /**
    * Declares each region with `tenants region set`: pool origin `https://pool.<region>.origin.example.com`
@@ -77,9 +81,10 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
   delete env.ETR_CRASH_AFTER_PHASE;
   delete env.AWS_REGION;
   const run = (entry: CliEntry, argv: readonly string[]) => runCli(entry, argv, env);
+  const table = createDynamoDBTenantTable({ client: local.client, tableName: local.tableName });
   return {
     local,
-    table: createTenantTable({ client: local.client, tableName: local.tableName }),
+    table,
     config: resolveRouterConfig(raw),
     configPath,
     healthUrl,
@@ -87,6 +92,7 @@ export async function startOpsHarness(config: Record<string, unknown> = {}): Pro
     setHealth(status) {
       healthStatus = status;
     },
+    tenant: (id) => table.getTenant(tenantId(id)),
     run,
     async declareRegions(regions) {
       const runs: CliRun[] = [];

@@ -2,21 +2,25 @@
  * `npm run evacuate -- --from <region> [--to <region>]`: migrate every tenant out of a region.
  */
 import { propagationWaitMs } from '../../../edge/config.ts';
-import { integerOption, parseCommandLine, UsageError } from '../cli.ts';
-import { createProgress } from '../progress.ts';
-import {
-  type CliIO,
-  CONNECTION_HELP,
-  CONNECTION_OPTIONS,
-  openConnection,
-  printJson,
-  runCommand,
-  wantsHelp,
-} from '../tenants/cli-io.ts';
+import type { TenantId } from '../../../edge/model.ts';
+import { integerOption, type ParsedArguments, parseCommandLine, UsageError, writeHelp } from '../cli.ts';
+import { type CliIO, printJson, runCommand } from '../cli-io.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { parseRegionInput } from '../tenants/input-validation.ts';
 import { currentActor } from '../tenants/operation-context.ts';
-import { evacuateRegion } from './evacuation.ts';
-import type { MigrationStep } from './migration-machine.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  type Connection,
+  openConnection,
+} from '../tenants/table-connection.ts';
+import {
+  type EvacuationDependencies,
+  type EvacuationRequest,
+  type EvacuationSummary,
+  evacuateRegion,
+} from './evacuation.ts';
+import type { MigrationEffects, MigrationStep } from './migration-effects.ts';
 import { createMigrationEffects, processOwner } from './migration-wiring.ts';
 
 /** The tool's help. */
@@ -52,6 +56,107 @@ export interface EvacuateCliOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  from: { type: 'string' },
+  to: { type: 'string' },
+  concurrency: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  freeze: { type: 'boolean' },
+  hook: { type: 'string' },
+  'hook-timeout': { type: 'string' },
+  takeover: { type: 'boolean' },
+  'lease-seconds': { type: 'string' },
+} as const;
+
+type EvacuateValues = ParsedArguments<typeof OPTIONS>['values'];
+
+/** What a command line asks for: the evacuation (all but the configuration's wait) and the hook timeout. */
+interface EvacuateArguments {
+  readonly request: Omit<EvacuationRequest, 'propagationWaitMs'>;
+  readonly hookTimeoutMs: number;
+}
+
+function evacuateArguments(values: EvacuateValues): EvacuateArguments {
+  if (values.from === undefined) throw new UsageError('evacuate: --from <region> is required (see --help)');
+  const from = parseRegionInput(values.from);
+  const to = values.to === undefined ? undefined : parseRegionInput(values.to);
+  const concurrency = integerOption(values.concurrency, 'concurrency', 1, 64) ?? 4;
+  const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
+  const hookTimeoutMs = (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000;
+  const actor = currentActor();
+  const request = {
+    from,
+    to,
+    concurrency,
+    dryRun: values['dry-run'] === true,
+    freeze: values.freeze === true,
+    hook: values.hook,
+    takeover: values.takeover === true,
+    owner: processOwner(actor),
+    actor,
+    leaseMs,
+  };
+  return { request, hookTimeoutMs };
+}
+
+/** Wires each tenant's migration effects and the progress display. */
+function dependenciesOf(
+  args: EvacuateArguments,
+  connection: Connection,
+  io: CliIO,
+  values: EvacuateValues,
+  options: EvacuateCliOptions,
+): EvacuationDependencies & { finish(): void } {
+  const { from } = args.request;
+  const counts = { done: 0, failed: 0, skipped: 0 };
+  let progress: Progress | undefined;
+  return {
+    table: connection.table,
+    effectsFor: (tenantId: TenantId): MigrationEffects => {
+      const effects = createMigrationEffects({
+        table: connection.table,
+        io,
+        hookTimeoutMs: args.hookTimeoutMs,
+        onEvent: () => {},
+        afterStep:
+          options.afterStep === undefined ? undefined : (step) => options.afterStep?.(tenantId, step),
+      });
+      return options.sleep === undefined ? effects : { ...effects, sleep: options.sleep };
+    },
+    onStart: (total) => {
+      if (!values.json) io.stderr.write(`evacuating ${from}: ${total} tenant(s)\n`);
+      progress = createProgress({ label: `evacuate ${from}`, total, stream: io.stderr });
+    },
+    onResult: (result, done) => {
+      if (result.outcome !== 'planned') counts[result.outcome]++;
+      if (!values.json && (result.outcome === 'failed' || result.outcome === 'skipped')) {
+        io.stderr.write(`\n${result.outcome}: ${result.tenantId}: ${result.reason ?? ''}\n`);
+      }
+      progress?.update(done, `${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped`);
+    },
+    finish: () => progress?.finish(),
+  };
+}
+
+function printSummary(io: CliIO, values: EvacuateValues, summary: EvacuationSummary): void {
+  if (values.json) {
+    printJson(io, summary);
+    return;
+  }
+  if (values['dry-run']) {
+    for (const r of summary.results) {
+      io.stdout.write(
+        `${r.tenantId.padEnd(24)} ${r.outcome === 'planned' ? `-> ${r.to}` : `skip: ${r.reason}`}\n`,
+      );
+    }
+    io.stdout.write('dry run: nothing changed\n');
+  }
+  io.stdout.write(
+    `evacuate ${summary.from}: ${summary.total} tenant(s): ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped\n`,
+  );
+}
+
 /** Runs `evacuate <argv>`; returns the exit code. */
 export function runEvacuateCli(
   argv: readonly string[],
@@ -59,100 +164,18 @@ export function runEvacuateCli(
   options: EvacuateCliOptions = {},
 ): Promise<number> {
   return runCommand(io, async () => {
-    if (wantsHelp(argv)) {
-      io.stdout.write(`${EVACUATE_USAGE}\n`);
-      return 0;
-    }
-    const { values } = parseCommandLine(
-      {
-        name: 'evacuate',
-        usage: EVACUATE_USAGE,
-        options: {
-          ...CONNECTION_OPTIONS,
-          from: { type: 'string' },
-          to: { type: 'string' },
-          concurrency: { type: 'string' },
-          'dry-run': { type: 'boolean' },
-          freeze: { type: 'boolean' },
-          hook: { type: 'string' },
-          'hook-timeout': { type: 'string' },
-          takeover: { type: 'boolean' },
-          'lease-seconds': { type: 'string' },
-        },
-      },
-      argv,
-    );
-    if (values.from === undefined) throw new UsageError('evacuate: --from <region> is required (see --help)');
-    const from = parseRegionInput(values.from);
-    const to = values.to === undefined ? undefined : parseRegionInput(values.to);
-    const concurrency = integerOption(values.concurrency, 'concurrency', 1, 64) ?? 4;
-    const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
-    const hookTimeoutMs = (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000;
-    const connection = await openConnection(values, io);
+    const line = parseCommandLine({ name: 'evacuate', usage: EVACUATE_USAGE, options: OPTIONS }, argv);
+    if (line.kind === 'help') return writeHelp(io.stdout, line.text);
+    const args = evacuateArguments(line.values);
+    const connection = await openConnection(line.values, io);
     try {
-      const actor = currentActor();
-      const owner = processOwner(actor);
-      let progress: ReturnType<typeof createProgress> | undefined;
-      const counts = { done: 0, failed: 0, skipped: 0 };
+      const deps = dependenciesOf(args, connection, io, line.values, options);
       const summary = await evacuateRegion(
-        {
-          from,
-          to,
-          concurrency,
-          dryRun: values['dry-run'] === true,
-          freeze: values.freeze === true,
-          hook: values.hook,
-          takeover: values.takeover === true,
-          owner,
-          actor,
-          leaseMs,
-          propagationWaitMs: propagationWaitMs(connection.config),
-        },
-        {
-          table: connection.table,
-          effectsFor: (tenantId) => {
-            const effects = createMigrationEffects({
-              table: connection.table,
-              io,
-              hookTimeoutMs,
-              onEvent: () => {},
-              afterStep:
-                options.afterStep === undefined ? undefined : (step) => options.afterStep?.(tenantId, step),
-            });
-            return options.sleep === undefined ? effects : { ...effects, sleep: options.sleep };
-          },
-          onStart: (total) => {
-            if (!values.json) io.stderr.write(`evacuating ${from}: ${total} tenant(s)\n`);
-            progress = createProgress({
-              label: `evacuate ${from}`,
-              total,
-              stream: io.stderr as NodeJS.WriteStream,
-            });
-          },
-          onResult: (result, done) => {
-            if (result.outcome !== 'planned') counts[result.outcome]++;
-            if (!values.json && (result.outcome === 'failed' || result.outcome === 'skipped')) {
-              io.stderr.write(`\n${result.outcome}: ${result.tenantId}: ${result.reason ?? ''}\n`);
-            }
-            progress?.update(done, `${counts.done} done, ${counts.failed} failed, ${counts.skipped} skipped`);
-          },
-        },
+        { ...args.request, propagationWaitMs: propagationWaitMs(connection.config) },
+        deps,
       );
-      progress?.finish();
-      if (values.json) printJson(io, summary);
-      else {
-        if (values['dry-run']) {
-          for (const r of summary.results) {
-            io.stdout.write(
-              `${r.tenantId.padEnd(24)} ${r.outcome === 'planned' ? `-> ${r.to}` : `skip: ${r.reason}`}\n`,
-            );
-          }
-          io.stdout.write('dry run: nothing changed\n');
-        }
-        io.stdout.write(
-          `evacuate ${from}: ${summary.total} tenant(s): ${summary.done} done, ${summary.failed} failed, ${summary.skipped} skipped\n`,
-        );
-      }
+      deps.finish();
+      printSummary(io, line.values, summary);
       return summary.failed > 0 ? 1 : 0;
     } finally {
       connection.close();

@@ -4,13 +4,14 @@
  * region and those whose migration out of it was cut short after the switch (they already live in
  * the target but still carry the migration record).
  */
-import type { Item } from '../../../edge/items.ts';
 import type { Region, RegionsRecord, TenantId } from '../../../edge/model.ts';
 import { forEachConcurrently } from '../bounded-concurrency.ts';
 import { allTenants } from '../tenants/tenant-listing.ts';
-import type { TenantTable } from '../tenants/tenant-table.ts';
+import type { PageKey, TenantTable } from '../tenants/tenant-table.ts';
+import type { MigrationEffects } from './migration-effects.ts';
 import { MigrationRefusedError } from './migration-errors.ts';
-import { type MigrationEffects, type MigrationRequest, runMigration } from './migration-machine.ts';
+import { runMigration } from './migration-machine.ts';
+import type { MigrationRequest } from './migration-plan.ts';
 
 /** What to evacuate and how each migration runs. */
 export interface EvacuationRequest extends Omit<MigrationRequest, 'tenantId' | 'to' | 'dryRun'> {
@@ -80,7 +81,7 @@ async function findCandidates(
   // Migrations out of this region cut short after the switch: the tenant lives in the target now.
   for (const region of regions?.regions.keys() ?? []) {
     if (region === request.from) continue;
-    let next: Item | undefined;
+    let next: PageKey | undefined;
     do {
       // A filtered Query of the index: reads the region's tenants but returns only the stragglers.
       const page = await table.queryRegion(region, {
@@ -138,7 +139,7 @@ export async function evacuateRegion(
         tenantId: candidate.tenantId,
         outcome: 'failed',
         to: candidate.to,
-        reason: (error as Error).message,
+        reason: error instanceof Error ? error.message : String(error),
       });
     }
   });

@@ -1,7 +1,7 @@
 /**
  * The preflight health check of a target region: one HTTP GET that must answer 2xx in time.
  */
-import type { HealthResult } from './migration-machine.ts';
+import type { HealthResult } from './migration-effects.ts';
 
 /** Options of {@link createHealthCheck}. */
 export interface HealthCheckOptions {

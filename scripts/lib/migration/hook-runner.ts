@@ -4,8 +4,8 @@
  * goes to our stderr; a non-zero exit or a signal is a {@link HookFailedError}.
  */
 import { spawn } from 'node:child_process';
+import type { HookEnvironment } from './migration-effects.ts';
 import { HookFailedError } from './migration-errors.ts';
-import type { HookEnvironment } from './migration-machine.ts';
 
 /** Options of {@link createHookRunner}. */
 export interface HookRunnerOptions {

@@ -3,26 +3,22 @@
  * migration cut short, or roll one back.
  */
 import { propagationWaitMs } from '../../../edge/config.ts';
-import { integerOption, parseCommandLine, UsageError } from '../cli.ts';
-import {
-  type CliIO,
-  CONNECTION_HELP,
-  CONNECTION_OPTIONS,
-  openConnection,
-  printJson,
-  runCommand,
-  wantsHelp,
-} from '../tenants/cli-io.ts';
+import type { Region, TenantId } from '../../../edge/model.ts';
+import { integerOption, type ParsedArguments, parseCommandLine, UsageError, writeHelp } from '../cli.ts';
+import { type CliIO, printJson, runCommand } from '../cli-io.ts';
 import { parseRegionInput, parseTenantIdInput } from '../tenants/input-validation.ts';
 import { currentActor } from '../tenants/operation-context.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  type Connection,
+  openConnection,
+} from '../tenants/table-connection.ts';
 import { tenantToJson } from '../tenants/tenant-format.ts';
 import { createMigrationDisplay } from './migration-display.ts';
-import {
-  type MigrationOutcome,
-  type MigrationStep,
-  rollbackMigration,
-  runMigration,
-} from './migration-machine.ts';
+import type { MigrationEffects, MigrationStep } from './migration-effects.ts';
+import { type MigrationOutcome, runMigration } from './migration-machine.ts';
+import { rollbackMigration } from './migration-rollback.ts';
 import { createMigrationEffects, processOwner } from './migration-wiring.ts';
 import { createRouteProbe } from './route-probe.ts';
 
@@ -64,6 +60,64 @@ export interface MigrateCliOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
+const OPTIONS = {
+  ...CONNECTION_OPTIONS,
+  to: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  freeze: { type: 'boolean' },
+  hook: { type: 'string' },
+  'hook-timeout': { type: 'string' },
+  'verify-url': { type: 'string' },
+  'verify-host': { type: 'string' },
+  'verify-header': { type: 'string' },
+  'verify-timeout': { type: 'string' },
+  'health-url': { type: 'string' },
+  rollback: { type: 'boolean' },
+  takeover: { type: 'boolean' },
+  'lease-seconds': { type: 'string' },
+} as const;
+
+type MigrateValues = ParsedArguments<typeof OPTIONS>['values'];
+
+/** The validated command line. */
+interface MigrateArguments {
+  readonly values: MigrateValues;
+  readonly tenantId: TenantId;
+  /** undefined: `--rollback`. */
+  readonly to: Region | undefined;
+  readonly verifyUrl: string | undefined;
+  readonly healthUrl: string | undefined;
+  readonly leaseMs: number;
+  readonly hookTimeoutMs: number;
+  readonly verifyTimeoutMs: number;
+}
+
+function urlOption(value: string | undefined, name: string): string | undefined {
+  if (value !== undefined && !URL.canParse(value))
+    throw new UsageError(`--${name} ${JSON.stringify(value)} is not a URL`);
+  return value;
+}
+
+function migrateArguments(values: MigrateValues, positionals: readonly string[]): MigrateArguments {
+  const [tenant, ...extra] = positionals;
+  if (tenant === undefined || extra.length > 0)
+    throw new UsageError('migrate: expected one <tenant> (see --help)');
+  const tenantId = parseTenantIdInput(tenant);
+  if (values.rollback && values.to !== undefined) throw new UsageError('migrate: --rollback takes no --to');
+  if (!values.rollback && values.to === undefined)
+    throw new UsageError('migrate: --to <region> is required (see --help)');
+  return {
+    values,
+    tenantId,
+    to: values.to === undefined ? undefined : parseRegionInput(values.to),
+    verifyUrl: urlOption(values['verify-url'], 'verify-url'),
+    healthUrl: urlOption(values['health-url'], 'health-url'),
+    leaseMs: (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000,
+    hookTimeoutMs: (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000,
+    verifyTimeoutMs: (integerOption(values['verify-timeout'], 'verify-timeout', 1, 3600) ?? 60) * 1000,
+  };
+}
+
 function describeOutcome(outcome: MigrationOutcome): string {
   switch (outcome.kind) {
     case 'dry-run': {
@@ -84,6 +138,72 @@ function describeOutcome(outcome: MigrationOutcome): string {
   }
 }
 
+function outcomeToJson(outcome: MigrationOutcome): Record<string, unknown> {
+  return {
+    outcome: outcome.kind,
+    ...(outcome.kind === 'dry-run'
+      ? { plan: outcome.plan }
+      : { migrationId: outcome.migrationId, tenant: tenantToJson(outcome.tenant.record) }),
+    ...(outcome.kind === 'rolled-back' ? { fromPhase: outcome.fromPhase } : {}),
+  };
+}
+
+function effectsOf(
+  args: MigrateArguments,
+  connection: Connection,
+  io: CliIO,
+  options: MigrateCliOptions,
+): MigrationEffects {
+  const { values } = args;
+  const effects = createMigrationEffects({
+    table: connection.table,
+    io,
+    hookTimeoutMs: args.hookTimeoutMs,
+    onEvent: values.json ? () => {} : createMigrationDisplay(io.stderr),
+    probeRoute:
+      args.verifyUrl === undefined
+        ? undefined
+        : createRouteProbe({
+            url: args.verifyUrl,
+            host: values['verify-host'],
+            regionHeader: values['verify-header'],
+          }),
+    afterStep: options.afterStep,
+  });
+  return options.sleep === undefined ? effects : { ...effects, sleep: options.sleep };
+}
+
+/** Runs the migration (or rollback) the arguments ask for. */
+function migrateOrRollBack(
+  args: MigrateArguments,
+  connection: Connection,
+  effects: MigrationEffects,
+): Promise<MigrationOutcome> {
+  const { values } = args;
+  const actor = currentActor();
+  const common = {
+    tenantId: args.tenantId,
+    owner: processOwner(actor),
+    actor,
+    leaseMs: args.leaseMs,
+    propagationWaitMs: propagationWaitMs(connection.config),
+    takeover: values.takeover === true,
+    hook: values.hook,
+  };
+  if (args.to === undefined) return rollbackMigration(common, effects);
+  return runMigration(
+    {
+      ...common,
+      to: args.to,
+      freeze: values.freeze === true,
+      dryRun: values['dry-run'] === true,
+      healthUrl: args.healthUrl,
+      verifyTimeoutMs: args.verifyTimeoutMs,
+    },
+    effects,
+  );
+}
+
 /** Runs `migrate <argv>`; returns the exit code. */
 export function runMigrateCli(
   argv: readonly string[],
@@ -91,101 +211,17 @@ export function runMigrateCli(
   options: MigrateCliOptions = {},
 ): Promise<number> {
   return runCommand(io, async () => {
-    if (wantsHelp(argv)) {
-      io.stdout.write(`${MIGRATE_USAGE}\n`);
-      return 0;
-    }
-    const { values, positionals } = parseCommandLine(
-      {
-        name: 'migrate',
-        usage: MIGRATE_USAGE,
-        allowPositionals: true,
-        options: {
-          ...CONNECTION_OPTIONS,
-          to: { type: 'string' },
-          'dry-run': { type: 'boolean' },
-          freeze: { type: 'boolean' },
-          hook: { type: 'string' },
-          'hook-timeout': { type: 'string' },
-          'verify-url': { type: 'string' },
-          'verify-host': { type: 'string' },
-          'verify-header': { type: 'string' },
-          'verify-timeout': { type: 'string' },
-          'health-url': { type: 'string' },
-          rollback: { type: 'boolean' },
-          takeover: { type: 'boolean' },
-          'lease-seconds': { type: 'string' },
-        },
-      },
+    const line = parseCommandLine(
+      { name: 'migrate', usage: MIGRATE_USAGE, allowPositionals: true, options: OPTIONS },
       argv,
     );
-    if (positionals.length !== 1) throw new UsageError('migrate: expected one <tenant> (see --help)');
-    const tenantId = parseTenantIdInput(positionals[0] as string);
-    if (values.rollback && values.to !== undefined) throw new UsageError('migrate: --rollback takes no --to');
-    if (!values.rollback && values.to === undefined)
-      throw new UsageError('migrate: --to <region> is required (see --help)');
-    const to = values.to === undefined ? undefined : parseRegionInput(values.to);
-    const verifyUrl = values['verify-url'];
-    if (verifyUrl !== undefined && !URL.canParse(verifyUrl))
-      throw new UsageError(`--verify-url ${JSON.stringify(verifyUrl)} is not a URL`);
-    const healthUrl = values['health-url'];
-    if (healthUrl !== undefined && !URL.canParse(healthUrl))
-      throw new UsageError(`--health-url ${JSON.stringify(healthUrl)} is not a URL`);
-    const leaseMs = (integerOption(values['lease-seconds'], 'lease-seconds', 5, 3600) ?? 30) * 1000;
-    const hookTimeoutMs = (integerOption(values['hook-timeout'], 'hook-timeout', 1, 86_400) ?? 1800) * 1000;
-    const verifyTimeoutMs = (integerOption(values['verify-timeout'], 'verify-timeout', 1, 3600) ?? 60) * 1000;
-
-    const connection = await openConnection(values, io);
+    if (line.kind === 'help') return writeHelp(io.stdout, line.text);
+    const args = migrateArguments(line.values, line.positionals);
+    const connection = await openConnection(line.values, io);
     try {
-      const actor = currentActor();
-      const base = createMigrationEffects({
-        table: connection.table,
-        io,
-        hookTimeoutMs,
-        onEvent: values.json ? () => {} : createMigrationDisplay(io.stderr),
-        probeRoute:
-          verifyUrl === undefined
-            ? undefined
-            : createRouteProbe({
-                url: verifyUrl,
-                host: values['verify-host'],
-                regionHeader: values['verify-header'],
-              }),
-        afterStep: options.afterStep,
-      });
-      const effects = options.sleep === undefined ? base : { ...base, sleep: options.sleep };
-      const common = {
-        tenantId,
-        owner: processOwner(actor),
-        actor,
-        leaseMs,
-        propagationWaitMs: propagationWaitMs(connection.config),
-        takeover: values.takeover === true,
-        hook: values.hook,
-      };
-      const outcome =
-        to === undefined
-          ? await rollbackMigration(common, effects)
-          : await runMigration(
-              {
-                ...common,
-                to,
-                freeze: values.freeze === true,
-                dryRun: values['dry-run'] === true,
-                healthUrl,
-                verifyTimeoutMs,
-              },
-              effects,
-            );
-      if (values.json) {
-        printJson(io, {
-          outcome: outcome.kind,
-          ...(outcome.kind === 'dry-run'
-            ? { plan: outcome.plan }
-            : { migrationId: outcome.migrationId, tenant: tenantToJson(outcome.tenant.record) }),
-          ...(outcome.kind === 'rolled-back' ? { fromPhase: outcome.fromPhase } : {}),
-        });
-      } else io.stdout.write(describeOutcome(outcome));
+      const outcome = await migrateOrRollBack(args, connection, effectsOf(args, connection, io, options));
+      if (line.values.json) printJson(io, outcomeToJson(outcome));
+      else io.stdout.write(describeOutcome(outcome));
       return 0;
     } finally {
       connection.close();

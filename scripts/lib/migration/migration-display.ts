@@ -1,9 +1,10 @@
 /**
  * The human progress display of a migration on stderr: one line per step, a bar for each wait.
  */
+
+import type { TextSink } from '../cli-io.ts';
 import { createProgress, type Progress } from '../progress.ts';
-import type { TextSink } from '../tenants/cli-io.ts';
-import type { MigrationEvent } from './migration-machine.ts';
+import type { MigrationEvent } from './migration-effects.ts';
 
 /** Creates the event sink of a migration; `prefix` tags lines (the tenant, during evacuations). */
 export function createMigrationDisplay(stream: TextSink, prefix = ''): (event: MigrationEvent) => void {
@@ -27,7 +28,7 @@ export function createMigrationDisplay(stream: TextSink, prefix = ''): (event: M
           progress: createProgress({
             label: `${prefix}  wait`,
             total: totalS,
-            stream: stream as NodeJS.WriteStream,
+            stream,
           }),
         };
       }

@@ -1,6 +1,7 @@
 /**
- * Errors of region migrations. All are printed as one line by `migrate` and `evacuate`.
+ * Errors of region migrations. All are printed as one line by `migrate` and `evacuate` (exit 1).
  */
+import { ExpectedError } from '../errors.ts';
 import { OperationRefusedError } from '../tenants/tenant-errors.ts';
 
 /** The migration may not start or resume (preflight failed, one in progress elsewhere...). */
@@ -9,17 +10,17 @@ export class MigrationRefusedError extends OperationRefusedError {
 }
 
 /** The prepare or rollback hook failed; the message carries its exit status. */
-export class HookFailedError extends Error {
+export class HookFailedError extends ExpectedError {
   override readonly name = 'HookFailedError';
 }
 
 /** Another process took the migration over (or rolled it back) while this one ran. */
-export class MigrationLostError extends Error {
+export class MigrationLostError extends ExpectedError {
   override readonly name = 'MigrationLostError';
 }
 
 /** `--verify-url` never saw the target region answer within its time limit. */
-export class VerifyFailedError extends Error {
+export class VerifyFailedError extends ExpectedError {
   override readonly name = 'VerifyFailedError';
 }
 

@@ -4,11 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CliIO } from '../tenants/cli-io.ts';
+import type { CliIO } from '../cli-io.ts';
 import type { TenantTable } from '../tenants/tenant-table.ts';
 import { createHealthCheck } from './health-check.ts';
 import { createHookRunner } from './hook-runner.ts';
-import type { MigrationEffects, MigrationEvent, MigrationStep } from './migration-machine.ts';
+import type { MigrationEffects, MigrationEvent, MigrationStep } from './migration-effects.ts';
 
 /**
  * Test hook: when `ETR_CRASH_AFTER_PHASE` names a step (`planned`, `prepared`, `frozen`,

@@ -11,8 +11,9 @@
  * A claim held by another tenant is refused before anything is written.
  */
 import type { TenantId } from '../../../edge/model.ts';
-import { CONFLICT_RETRIES, type OperationContext } from './operation-context.ts';
-import { OperationRefusedError, VersionConflictError } from './tenant-errors.ts';
+import { modifyWithRetry } from './modify-with-retry.ts';
+import type { OperationContext } from './operation-context.ts';
+import { OperationRefusedError, tenantKeptChanging } from './tenant-errors.ts';
 import type { TenantSnapshot } from './tenant-table.ts';
 
 /** What an add or remove changed. */
@@ -43,23 +44,16 @@ async function updateDomainList(
   start: TenantSnapshot | undefined,
   change: (domains: readonly string[]) => readonly string[] | undefined,
 ): Promise<TenantSnapshot | undefined> {
-  let current = start;
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    if (current === undefined) return undefined;
-    const next = change(current.record.domains ?? []);
-    if (next === undefined) return current;
-    try {
-      return await ctx.table.updateTenant(tenantId, current.record.version, {
-        set: { domains: { L: next.map((d) => ({ S: d })) } },
-      });
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      current = await ctx.table.getTenant(tenantId);
-    }
-  }
-  throw new OperationRefusedError(
-    `tenant ${tenantId} kept changing concurrently; nothing more was changed, rerun`,
-  );
+  return modifyWithRetry(start, {
+    read: () => ctx.table.getTenant(tenantId),
+    decide: (current) => {
+      if (current === undefined) return { result: undefined };
+      const next = change(current.record.domains ?? []);
+      if (next === undefined) return { result: current };
+      return { write: () => ctx.table.updateTenant(current, { domains: next }) };
+    },
+    giveUp: () => tenantKeptChanging(tenantId, 'nothing more was changed, rerun'),
+  });
 }
 
 /** Adds a domain to an existing tenant (idempotent: a rerun repairs a half-done add). */

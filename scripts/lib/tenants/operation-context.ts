@@ -23,6 +23,3 @@ export function currentActor(): string {
   }
   return `${user}@${hostname()}`;
 }
-
-/** Attempts made when a conditional write loses to a concurrent writer before giving up. */
-export const CONFLICT_RETRIES = 5;

@@ -3,8 +3,9 @@
  * and health-check URL: one conditional write of the `REGIONS` item (checked on its `version`).
  */
 import type { CustomOrigin, Region, RegionRecord, RegionStatus, RegionsRecord } from '../../../edge/model.ts';
-import { CONFLICT_RETRIES, type OperationContext } from './operation-context.ts';
-import { InvalidInputError, OperationRefusedError, VersionConflictError } from './tenant-errors.ts';
+import { modifyWithRetry } from './modify-with-retry.ts';
+import type { OperationContext } from './operation-context.ts';
+import { InvalidInputError, OperationRefusedError } from './tenant-errors.ts';
 
 /** Changes to one region; `null` clears an optional field. */
 export interface RegionChange {
@@ -26,32 +27,43 @@ export async function setRegion(
       throw new InvalidInputError(`--health-url ${JSON.stringify(change.healthUrl)} is not an http(s) URL`);
   }
   if (change.failover === region) throw new InvalidInputError(`region ${region} cannot fail over to itself`);
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    const current = await ctx.table.getRegions();
-    const regions = new Map(current?.regions ?? []);
-    const before = regions.get(region);
-    if (before === undefined && change.origin === undefined) {
-      throw new InvalidInputError(`region ${region} is new: --origin is required`);
-    }
-    if (change.failover != null && change.failover !== region && !regions.has(change.failover)) {
-      throw new InvalidInputError(`failover region ${change.failover} is not a known region`);
-    }
-    const origin = change.origin ?? (before as RegionRecord).origin;
-    const failover = change.failover === undefined ? before?.failover : (change.failover ?? undefined);
-    const healthUrl = change.healthUrl === undefined ? before?.healthUrl : (change.healthUrl ?? undefined);
-    const record: RegionRecord = {
-      origin,
-      status: change.status ?? before?.status ?? 'active',
-      ...(failover === undefined ? {} : { failover }),
-      ...(healthUrl === undefined ? {} : { healthUrl }),
-    };
-    regions.set(region, record);
-    try {
-      const written = await ctx.table.putRegions(regions, current?.version);
-      return { created: before === undefined, record, regions: written };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
+  return modifyWithRetry(await ctx.table.getRegions(), {
+    read: () => ctx.table.getRegions(),
+    decide: (current) => {
+      const regions = new Map(current?.regions ?? []);
+      const before = regions.get(region);
+      const record = changedRegion(region, before, change, regions);
+      regions.set(region, record);
+      return {
+        write: async () => ({
+          created: before === undefined,
+          record,
+          regions: await ctx.table.putRegions(regions, current?.version),
+        }),
+      };
+    },
+    giveUp: () => new OperationRefusedError('the regions item kept changing concurrently; rerun'),
+  });
+}
+
+/** A region's entry after `change`; refuses a new region without an origin or an unknown failover. */
+function changedRegion(
+  region: Region,
+  before: RegionRecord | undefined,
+  change: RegionChange,
+  regions: ReadonlyMap<Region, RegionRecord>,
+): RegionRecord {
+  const origin = change.origin ?? before?.origin;
+  if (origin === undefined) throw new InvalidInputError(`region ${region} is new: --origin is required`);
+  if (change.failover != null && change.failover !== region && !regions.has(change.failover)) {
+    throw new InvalidInputError(`failover region ${change.failover} is not a known region`);
   }
-  throw new OperationRefusedError('the regions item kept changing concurrently; rerun');
+  const failover = change.failover === undefined ? before?.failover : (change.failover ?? undefined);
+  const healthUrl = change.healthUrl === undefined ? before?.healthUrl : (change.healthUrl ?? undefined);
+  return {
+    origin,
+    status: change.status ?? before?.status ?? 'active',
+    ...(failover === undefined ? {} : { failover }),
+    ...(healthUrl === undefined ? {} : { healthUrl }),
+  };
 }

@@ -8,8 +8,6 @@
  * router answers 404 for them, as before); rerunning the add completes it.
  */
 import { randomUUID } from 'node:crypto';
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { tenantToItem } from '../../../edge/items.ts';
 import type {
   CustomOrigin,
   Region,
@@ -20,9 +18,10 @@ import type {
 } from '../../../edge/model.ts';
 import { claimDomainOrRefuse } from './domain-claims.ts';
 import { formatOrigin, requireKnownRegion } from './input-validation.ts';
-import { CONFLICT_RETRIES, type OperationContext } from './operation-context.ts';
-import { OperationRefusedError, VersionConflictError } from './tenant-errors.ts';
-import type { TenantSnapshot } from './tenant-table.ts';
+import { modifyWithRetry } from './modify-with-retry.ts';
+import type { OperationContext } from './operation-context.ts';
+import { OperationRefusedError, tenantKeptChanging, VersionConflictError } from './tenant-errors.ts';
+import type { TenantChange, TenantSnapshot } from './tenant-table.ts';
 
 /** A validated tenant definition, as given to `add` or a bulk import line. */
 export interface TenantSpec {
@@ -120,24 +119,27 @@ async function completeExisting(
       repaired = true;
     }
   }
-  let current: TenantSnapshot | undefined = existing;
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    if (current === undefined)
-      throw new OperationRefusedError(`tenant ${spec.tenantId} was removed concurrently`);
-    const listed = current.record.domains ?? [];
-    const missing = domains.filter((d) => !listed.includes(d));
-    if (missing.length === 0) return { outcome: repaired ? 'repaired' : 'unchanged', tenant: current };
-    try {
-      const tenant = await ctx.table.updateTenant(spec.tenantId, current.record.version, {
-        set: { domains: { L: [...listed, ...missing].map((d) => ({ S: d })) } },
-      });
-      return { outcome: 'repaired', tenant };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      current = await ctx.table.getTenant(spec.tenantId);
-    }
-  }
-  throw new OperationRefusedError(`tenant ${spec.tenantId} kept changing concurrently; rerun`);
+  return modifyWithRetry<TenantSnapshot | undefined, { outcome: AddOutcome; tenant: TenantSnapshot }>(
+    existing,
+    {
+      read: () => ctx.table.getTenant(spec.tenantId),
+      decide: (current) => {
+        if (current === undefined)
+          throw new OperationRefusedError(`tenant ${spec.tenantId} was removed concurrently`);
+        const listed = current.record.domains ?? [];
+        const missing = domains.filter((d) => !listed.includes(d));
+        if (missing.length === 0)
+          return { result: { outcome: repaired ? 'repaired' : 'unchanged', tenant: current } };
+        return {
+          write: async () => ({
+            outcome: 'repaired',
+            tenant: await ctx.table.updateTenant(current, { domains: [...listed, ...missing] }),
+          }),
+        };
+      },
+      giveUp: () => tenantKeptChanging(spec.tenantId),
+    },
+  );
 }
 
 /** Status transitions offered by the admin tool. */
@@ -150,6 +152,16 @@ const TRANSITIONS: Record<StatusCommand, { from: readonly TenantStatus[]; to: Te
   'maintenance-off': { from: ['maintenance'], to: 'active' },
 };
 
+/** What a status or settings change did. */
+type ChangeResult = { changed: boolean; tenant: TenantSnapshot };
+
+/** Reads a tenant, refusing when it does not exist. */
+async function existingTenant(ctx: OperationContext, tenantId: TenantId): Promise<TenantSnapshot> {
+  const tenant = await ctx.table.getTenant(tenantId);
+  if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+  return tenant;
+}
+
 /**
  * Changes a tenant's status with one conditional write and an audit entry. Already in the target
  * status is a no-op. Only `suspend` is allowed while a migration is in progress (it is the
@@ -160,37 +172,38 @@ export async function changeTenantStatus(
   tenantId: TenantId,
   command: StatusCommand,
   reason?: string,
-): Promise<{ changed: boolean; tenant: TenantSnapshot }> {
+): Promise<ChangeResult> {
   const { from, to } = TRANSITIONS[command];
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    const tenant = await ctx.table.getTenant(tenantId);
-    if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
-    const { record } = tenant;
-    if (record.status === to) return { changed: false, tenant };
-    if (record.migration !== undefined && command !== 'suspend') {
-      throw new OperationRefusedError(
-        `tenant ${tenantId} is migrating to ${record.migration.to} (phase ${record.migration.phase}); finish or roll back the migration first`,
-      );
-    }
-    if (!from.includes(record.status)) {
-      throw new OperationRefusedError(`cannot ${command} tenant ${tenantId}: it is ${record.status}`);
-    }
-    try {
-      const updated = await ctx.table.updateTenant(tenantId, record.version, { set: { status: { S: to } } });
-      await ctx.table.putAudit({
-        tenantId,
-        id: randomUUID(),
-        at: updated.record.updatedAt,
-        action: command,
-        actor: ctx.actor,
-        details: { from: record.status, to, ...(reason === undefined ? {} : { reason }) },
-      });
-      return { changed: true, tenant: updated };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
-  throw new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; rerun`);
+  return modifyWithRetry<TenantSnapshot, ChangeResult>(await existingTenant(ctx, tenantId), {
+    read: () => existingTenant(ctx, tenantId),
+    decide: (tenant) => {
+      const { record } = tenant;
+      if (record.status === to) return { result: { changed: false, tenant } };
+      if (record.migration !== undefined && command !== 'suspend') {
+        throw new OperationRefusedError(
+          `tenant ${tenantId} is migrating to ${record.migration.to} (phase ${record.migration.phase}); finish or roll back the migration first`,
+        );
+      }
+      if (!from.includes(record.status)) {
+        throw new OperationRefusedError(`cannot ${command} tenant ${tenantId}: it is ${record.status}`);
+      }
+      return {
+        write: async () => {
+          const updated = await ctx.table.updateTenant(tenant, { status: to });
+          await ctx.table.putAudit({
+            tenantId,
+            id: randomUUID(),
+            at: updated.record.updatedAt,
+            action: command,
+            actor: ctx.actor,
+            details: { from: record.status, to, ...(reason === undefined ? {} : { reason }) },
+          });
+          return { changed: true, tenant: updated };
+        },
+      };
+    },
+    giveUp: () => tenantKeptChanging(tenantId),
+  });
 }
 
 /**
@@ -202,41 +215,73 @@ export async function removeTenant(
   ctx: OperationContext,
   tenantId: TenantId,
 ): Promise<{ releasedDomains: readonly string[] }> {
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    const tenant = await ctx.table.getTenant(tenantId);
-    if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
-    if (tenant.record.migration !== undefined) {
-      throw new OperationRefusedError(
-        `tenant ${tenantId} is migrating; finish or roll back the migration first`,
-      );
-    }
-    const released: string[] = [];
-    for (const host of tenant.record.domains ?? []) {
-      if (await ctx.table.releaseDomain(host, tenantId)) released.push(host);
-    }
-    try {
-      await ctx.table.deleteTenant(tenantId, tenant.record.version);
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      continue;
-    }
-    await ctx.table.putAudit({
-      tenantId,
-      id: randomUUID(),
-      at: ctx.table.now(),
-      action: 'remove',
-      actor: ctx.actor,
-      details: { region: tenant.record.region, domains: (tenant.record.domains ?? []).join(' ') },
-    });
-    return { releasedDomains: released };
+  return modifyWithRetry(await existingTenant(ctx, tenantId), {
+    read: () => existingTenant(ctx, tenantId),
+    decide: (tenant) => {
+      if (tenant.record.migration !== undefined) {
+        throw new OperationRefusedError(
+          `tenant ${tenantId} is migrating; finish or roll back the migration first`,
+        );
+      }
+      return { write: () => releaseAndDelete(ctx, tenant) };
+    },
+    giveUp: () => tenantKeptChanging(tenantId),
+  });
+}
+
+/** Releases a tenant's domains, deletes it on the version read, and audits the removal. */
+async function releaseAndDelete(
+  ctx: OperationContext,
+  tenant: TenantSnapshot,
+): Promise<{ releasedDomains: readonly string[] }> {
+  const { tenantId, region, domains = [], version } = tenant.record;
+  const released: string[] = [];
+  // Releasing is idempotent, so a retry after a lost race releases again what the re-read lists.
+  for (const host of domains) {
+    if (await ctx.table.releaseDomain(host, tenantId)) released.push(host);
   }
-  throw new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; rerun`);
+  await ctx.table.deleteTenant(tenantId, version);
+  await ctx.table.putAudit({
+    tenantId,
+    id: randomUUID(),
+    at: ctx.table.now(),
+    action: 'remove',
+    actor: ctx.actor,
+    details: { region, domains: domains.join(' ') },
+  });
+  return { releasedDomains: released };
 }
 
 /** Changes of a tenant's serving settings; `null` clears the field. */
 export interface TenantSettingsChange {
   readonly origin?: CustomOrigin | null | undefined;
   readonly failoverRegion?: Region | null | undefined;
+}
+
+/** The write of a settings change and its audit details; empty details: nothing changes. */
+function settingsChange(
+  record: TenantRecord,
+  change: TenantSettingsChange,
+): { change: TenantChange; details: Record<string, string> } {
+  const details: Record<string, string> = {};
+  const write: { -readonly [K in keyof TenantChange]: TenantChange[K] } = {};
+  if (change.origin !== undefined) {
+    const before = record.origin === undefined ? 'none' : formatOrigin(record.origin);
+    const after = change.origin === null ? 'none' : formatOrigin(change.origin);
+    if (before !== after) {
+      write.origin = change.origin;
+      details.origin = `${before} -> ${after}`;
+    }
+  }
+  if (change.failoverRegion !== undefined) {
+    const before = record.failoverRegion ?? 'none';
+    const after = change.failoverRegion ?? 'none';
+    if (before !== after) {
+      write.failoverRegion = change.failoverRegion;
+      details.failoverRegion = `${before} -> ${after}`;
+    }
+  }
+  return { change: write, details };
 }
 
 /**
@@ -247,47 +292,28 @@ export async function changeTenantSettings(
   ctx: OperationContext,
   tenantId: TenantId,
   change: TenantSettingsChange,
-): Promise<{ changed: boolean; tenant: TenantSnapshot }> {
+): Promise<ChangeResult> {
   if (change.failoverRegion != null) requireKnownRegion(change.failoverRegion, await ctx.table.getRegions());
-  for (let attempt = 0; attempt < CONFLICT_RETRIES; attempt++) {
-    const tenant = await ctx.table.getTenant(tenantId);
-    if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
-    const set: Record<string, AttributeValue> = {};
-    const remove: string[] = [];
-    const details: Record<string, string> = {};
-    if (change.origin !== undefined) {
-      const before = tenant.record.origin === undefined ? 'none' : formatOrigin(tenant.record.origin);
-      const after = change.origin === null ? 'none' : formatOrigin(change.origin);
-      if (before !== after) {
-        if (change.origin === null) remove.push('origin');
-        else set.origin = tenantToItem({ ...tenant.record, origin: change.origin }).origin as AttributeValue;
-        details.origin = `${before} -> ${after}`;
-      }
-    }
-    if (change.failoverRegion !== undefined) {
-      const before = tenant.record.failoverRegion ?? 'none';
-      const after = change.failoverRegion ?? 'none';
-      if (before !== after) {
-        if (change.failoverRegion === null) remove.push('failoverRegion');
-        else set.failoverRegion = { S: change.failoverRegion };
-        details.failoverRegion = `${before} -> ${after}`;
-      }
-    }
-    if (Object.keys(details).length === 0) return { changed: false, tenant };
-    try {
-      const updated = await ctx.table.updateTenant(tenantId, tenant.record.version, { set, remove });
-      await ctx.table.putAudit({
-        tenantId,
-        id: randomUUID(),
-        at: updated.record.updatedAt,
-        action: 'set',
-        actor: ctx.actor,
-        details,
-      });
-      return { changed: true, tenant: updated };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-    }
-  }
-  throw new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; rerun`);
+  return modifyWithRetry<TenantSnapshot, ChangeResult>(await existingTenant(ctx, tenantId), {
+    read: () => existingTenant(ctx, tenantId),
+    decide: (tenant) => {
+      const { change: write, details } = settingsChange(tenant.record, change);
+      if (Object.keys(details).length === 0) return { result: { changed: false, tenant } };
+      return {
+        write: async () => {
+          const updated = await ctx.table.updateTenant(tenant, write);
+          await ctx.table.putAudit({
+            tenantId,
+            id: randomUUID(),
+            at: updated.record.updatedAt,
+            action: 'set',
+            actor: ctx.actor,
+            details,
+          });
+          return { changed: true, tenant: updated };
+        },
+      };
+    },
+    giveUp: () => tenantKeptChanging(tenantId),
+  });
 }

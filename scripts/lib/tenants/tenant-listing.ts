@@ -2,10 +2,9 @@
  * Listing tenants page by page from the `byRegion` index: one Query per region (regions from the
  * `REGIONS` item), never a Scan, so a page costs the same at 100 or 100,000 tenants.
  */
-import type { Item } from '../../../edge/items.ts';
-import type { Region, TenantStatus } from '../../../edge/model.ts';
+import { asRegion, type Region, type TenantStatus } from '../../../edge/model.ts';
 import { InvalidInputError } from './tenant-errors.ts';
-import type { TenantSnapshot, TenantTable } from './tenant-table.ts';
+import type { PageKey, TenantSnapshot, TenantTable } from './tenant-table.ts';
 
 /** Options of {@link listTenantsPage}. */
 export interface ListOptions {
@@ -25,26 +24,41 @@ export interface ListPage {
 }
 
 interface Cursor {
-  readonly region: string;
-  readonly key: Item | undefined;
+  readonly region: Region;
+  readonly key: PageKey | undefined;
 }
 
 function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
+/** Whether a decoded token's key has the shape of a DynamoDB key (each attribute an object). */
+function isPageKey(value: unknown): value is PageKey {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Object.values(value).every((v) => typeof v === 'object' && v !== null)
+  );
+}
+
 function decodeCursor(token: string): Cursor {
+  const refuse = () =>
+    new InvalidInputError(`--next ${JSON.stringify(token)} is not a token printed by \`tenants list\``);
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Cursor;
-    if (typeof value.region !== 'string') throw new Error('no region');
-    return value;
+    value = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidInputError(`--next ${JSON.stringify(token)} is not a token printed by \`tenants list\``);
+    throw refuse();
   }
+  if (typeof value !== 'object' || value === null || !('region' in value)) throw refuse();
+  const region = typeof value.region === 'string' ? asRegion(value.region) : undefined;
+  const key = 'key' in value ? value.key : undefined;
+  if (region === undefined || (key !== undefined && !isPageKey(key))) throw refuse();
+  return { region, key };
 }
 
 /** The regions to list, in a stable order. */
-async function regionsToList(table: TenantTable, only: Region | undefined): Promise<string[]> {
+async function regionsToList(table: TenantTable, only: Region | undefined): Promise<Region[]> {
   if (only !== undefined) return [only];
   const regions = await table.getRegions();
   return [...(regions?.regions.keys() ?? [])].sort();
@@ -60,7 +74,8 @@ export async function listTenantsPage(table: TenantTable, options: ListOptions =
     throw new InvalidInputError(`--next token names region ${cursor?.region}, which is not listed`);
   const tenants: TenantSnapshot[] = [];
   while (index < regions.length && tenants.length < limit) {
-    const region = regions[index] as string;
+    const region = regions[index];
+    if (region === undefined) break;
     const page = await table.queryRegion(region, {
       limit: limit - tenants.length,
       startKey: cursor?.region === region ? cursor.key : undefined,
@@ -74,7 +89,10 @@ export async function listTenantsPage(table: TenantTable, options: ListOptions =
   }
   let next: string | undefined;
   if (cursor !== undefined) next = encodeCursor(cursor);
-  else if (index < regions.length) next = encodeCursor({ region: regions[index] as string, key: undefined });
+  else {
+    const region = regions[index];
+    if (region !== undefined) next = encodeCursor({ region, key: undefined });
+  }
   return { tenants, next };
 }
 

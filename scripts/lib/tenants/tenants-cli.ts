@@ -2,8 +2,8 @@
  * The `tenants` admin tool: dispatches to its subcommands. Runs in-process (tests) or from
  * `scripts/tenants.ts` (npm run tenants).
  */
-import { UsageError } from '../cli.ts';
-import { type CliIO, runCommand, wantsHelp } from './cli-io.ts';
+import { isHelpRequest, UsageError, writeHelp } from '../cli.ts';
+import { type CliIO, runCommand } from '../cli-io.ts';
 import { exportCommand, importCommand } from './commands/bulk-commands.ts';
 import type { TenantsCommand } from './commands/command.ts';
 import { addDomainCommand, removeDomainCommand } from './commands/domain-commands.ts';
@@ -56,10 +56,8 @@ export function runTenantsCli(argv: readonly string[], io: CliIO): Promise<numbe
       }
       throw new UsageError(`tenants: unknown command ${JSON.stringify(name?.trim())} (see --help)`);
     }
-    if (wantsHelp(rest)) {
-      io.stdout.write(`${command.usage.trim()}\n`);
-      return 0;
-    }
+    // Answered here for every subcommand, which then parses its arguments strictly.
+    if (isHelpRequest(rest)) return writeHelp(io.stdout, command.usage);
     return command.run(rest, io);
   });
 }

@@ -4,20 +4,14 @@
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
-import { integerOption, parseCommandLine, UsageError } from '../../cli.ts';
+import { integerOption, parseArguments, UsageError } from '../../cli.ts';
+import { type CliIO, printJson, type TextSink } from '../../cli-io.ts';
 import { createProgress } from '../../progress.ts';
 import { importTenants } from '../bulk-import.ts';
 import { bulkFormatFor, CSV_COLUMNS, formatBulkLine, parseBulkRecords } from '../bulk-records.ts';
-import {
-  type CliIO,
-  CONNECTION_HELP,
-  CONNECTION_OPTIONS,
-  openConnection,
-  printJson,
-  type TextSink,
-} from '../cli-io.ts';
 import { parseRegionInput, parseStatusInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
 import { allTenants } from '../tenant-listing.ts';
 import type { TenantsCommand } from './command.ts';
@@ -55,7 +49,7 @@ export const importCommand: TenantsCommand = {
   summary: 'bulk import tenants from JSON lines or CSV (idempotent)',
   usage: IMPORT_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants import',
         usage: IMPORT_USAGE,
@@ -91,7 +85,7 @@ export const importCommand: TenantsCommand = {
       const progress = createProgress({
         label: 'import',
         total: parsed.specs.length,
-        stream: io.stderr as NodeJS.WriteStream,
+        stream: io.stderr,
       });
       const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
       const summary = await importTenants(ctx, parsed.specs, {
@@ -134,7 +128,7 @@ export const exportCommand: TenantsCommand = {
   summary: 'export tenants as JSON lines or CSV',
   usage: EXPORT_USAGE,
   async run(argv, io: CliIO) {
-    const { values } = parseCommandLine(
+    const { values } = parseArguments(
       {
         name: 'tenants export',
         usage: EXPORT_USAGE,
@@ -155,7 +149,7 @@ export const exportCommand: TenantsCommand = {
     const file = values.out === undefined ? undefined : createWriteStream(values.out);
     const sink: TextSink = file ?? io.stdout;
     try {
-      const progress = createProgress({ label: 'export', stream: io.stderr as NodeJS.WriteStream });
+      const progress = createProgress({ label: 'export', stream: io.stderr });
       if (format === 'csv') sink.write(`${CSV_COLUMNS.join(',')}\n`);
       let count = 0;
       for await (const tenant of allTenants(connection.table, { region, status })) {

@@ -1,7 +1,7 @@
 /**
  * The shape of one `tenants` subcommand.
  */
-import type { CliIO } from '../cli-io.ts';
+import type { CliIO } from '../../cli-io.ts';
 
 /** One subcommand of the admin tool. */
 export interface TenantsCommand {

@@ -1,11 +1,12 @@
 /**
  * `tenants add-domain` and `remove-domain`.
  */
-import { parseCommandLine, UsageError } from '../../cli.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { parseArguments, UsageError } from '../../cli.ts';
+import { printJson } from '../../cli-io.ts';
 import { addDomain, removeDomain } from '../domain-claims.ts';
 import { parseDomainInput, parseTenantIdInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import type { TenantsCommand } from './command.ts';
 
 function domainCommand(
@@ -22,7 +23,7 @@ ${CONNECTION_HELP}`;
     summary,
     usage,
     async run(argv, io) {
-      const { values, positionals } = parseCommandLine(
+      const { values, positionals } = parseArguments(
         { name: `tenants ${name}`, usage, allowPositionals: true, options: CONNECTION_OPTIONS },
         argv,
       );

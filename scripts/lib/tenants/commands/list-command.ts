@@ -1,9 +1,10 @@
 /**
  * `tenants list`: tenants by region and status, one page at a time, from the `byRegion` index.
  */
-import { integerOption, parseCommandLine } from '../../cli.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { integerOption, parseArguments } from '../../cli.ts';
+import { printJson } from '../../cli-io.ts';
 import { parseRegionInput, parseStatusInput } from '../input-validation.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { tenantListLine, tenantToJson } from '../tenant-format.ts';
 import { allTenants, listTenantsPage } from '../tenant-listing.ts';
 import type { TenantsCommand } from './command.ts';
@@ -27,7 +28,7 @@ export const listCommand: TenantsCommand = {
   summary: 'list tenants by region and status, paginated',
   usage: USAGE,
   async run(argv, io) {
-    const { values } = parseCommandLine(
+    const { values } = parseArguments(
       {
         name: 'tenants list',
         usage: USAGE,

@@ -2,11 +2,12 @@
  * `tenants region set` and `tenants regions`: the `REGIONS` item.
  */
 import type { RegionStatus } from '../../../../edge/model.ts';
-import { parseCommandLine, UsageError } from '../../cli.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { parseArguments, UsageError } from '../../cli.ts';
+import { printJson } from '../../cli-io.ts';
 import { parseOriginInput, parseRegionInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
 import { setRegion } from '../region-settings.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
 import { describeRegions, regionToJson } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
@@ -24,13 +25,18 @@ Options:
   --health-url URL    URL probed by migration preflight before tenants move here, or "none"
 ${CONNECTION_HELP}`;
 
+function regionStatusOption(value: string | undefined): RegionStatus | undefined {
+  if (value === undefined || value === 'active' || value === 'draining') return value;
+  throw new InvalidInputError(`--status must be active or draining, got ${JSON.stringify(value)}`);
+}
+
 /** `tenants region set`. */
 export const regionSetCommand: TenantsCommand = {
   name: 'region set',
   summary: "set a region's pool origin, status (active/draining), failover region, health URL",
   usage: SET_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants region set',
         usage: SET_USAGE,
@@ -46,10 +52,7 @@ export const regionSetCommand: TenantsCommand = {
       argv,
     );
     if (positionals.length !== 1) throw new UsageError('tenants region set: expected <region> (see --help)');
-    const status = values.status;
-    if (status !== undefined && status !== 'active' && status !== 'draining') {
-      throw new InvalidInputError(`--status must be active or draining, got ${JSON.stringify(status)}`);
-    }
+    const status = regionStatusOption(values.status);
     const region = parseRegionInput(positionals[0] as string);
     const connection = await openConnection(values, io);
     try {
@@ -67,7 +70,7 @@ export const regionSetCommand: TenantsCommand = {
           values.origin === undefined
             ? undefined
             : parseOriginInput(values.origin, config.allowedOriginSuffixes),
-        status: status as RegionStatus | undefined,
+        status,
         failover,
         healthUrl,
       });
@@ -91,7 +94,7 @@ export const regionsCommand: TenantsCommand = {
   summary: 'list the regions',
   usage: LIST_USAGE,
   async run(argv, io) {
-    const { values } = parseCommandLine(
+    const { values } = parseArguments(
       { name: 'tenants regions', usage: LIST_USAGE, options: CONNECTION_OPTIONS },
       argv,
     );

@@ -8,9 +8,10 @@ import type { Logger } from '../../../../edge/logger.ts';
 import type { RouteDecision } from '../../../../edge/model.ts';
 import { routeRequest } from '../../../../edge/resolve-route.ts';
 import { uncachedTenantStore } from '../../../../edge/tenant-store.ts';
-import { parseCommandLine, UsageError } from '../../cli.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { parseArguments, UsageError } from '../../cli.ts';
+import { printJson } from '../../cli-io.ts';
 import { formatOrigin } from '../input-validation.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import type { TenantsCommand } from './command.ts';
 
 const USAGE = `Usage: npm run tenants -- resolve <host> [--path /uri] [--edge-region REGION] [options]
@@ -45,7 +46,7 @@ export const resolveCommand: TenantsCommand = {
   summary: 'what the router would do for a host (uses the router code)',
   usage: USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants resolve',
         usage: USAGE,

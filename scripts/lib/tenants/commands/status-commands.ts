@@ -1,17 +1,23 @@
 /**
  * `tenants suspend`, `resume` and `maintenance on|off`: one conditional write and an audit entry.
  */
-import { parseCommandLine, UsageError } from '../../cli.ts';
-import { type CliIO, CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { parseArguments, UsageError } from '../../cli.ts';
+import { type CliIO, printJson } from '../../cli-io.ts';
 import { parseTenantIdInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  type ConnectionValues,
+  openConnection,
+} from '../table-connection.ts';
 import { tenantToJson } from '../tenant-format.ts';
 import { changeTenantStatus, type StatusCommand } from '../tenant-lifecycle.ts';
 import type { TenantsCommand } from './command.ts';
 
 async function runStatusChange(
   io: CliIO,
-  values: { json?: boolean | undefined; reason?: string | undefined } & Parameters<typeof openConnection>[0],
+  values: { json?: boolean | undefined; reason?: string | undefined } & ConnectionValues,
   tenantText: string,
   command: StatusCommand,
 ): Promise<number> {
@@ -44,7 +50,7 @@ ${CONNECTION_HELP}`;
     summary,
     usage,
     async run(argv, io) {
-      const { values, positionals } = parseCommandLine(
+      const { values, positionals } = parseArguments(
         {
           name: `tenants ${name}`,
           usage,
@@ -88,7 +94,7 @@ export const maintenanceCommand: TenantsCommand = {
   summary: 'maintenance on|off (viewers get 503 + Retry-After)',
   usage: MAINTENANCE_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants maintenance',
         usage: MAINTENANCE_USAGE,

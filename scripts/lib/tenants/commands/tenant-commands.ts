@@ -1,8 +1,8 @@
 /**
  * `tenants add`, `show`, `remove`: creating, inspecting and removing one tenant.
  */
-import { parseCommandLine, UsageError } from '../../cli.ts';
-import { type CliIO, CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, printJson } from '../cli-io.ts';
+import { parseArguments, UsageError } from '../../cli.ts';
+import { type CliIO, printJson } from '../../cli-io.ts';
 import {
   parseDomainInput,
   parseOriginInput,
@@ -11,6 +11,7 @@ import {
   parseTenantIdInput,
 } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { OperationRefusedError } from '../tenant-errors.ts';
 import { describeTenant, tenantToJson } from '../tenant-format.ts';
 import { addTenant, changeTenantSettings, removeTenant } from '../tenant-lifecycle.ts';
@@ -41,7 +42,7 @@ export const addCommand: TenantsCommand = {
   summary: 'add a tenant with its home region, domains and optional dedicated origin',
   usage: ADD_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants add',
         usage: ADD_USAGE,
@@ -94,7 +95,7 @@ export const showCommand: TenantsCommand = {
   summary: 'show a tenant',
   usage: SHOW_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       { name: 'tenants show', usage: SHOW_USAGE, allowPositionals: true, options: CONNECTION_OPTIONS },
       argv,
     );
@@ -143,7 +144,7 @@ export const removeCommand: TenantsCommand = {
   summary: 'remove a tenant and release its domains',
   usage: REMOVE_USAGE,
   async run(argv, io: CliIO) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants remove',
         usage: REMOVE_USAGE,
@@ -197,7 +198,7 @@ export const setCommand: TenantsCommand = {
   summary: "set or clear a tenant's dedicated origin and failover region",
   usage: SET_USAGE,
   async run(argv, io) {
-    const { values, positionals } = parseCommandLine(
+    const { values, positionals } = parseArguments(
       {
         name: 'tenants set',
         usage: SET_USAGE,

@@ -1,0 +1,131 @@
+/**
+ * The items of the router table as the operator tools read and write them: the router's layout
+ * and checks (`edge/items.ts`) plus the migration lease the tools keep in the tenant's `migration`
+ * map, and the audit entries. Pure: records to items and back, and the change of a tenant record.
+ */
+import { MalformedItemError } from '../../../edge/errors.ts';
+import {
+  auditKey,
+  checkedDomainItem,
+  checkedRegionsItem,
+  checkedTenantItem,
+  type Item,
+  parseTenantItem,
+} from '../../../edge/items.ts';
+import type { DomainRecord, MigrationRecord, RegionsRecord, TenantRecord } from '../../../edge/model.ts';
+import { UnroutableRecordError } from './tenant-errors.ts';
+import type { AuditEntry, MigrationState, TenantChange, TenantSnapshot } from './tenant-table.ts';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A tenant item as the tools see it. Throws MalformedItemError for an item the router refuses. */
+export function tenantSnapshotOf(item: Item): TenantSnapshot {
+  const record = parseTenantItem(item);
+  const migration = record.migration;
+  if (migration === undefined) return { record, migration: undefined };
+  const lease = item.migration?.M ?? {};
+  return {
+    record,
+    migration: {
+      ...migration,
+      owner: lease.owner?.S ?? '',
+      leaseUntil: epochMsOf(lease.leaseUntil?.S),
+      phaseAt: epochMsOf(lease.phaseAt?.S),
+      freeze: lease.freeze?.BOOL === true,
+    },
+  };
+}
+
+/** The item of a tenant snapshot, checked by the router's parser; {@link UnroutableRecordError} if refused. */
+export function tenantItemOf(snapshot: TenantSnapshot): Item {
+  const { migration } = snapshot;
+  const record: Mutable<TenantRecord> = { ...snapshot.record };
+  if (migration === undefined) delete record.migration;
+  else record.migration = routerMigration(migration);
+  return refuseUnroutable(() =>
+    checkedTenantItem(record, migration === undefined ? {} : leaseAttributes(migration)),
+  );
+}
+
+/** The tenant after `change`: the next version, stamped `updatedAt`. */
+export function changedTenant(
+  current: TenantSnapshot,
+  change: TenantChange,
+  updatedAt: string,
+): TenantSnapshot {
+  const record: Mutable<TenantRecord> = { ...current.record, version: current.record.version + 1, updatedAt };
+  if (change.status !== undefined) record.status = change.status;
+  if (change.region !== undefined) record.region = change.region;
+  if (change.domains !== undefined) record.domains = change.domains;
+  if (change.origin === null) delete record.origin;
+  else if (change.origin !== undefined) record.origin = change.origin;
+  if (change.failoverRegion === null) delete record.failoverRegion;
+  else if (change.failoverRegion !== undefined) record.failoverRegion = change.failoverRegion;
+  const migration = change.migration === undefined ? current.migration : (change.migration ?? undefined);
+  if (migration === undefined) delete record.migration;
+  else record.migration = routerMigration(migration);
+  return { record, migration };
+}
+
+/** The item of a domain record, checked by the router's parser; {@link UnroutableRecordError} if refused. */
+export function domainItemOf(record: DomainRecord, updatedAt: string): Item {
+  return refuseUnroutable(() => checkedDomainItem(record, updatedAt));
+}
+
+/** The item of the regions record, checked by the router's parser; {@link UnroutableRecordError} if refused. */
+export function regionsItemOf(record: RegionsRecord, updatedAt: string): Item {
+  return refuseUnroutable(() => checkedRegionsItem(record, updatedAt));
+}
+
+/** The item of an audit entry (the router never reads these). */
+export function auditItemOf(entry: AuditEntry): Item {
+  const details: Item = {};
+  for (const [k, v] of Object.entries(entry.details)) details[k] = { S: v };
+  return {
+    pk: { S: auditKey(entry.tenantId, entry.at, entry.id) },
+    kind: { S: 'audit' },
+    tenantId: { S: entry.tenantId },
+    action: { S: entry.action },
+    actor: { S: entry.actor },
+    at: { S: entry.at },
+    details: { M: details },
+  };
+}
+
+/** The router's part of a migration state (what `TenantRecord.migration` holds). */
+function routerMigration(state: MigrationState): MigrationRecord {
+  return {
+    id: state.id,
+    from: state.from,
+    to: state.to,
+    phase: state.phase,
+    startedAt: state.startedAt,
+    ...(state.priorStatus === undefined ? {} : { priorStatus: state.priorStatus }),
+  };
+}
+
+/** The tools' part of a migration state, stored in the same map as ISO times and a flag. */
+function leaseAttributes(state: MigrationState): Item {
+  return {
+    owner: { S: state.owner },
+    leaseUntil: { S: new Date(state.leaseUntil).toISOString() },
+    phaseAt: { S: new Date(state.phaseAt).toISOString() },
+    freeze: { BOOL: state.freeze },
+  };
+}
+
+function epochMsOf(iso: string | undefined): number {
+  const ms = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isFinite(ms) ? ms : 0;
+}
+
+function refuseUnroutable(encode: () => Item): Item {
+  try {
+    return encode();
+  } catch (error) {
+    if (!(error instanceof MalformedItemError)) throw error;
+    throw new UnroutableRecordError(`refused before writing: the router would reject it (${error.message})`, {
+      cause: error,
+    });
+  }
+}
