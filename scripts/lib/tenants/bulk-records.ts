@@ -63,14 +63,12 @@ function rawRecords(text: string, format: BulkFormat): { line: number; raw: RawR
   text.split('\n').forEach((lineText, i) => {
     if (lineText.trim() === '') return;
     try {
-      const value = JSON.parse(lineText) as unknown;
-      out.push({
-        line: i + 1,
-        raw:
-          typeof value === 'object' && value !== null && !Array.isArray(value)
-            ? (value as RawRecord)
-            : new Error('each line must be a JSON object'),
-      });
+      const value: unknown = JSON.parse(lineText);
+      const raw: RawRecord | Error =
+        typeof value === 'object' && value !== null && !Array.isArray(value)
+          ? value
+          : new Error('each line must be a JSON object');
+      out.push({ line: i + 1, raw });
     } catch (error) {
       out.push({ line: i + 1, raw: new Error(`not JSON: ${(error as Error).message}`) });
     }

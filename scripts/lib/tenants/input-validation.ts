@@ -48,12 +48,13 @@ export function requireKnownRegion(region: Region, regions: RegionsRecord | unde
 
 /** Checks a tenant status name. */
 export function parseStatusInput(value: string): TenantStatus {
-  if (!(TENANT_STATUSES as readonly string[]).includes(value)) {
+  const status = TENANT_STATUSES.find((s) => s === value);
+  if (status === undefined) {
     throw new InvalidInputError(
       `status ${JSON.stringify(value)} must be one of ${TENANT_STATUSES.join(', ')}`,
     );
   }
-  return value as TenantStatus;
+  return status;
 }
 
 /**
