@@ -2,8 +2,6 @@
  * `npm run bench`: microbenchmarks of the router's hot paths, heap per cached route, bundle size
  * and module-load time, each compared with its target. See `--help` and docs/performance.md.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { formatHotPaths, formatTargets } from './bench/bench-report.ts';

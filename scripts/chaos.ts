@@ -3,8 +3,6 @@
  * are injected in turn and together and tenants are migrated; prints what was injected and what
  * viewers saw, and exits non-zero when an assertion fails. See `--help` and docs/reliability.md.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { formatChaosReport } from './chaos/chaos-report.ts';
 import { runChaosScenario } from './chaos/chaos-scenario.ts';

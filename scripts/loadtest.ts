@@ -2,8 +2,6 @@
  * `npm run loadtest`: what the router costs per request, open-loop at a constant arrival rate.
  * See `--help` and docs/performance.md. The logic lives in scripts/loadtest/.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { writeFile } from 'node:fs/promises';
 import { isHelpRequest, runMain, writeHelp } from './lib/cli.ts';
 import { renderRunReport, renderSweepReport } from './loadtest/html-report.ts';

@@ -2,8 +2,6 @@
  * `npm start`: the whole router on this machine (see docs/local-edge.md). Thin CLI over
  * startLocalEdge().
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 import { REGION_PATTERN } from '../edge/model.ts';
 import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { EDGE_REGION_HEADER } from './local-edge/emulator-server.ts';

@@ -2,7 +2,7 @@
  * Text rendering of a bench run: the hot-path table with each path's ratio to the floor, and the
  * targets table. Pure.
  */
-import { alignColumns } from '../loadtest/summary-table.ts';
+import { alignColumns } from '../lib/text-columns.ts';
 import type { TargetCheck } from './bench-targets.ts';
 import type { BenchResult } from './harness.ts';
 import { HOT_PATH_DESCRIPTIONS, HOT_PATHS, type HotPath } from './hot-path-benchmarks.ts';

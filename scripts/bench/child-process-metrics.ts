@@ -29,7 +29,6 @@ export async function measureHeapPerRoutes(routes: number): Promise<HeapMeasurem
     process.execPath,
     ['--expose-gc', '--import', 'tsx', HEAP_CHILD, String(routes)],
     {
-      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
       maxBuffer: 1 << 20,
     },
   );
@@ -67,9 +66,7 @@ export async function measureBundle(config: RouterConfig, runs: number): Promise
     const gzipBytes = gzipSync(await readFile(file)).length;
     const times: number[] = [];
     for (let i = 0; i < runs; i++) {
-      const { stdout } = await run(process.execPath, ['-e', LOAD_SCRIPT, file], {
-        env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      });
+      const { stdout } = await run(process.execPath, ['-e', LOAD_SCRIPT, file]);
       times.push(Number(stdout));
     }
     return { bytes, gzipBytes, loadMs: sampleStatistics(times) };

@@ -7,6 +7,7 @@ import { parseTenantItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, TenantId } from '../../edge/model.ts';
 import { assembleRouter } from '../../edge/router-assembly.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
+import { loadTestTenantId } from '../lib/generated-tenants.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 
 const routes = Number(process.argv[2] ?? '100000');
@@ -38,7 +39,7 @@ const heapUsed = () => {
   return process.memoryUsage().heapUsed;
 };
 const before = heapUsed();
-for (let i = 0; i < routes; i++) await cache.getTenant(`lt-${String(i + 1).padStart(6, '0')}` as TenantId);
+for (let i = 0; i < routes; i++) await cache.getTenant(loadTestTenantId(i));
 const after = heapUsed();
 if (cache.size !== routes) throw new Error(`cache holds ${cache.size} of ${routes} routes`);
 process.stdout.write(`${JSON.stringify({ routes, bytes: after - before })}\n`);

@@ -5,8 +5,6 @@
  * cache TTL, seeds the generated tenants, prints one handshake line on stdout, then passes the
  * router's log lines through; stops when stdin closes or on SIGTERM.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { propagationWaitMs } from '../../edge/config.ts';
 import { replicaOrderFor } from '../../edge/replica-order.ts';
 import { serveInChild } from '../local-edge/serve-in-child.ts';

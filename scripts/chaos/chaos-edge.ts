@@ -2,9 +2,8 @@
  * The chaos scenario's local edge in a child process (chaos-edge-process.ts): fault control
  * through its control API, and the router's JSON log lines counted as they arrive.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { spawnChildServer } from '../lib/child-server.ts';
 import type { FaultSetting } from '../local-edge/replica-proxy.ts';
 
 /** Settings passed to the child. */
@@ -63,51 +62,21 @@ const MAX_DIAGNOSTICS = 200;
 
 /** Spawns the child and waits for its handshake line. */
 export async function spawnChaosEdge(settings: ChaosEdgeSettings): Promise<ChaosEdge> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ENTRY, JSON.stringify(settings)], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.stdin?.end();
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await exited;
-      clearTimeout(timer);
-    }
-  };
   const diagnostics: string[] = [];
-  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => {
-    diagnostics.push(line);
-    if (diagnostics.length > MAX_DIAGNOSTICS) diagnostics.shift();
-  });
   const logCounts = new Map<string, number>();
-  let handshake: ChaosEdgeHandshake;
-  try {
-    handshake = await new Promise<ChaosEdgeHandshake>((resolve, reject) => {
-      let ready = false;
-      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        if (!ready) {
-          ready = true;
-          try {
-            resolve(JSON.parse(line) as ChaosEdgeHandshake);
-          } catch {
-            reject(new Error(`chaos edge: unexpected output ${JSON.stringify(line.slice(0, 200))}`));
-          }
-          return;
-        }
-        const key = logKey(line);
-        logCounts.set(key, (logCounts.get(key) ?? 0) + 1);
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`chaos edge exited with code ${code}: ${diagnostics.at(-1) ?? 'no output'}`)),
-      );
-    });
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-
+  const child = await spawnChildServer<ChaosEdgeHandshake>(ENTRY, {
+    args: [JSON.stringify(settings)],
+    onStderrLine: (line) => {
+      diagnostics.push(line);
+      if (diagnostics.length > MAX_DIAGNOSTICS) diagnostics.shift();
+    },
+    // After the handshake, the child's stdout carries the router's JSON log lines.
+    onStdoutLine: (line) => {
+      const key = logKey(line);
+      logCounts.set(key, (logCounts.get(key) ?? 0) + 1);
+    },
+  });
+  const handshake = child.handshake;
   const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const response = await fetch(`${handshake.controlUrl}${path}`, {
       method,
@@ -136,7 +105,7 @@ export async function spawnChaosEdge(settings: ChaosEdgeSettings): Promise<Chaos
     },
     logCounts,
     diagnostics,
-    stop,
+    stop: child.close,
   };
 }
 

@@ -124,3 +124,18 @@ function errorKind(error: unknown): string {
   if (typeof e?.name === 'string' && e.name !== '') return e.name;
   return 'error';
 }
+
+/** The report's migration section: outcomes, resumed runs and interruptions by kind. */
+export function summarizeMigrations(results: readonly MigrationResult[], ordered: number) {
+  const interruptions: Record<string, number> = {};
+  for (const r of results)
+    for (const kind of r.interruptions) interruptions[kind] = (interruptions[kind] ?? 0) + 1;
+  return {
+    ordered,
+    done: results.filter((r) => r.outcome === 'done').length,
+    failed: results.filter((r) => r.outcome === 'failed').length,
+    resumed: results.reduce((sum, r) => sum + r.runs - 1, 0),
+    interruptions,
+    results: [...results].sort((a, b) => a.tenantId.localeCompare(b.tenantId)),
+  };
+}

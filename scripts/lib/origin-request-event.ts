@@ -1,6 +1,6 @@
 /**
- * Builds CloudFront origin-request events as the distribution passes them to the function: for
- * tests, the load test's in-process mode and the benchmarks.
+ * Builds CloudFront origin-request events as the distribution passes them to the function: the one
+ * event factory of the tests, the load test's in-process mode and the benchmarks.
  */
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from 'aws-lambda';
 
@@ -67,3 +67,14 @@ export function anOriginRequestEvent(options: EventOptions = {}): CloudFrontRequ
     ],
   };
 }
+
+/**
+ * The event shape of generated viewer traffic (the load test's in-process mode, the benchmarks):
+ * a browser-like request to the distribution's default origin. Spread it and add `hosts` and
+ * `requestId`.
+ */
+export const GENERATED_TRAFFIC_EVENT = {
+  headers: { 'User-Agent': 'edge-tenant-router-loadtest', 'X-Forwarded-For': '203.0.113.178' },
+  customHeaders: { 'x-origin-secret': 'loadtest' },
+  originDomainName: 'default.origin.example.com',
+} as const satisfies EventOptions;

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../lib/cli.ts';
-import { loadTestHost } from './tenant-seeder.ts';
+import { loadTestHost } from '../lib/generated-tenants.ts';
 
 const HOST_PATTERN =
   /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;

@@ -5,22 +5,20 @@
  */
 
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CloudFrontRequestResult } from 'aws-lambda';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
-import { createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import { silentLogger } from '../../edge/logger.ts';
-import type { Region } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import type { RouterAssembly } from '../../edge/router-assembly.ts';
-import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
+import { spawnChildServer } from '../lib/child-server.ts';
+import { CleanupStack } from '../lib/cleanup-stack.ts';
+import { createReadMeter, meteredRouterClients } from '../lib/dynamodb-read-meter.ts';
+import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
+import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
+import { anOriginRequestEvent, GENERATED_TRAFFIC_EVENT } from '../lib/origin-request-event.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
-import { spawnChildServer } from './child-server.ts';
-import { createReadMeter } from './dynamodb-read-meter.ts';
 import type { RequestOutcome } from './load-collector.ts';
-import { originRequestEvent } from './origin-request-event.ts';
 import { createRequestOutcomeRecorder } from './request-outcome.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from './tenant-seeder.ts';
 
 /** Options of {@link startInProcessTarget}. */
 export interface InProcessTargetOptions {
@@ -58,64 +56,37 @@ const DYNALITE_ENTRY = fileURLToPath(new URL('./dynalite-process.ts', import.met
  * Starts dynalite in a child process (so it does not share the handler's event loop, as a real
  * table would not), creates and seeds the table, and builds the handler.
  */
-export async function startInProcessTarget(options: InProcessTargetOptions): Promise<InProcessTarget> {
-  const child = await spawnChildServer<{ endpoint: string }>(DYNALITE_ENTRY, []);
-  const dynalite = { endpoint: child.handshake.endpoint, close: child.stop };
-  try {
-    const base = options.config;
-    // One local server stands in for every replica: replica order and failover still run.
-    const config = resolveRouterConfig({
-      ...base,
-      endpoints: Object.fromEntries(base.replicaRegions.map((r) => [r, dynalite.endpoint])),
-      cache: {
-        ...base.cache,
-        ...(options.cacheTtlMs !== undefined && { ttlMs: options.cacheTtlMs }),
-        ...(options.cacheMaxEntries !== undefined && { maxEntries: options.cacheMaxEntries }),
-      },
-    });
-    const admin = new DynamoDBClient({
-      region: base.replicaRegions[0] as string,
-      endpoint: dynalite.endpoint,
-      credentials: LOCAL_CREDENTIALS,
-    });
-    await ensureRouterTable(admin, config.tableName);
-    const suffix = config.allowedOriginSuffixes.find((s) => s.startsWith('.')) ?? '.origin.example.com';
-    const regionRecords = defaultRegionsRecord(config.replicaRegions, suffix);
-    await seedLoadTestTenants({
-      client: admin,
-      tableName: config.tableName,
-      tenants: options.tenants,
-      fallbackRegions: regionRecords,
-      ...(options.onSeedProgress !== undefined && { onProgress: options.onSeedProgress }),
-    });
-    admin.destroy();
-
+export function startInProcessTarget(options: InProcessTargetOptions): Promise<InProcessTarget> {
+  return CleanupStack.build(async (stack) => {
+    const dynalite = await spawnChildServer<{ endpoint: string }>(DYNALITE_ENTRY);
+    stack.use(dynalite);
+    const config = targetConfig(options, dynalite.handshake.endpoint);
+    const regionRecords = defaultRegionsRecord(config);
+    await seedTable(config, dynalite.handshake.endpoint, options, regionRecords);
     const regionOfOrigin = new Map<string, string>();
     for (const [region, record] of regionRecords) regionOfOrigin.set(record.origin.domainName, region);
+
     const added = options.addedReadLatencyMs ?? 0;
     const meter = createReadMeter({ addedLatencyMs: () => added });
-    const clients: DynamoDBClient[] = [];
-    const clientForRegion = (region: Region) => {
-      // Exactly the router's own client (one attempt, abortable, keep-alive), at config.endpoints.
-      const client = createReplicaClient(config, region);
-      clients.push(client);
-      return meter.instrument(client, region);
-    };
+    const clients = stack.use(meteredRouterClients(config, meter));
     const recorder = createRequestOutcomeRecorder();
     // The production handler and its one assembly of stores; only the clients are metered.
     const handler = createOriginRequestHandler({
       config,
-      clientForRegion,
+      clientForRegion: clients.clientForRegion,
       logger: silentLogger,
       edgeRegion: options.edgeRegion,
       hooks: recorder.hooks,
     });
-
     return {
       config,
       assembly: handler.assembly,
       async send(host, index) {
-        const event = originRequestEvent(host, '/', `lt-${index}`);
+        const event = anOriginRequestEvent({
+          ...GENERATED_TRAFFIC_EVENT,
+          hosts: [host],
+          requestId: `lt-${index}`,
+        });
         const started = performance.now();
         const value = await handler(event);
         const routerMs = performance.now() - started;
@@ -129,14 +100,43 @@ export async function startInProcessTarget(options: InProcessTargetOptions): Pro
       get reads() {
         return meter.reads;
       },
-      async close() {
-        for (const client of clients) client.destroy();
-        await dynalite.close();
-      },
+      close: () => stack.close(),
     };
-  } catch (error) {
-    await dynalite.close();
-    throw error;
+  });
+}
+
+/** The configuration with one local server standing in for every replica (replica order and failover still run). */
+function targetConfig(options: InProcessTargetOptions, endpoint: string): RouterConfig {
+  const base = options.config;
+  return resolveRouterConfig({
+    ...base,
+    endpoints: Object.fromEntries(base.replicaRegions.map((r) => [r, endpoint])),
+    cache: {
+      ...base.cache,
+      ...(options.cacheTtlMs !== undefined && { ttlMs: options.cacheTtlMs }),
+      ...(options.cacheMaxEntries !== undefined && { maxEntries: options.cacheMaxEntries }),
+    },
+  });
+}
+
+async function seedTable(
+  config: RouterConfig,
+  endpoint: string,
+  options: InProcessTargetOptions,
+  regions: ReturnType<typeof defaultRegionsRecord>,
+): Promise<void> {
+  const admin = localDynamoDBClient(endpoint, config.replicaRegions[0] as string);
+  try {
+    await ensureRouterTable(admin, config.tableName);
+    await seedLoadTestTenants({
+      client: admin,
+      tableName: config.tableName,
+      tenants: options.tenants,
+      fallbackRegions: regions,
+      ...(options.onSeedProgress !== undefined && { onProgress: options.onSeedProgress }),
+    });
+  } finally {
+    admin.destroy();
   }
 }
 

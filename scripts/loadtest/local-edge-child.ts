@@ -3,7 +3,7 @@
  * its counters through the control API.
  */
 import { fileURLToPath } from 'node:url';
-import { spawnChildServer } from './child-server.ts';
+import { spawnChildServer } from '../lib/child-server.ts';
 
 /** Settings passed to the child. */
 export interface LocalEdgeChildSettings {
@@ -27,15 +27,14 @@ export async function spawnLocalEdge(
   settings: LocalEdgeChildSettings,
   onSeedProgress?: (written: number) => void,
 ): Promise<LocalEdgeChild> {
-  const child = await spawnChildServer<{ url: string; controlUrl: string }>(
-    ENTRY,
-    [JSON.stringify(settings)],
-    (line) => {
+  const child = await spawnChildServer<{ url: string; controlUrl: string }>(ENTRY, {
+    args: [JSON.stringify(settings)],
+    onStderrLine: (line) => {
       const seeded = /^seeded (\d+)$/.exec(line);
       if (seeded !== null) onSeedProgress?.(Number(seeded[1]));
     },
-  );
-  return { url: child.handshake.url, controlUrl: child.handshake.controlUrl, stop: child.stop };
+  });
+  return { url: child.handshake.url, controlUrl: child.handshake.controlUrl, stop: child.close };
 }
 
 /** Router reads so far: the requests forwarded by the local edge's replica endpoints, from `/status`. */

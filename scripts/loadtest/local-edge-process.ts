@@ -4,8 +4,6 @@
  * local edge, creates the generated tenants (`seeded N` progress lines on stderr), prints one JSON
  * line `{url, controlUrl}` on stdout, and stops when stdin closes or on SIGTERM.
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 import { serveInChild } from '../local-edge/serve-in-child.ts';
 import { startLocalEdge } from '../local-edge/start-local-edge.ts';
 import type { LocalEdgeChildSettings } from './local-edge-child.ts';

@@ -2,8 +2,8 @@
  * Runs one load test: sets up the target (in-process handler, the load test's own local edge, or
  * a given address), drives it on the arrival schedule and builds the result.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '../lib/local-credentials.ts';
+import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
+import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { createProgress } from '../lib/progress.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 import { arrivalSchedule } from './arrival-schedule.ts';
@@ -17,7 +17,6 @@ import { localEdgeReads, spawnLocalEdge } from './local-edge-child.ts';
 import { runOpenLoop } from './open-loop-driver.ts';
 import { seededRandom } from './seeded-random.ts';
 import { progressSuffix } from './summary-table.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from './tenant-seeder.ts';
 import { zipfSampler } from './zipf-sampler.ts';
 
 /** A prepared target: how to send one request, how to count reads, how to clean up. */
@@ -127,18 +126,13 @@ async function seedThroughControl(
   if (!isLoopback(new URL(endpoint).hostname))
     throw new Error(`refusing to seed a non-loopback table at ${endpoint}`);
   const config = loadRouterConfig();
-  const client = new DynamoDBClient({
-    region: config.replicaRegions[0] as string,
-    endpoint,
-    credentials: LOCAL_CREDENTIALS,
-  });
+  const client = localDynamoDBClient(endpoint, config.replicaRegions[0] as string);
   try {
-    const suffix = config.allowedOriginSuffixes.find((s) => s.startsWith('.')) ?? '.origin.example.com';
     await seedLoadTestTenants({
       client,
       tableName: table,
       tenants,
-      fallbackRegions: defaultRegionsRecord(config.replicaRegions, suffix),
+      fallbackRegions: defaultRegionsRecord(config),
       onProgress,
     });
   } finally {

@@ -2,6 +2,7 @@
  * Plain-text rendering of load test results: the summary at the end of a run, the sweep table and
  * the live progress suffix. Pure.
  */
+import { alignColumns } from '../lib/text-columns.ts';
 import type { LatencySummary } from './latency-histogram.ts';
 import type { LoadTestResult } from './load-result.ts';
 import type { SweepResult } from './sweep.ts';
@@ -11,22 +12,6 @@ export function formatMs(ms: number): string {
   if (ms < 1) return `${(ms * 1000).toPrecision(3)} µs`;
   if (ms < 1000) return `${ms.toPrecision(3)} ms`;
   return `${(ms / 1000).toPrecision(3)} s`;
-}
-
-/** Lays out rows as aligned columns; the first row is the header. */
-export function alignColumns(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
 }
 
 function latencyRow(label: string, s: LatencySummary): string[] {

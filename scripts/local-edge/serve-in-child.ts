@@ -5,7 +5,7 @@
  * stderr (`error: ...`) and the process exits, which the parent reports.
  */
 import { exitWithParent } from '../lib/exit-with-parent.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from '../loadtest/tenant-seeder.ts';
+import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
 import type { LocalEdge } from './start-local-edge.ts';
 
 /** What {@link serveInChild} seeds and reports. */
@@ -30,12 +30,11 @@ export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOpti
   // Listen before seeding, so a parent that gives up meanwhile still stops the edge.
   const stop = exitWithParent(() => edge.stop());
   try {
-    const suffix = edge.config.allowedOriginSuffixes.find((s) => s.startsWith('.')) ?? '.origin.example.com';
     await seedLoadTestTenants({
       client: edge.client,
       tableName: edge.config.tableName,
       tenants: options.tenants,
-      fallbackRegions: defaultRegionsRecord(edge.config.replicaRegions, suffix),
+      fallbackRegions: defaultRegionsRecord(edge.config),
       onProgress: options.onSeedProgress,
     });
     process.stdout.write(`${JSON.stringify(options.handshake(edge))}\n`);

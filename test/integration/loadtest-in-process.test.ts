@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import { routerStoreSettings } from '../../edge/router-assembly.ts';
+import { loadTestHost } from '../../scripts/lib/generated-tenants.ts';
 import { loadRouterConfig } from '../../scripts/lib/router-config-file.ts';
 import { type InProcessTarget, startInProcessTarget } from '../../scripts/loadtest/in-process-target.ts';
-import { loadTestHost } from '../../scripts/loadtest/tenant-seeder.ts';
 
 describe('the in-process load-test target', () => {
   const config = loadRouterConfig();

@@ -4,12 +4,12 @@ import { silentLogger } from '../../edge/logger.ts';
 import type { TenantId } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
+import { loadTestTenantId } from '../../scripts/lib/generated-tenants.ts';
+import { anOriginRequestEvent, GENERATED_TRAFFIC_EVENT } from '../../scripts/lib/origin-request-event.ts';
 import { generatedHosts } from '../../scripts/loadtest/host-list.ts';
 import { describeResponse } from '../../scripts/loadtest/http-target.ts';
 import { describeResult } from '../../scripts/loadtest/in-process-target.ts';
-import { originRequestEvent } from '../../scripts/loadtest/origin-request-event.ts';
 import { createRequestOutcomeRecorder, requestOutcome } from '../../scripts/loadtest/request-outcome.ts';
-import { loadTestTenantId } from '../../scripts/loadtest/tenant-seeder.ts';
 import { aCustomOrigin, aTenantRecord, tenantId } from '../support/records.ts';
 import { aRouterConfig } from '../support/router-config.ts';
 
@@ -61,7 +61,11 @@ describe('describeResult', () => {
   const regions = new Map([['pool-eu-west-1.origin.example.com', 'eu-west-1']]);
 
   it('maps a forwarded request to the region of its origin', () => {
-    const request = originRequestEvent('a.app.example.com', '/', 'r').Records[0]?.cf.request;
+    const request = anOriginRequestEvent({
+      ...GENERATED_TRAFFIC_EVENT,
+      hosts: ['a.app.example.com'],
+      requestId: 'r',
+    }).Records[0]?.cf.request;
     if (request?.origin?.custom === undefined) throw new Error('fixture');
     request.origin.custom.domainName = 'pool-eu-west-1.origin.example.com';
     expect(describeResult(request, regions)).toEqual({ status: 200, region: 'eu-west-1' });
@@ -120,8 +124,16 @@ describe('createRequestOutcomeRecorder', () => {
   it('gives each of two concurrent requests its own outcome', async () => {
     const recorder = createRequestOutcomeRecorder();
     const handle = handlerWith(recorder);
-    const slow = originRequestEvent(platformHost('slow'), '/', 'a');
-    const fast = originRequestEvent(platformHost('fast'), '/', 'b');
+    const slow = anOriginRequestEvent({
+      ...GENERATED_TRAFFIC_EVENT,
+      hosts: [platformHost('slow')],
+      requestId: 'a',
+    });
+    const fast = anOriginRequestEvent({
+      ...GENERATED_TRAFFIC_EVENT,
+      hosts: [platformHost('fast')],
+      requestId: 'b',
+    });
     await Promise.all([handle(slow), handle(fast)]);
     expect(recorder.outcomeOf(slow)).toBe('miss');
     expect(recorder.outcomeOf(fast)).toBe('hit');
@@ -129,7 +141,11 @@ describe('createRequestOutcomeRecorder', () => {
 
   it('counts a failed lookup as a miss', async () => {
     const recorder = createRequestOutcomeRecorder();
-    const event = originRequestEvent(platformHost('broken'), '/', 'c');
+    const event = anOriginRequestEvent({
+      ...GENERATED_TRAFFIC_EVENT,
+      hosts: [platformHost('broken')],
+      requestId: 'c',
+    });
     const result = await handlerWith(recorder)(event);
     expect(result).toMatchObject({ status: '503' });
     expect(recorder.outcomeOf(event)).toBe('miss');

@@ -1,8 +1,12 @@
 /**
  * Counts the router's table reads (GetItem calls) and optionally slows them down, by a middleware
- * on the DynamoDB clients handed to the store: the store under test stays the real one.
+ * on the DynamoDB clients handed to the store: the store under test stays the real one. Used by
+ * the load test's in-process mode and the benchmarks.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { RouterConfig } from '../../edge/config.ts';
+import { createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
+import type { Region } from '../../edge/model.ts';
 
 /** Counts GetItem calls made through the clients it has instrumented. */
 export interface ReadMeter {
@@ -46,6 +50,32 @@ export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
         { step: 'initialize', name: 'loadTestReadMeter' },
       );
       return client;
+    },
+  };
+}
+
+/** The router's own replica clients, metered, for `clientForRegion` of the router's assembly. */
+export interface MeteredRouterClients {
+  /** Exactly the router's client of `region` (one attempt, abortable, keep-alive), metered. */
+  readonly clientForRegion: (region: Region) => DynamoDBClient;
+  /** Destroys every client made so far. */
+  close(): void;
+}
+
+/**
+ * Makes the router's replica clients (`createReplicaClient`, at `config.endpoints`) through
+ * `meter`, so what is counted is what the router really sends.
+ */
+export function meteredRouterClients(config: RouterConfig, meter: ReadMeter): MeteredRouterClients {
+  const clients: DynamoDBClient[] = [];
+  return {
+    clientForRegion(region) {
+      const client = createReplicaClient(config, region);
+      clients.push(client);
+      return meter.instrument(client, region);
+    },
+    close() {
+      for (const client of clients.splice(0)) client.destroy();
     },
   };
 }

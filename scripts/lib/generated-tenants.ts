@@ -1,7 +1,8 @@
 /**
- * Creates the generated load-test tenants in a local table: platform-subdomain tenants
- * (`lt-000001.app.example.com`), which need one tenant item each and no domain item, spread over
- * the regions of the REGIONS item. Only for local DynamoDB-compatible servers.
+ * The generated tenants of the load test, the benchmarks, the chaos scenario and the local edge's
+ * child runs: platform-subdomain tenants (`lt-000001.app.example.com`), which need one tenant item
+ * each and no domain item, spread over the regions of the REGIONS item. Seeding writes them into a
+ * local table; only for local DynamoDB-compatible servers.
  */
 import {
   BatchWriteItemCommand,
@@ -10,6 +11,7 @@ import {
   PutItemCommand,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
+import type { RouterConfig } from '../../edge/config.ts';
 import { parseRegionsItem, REGIONS_KEY, regionsToItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, RegionRecord, TenantId } from '../../edge/model.ts';
 
@@ -26,18 +28,23 @@ export function loadTestHost(index: number, platformDomain: string): string {
   return `${loadTestTenantId(index)}.${platformDomain}`;
 }
 
-/** The REGIONS record written when a table has none: one shared pool origin per region. */
+/**
+ * The REGIONS record written when a table has none: one shared pool origin per replica region,
+ * `pool-<region>` under an allowed origin suffix (the first `.suffix`, else the first suffix as a
+ * parent domain), so the router accepts it.
+ */
 export function defaultRegionsRecord(
-  regions: readonly Region[],
-  originSuffix: string,
+  config: Pick<RouterConfig, 'replicaRegions' | 'allowedOriginSuffixes'>,
 ): Map<Region, RegionRecord> {
+  const suffixes = config.allowedOriginSuffixes;
+  const suffix = suffixes.find((s) => s.startsWith('.')) ?? `.${suffixes[0] ?? ''}`;
   return new Map(
-    regions.map((region) => [
+    config.replicaRegions.map((region) => [
       region,
       {
         origin: {
           type: 'custom',
-          domainName: `pool-${region}${originSuffix}`,
+          domainName: `pool-${region}${suffix}`,
           protocol: 'https',
           port: 443,
           path: '',
