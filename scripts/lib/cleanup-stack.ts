@@ -67,3 +67,19 @@ export class CleanupStack {
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} cleanup step(s) failed`);
   }
 }
+
+/**
+ * Waits for resources started together; when any fails to start, closes the ones that did and
+ * rejects with the first failure, so a partial start leaves nothing running.
+ *
+ * @example
+ * const replicas = await startAll(regions.map((region) => startReplicaProxy({ region, target })));
+ */
+export async function startAll<T extends Closeable>(starting: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(starting);
+  const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed === undefined) return started;
+  await Promise.allSettled(started.map((resource) => resource.close()));
+  throw failed.reason;
+}

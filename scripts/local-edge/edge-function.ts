@@ -2,6 +2,11 @@
  * The function under emulation: the built handler bundle, one fresh module instance per emulated
  * edge region (each regional edge cache runs its own Lambda containers, so each has its own route
  * cache and its own `AWS_REGION`), invoked like Lambda does, with the origin-request timeout.
+ *
+ * Each bundle instance sees its own environment, as a Lambda container does: the bundle is
+ * evaluated with `process` bound to a view of this process whose `env` is a copy with
+ * `AWS_REGION` set to the instance's edge region. The production `handler` reads
+ * `process.env.AWS_REGION` unchanged, and this process's environment is never written.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire, Module } from 'node:module';
@@ -26,9 +31,15 @@ export const ORIGIN_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Where the handler comes from. */
 export type HandlerSource =
-  /** A CommonJS bundle file (the built router); evaluated afresh for each edge region. */
+  /**
+   * A CommonJS bundle file (the built router); evaluated afresh for each edge region, with that
+   * region as its `process.env.AWS_REGION`.
+   */
   | { readonly kind: 'bundle'; readonly file: string }
-  /** Any module exporting `handler` (.js/.mjs/.ts); imported once, shared by every edge region. */
+  /**
+   * Any module exporting `handler` (.js/.mjs/.ts); imported once, shared by every edge region,
+   * seeing this process's own environment (the edge region is in the context's `logStreamName`).
+   */
   | { readonly kind: 'module'; readonly file: string }
   /** A function given directly (tests). */
   | { readonly kind: 'function'; readonly handler: EdgeHandler; readonly name?: string };
@@ -70,7 +81,7 @@ export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunct
     if (shared !== undefined) return shared;
     let handler = instances.get(region);
     if (handler === undefined) {
-      handler = evaluateBundle(bundleSource as string, (source as { file: string }).file);
+      handler = evaluateBundle(bundleSource as string, (source as { file: string }).file, region);
       instances.set(region, handler);
     }
     return handler;
@@ -84,8 +95,6 @@ export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunct
     async invoke(edgeRegion, event, timeoutMs = ORIGIN_REQUEST_TIMEOUT_MS) {
       const requestId = event?.Records?.[0]?.cf?.config?.requestId ?? 'local';
       const started = performance.now();
-      // The router reads AWS_REGION when its first call creates it; Lambda sets it per container.
-      process.env.AWS_REGION = edgeRegion;
       const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
       let timer: NodeJS.Timeout | undefined;
       try {
@@ -123,22 +132,42 @@ class InvocationTimeout extends Error {
   }
 }
 
-/** Evaluates a CommonJS bundle as a new module instance: its own module state, its own caches. */
-function evaluateBundle(code: string, file: string): EdgeHandler {
+/**
+ * Evaluates a CommonJS bundle as a new module instance: its own module state, its own caches, and
+ * its own environment with `AWS_REGION` = `region` (Lambda sets it in each container). The source
+ * is wrapped in a function whose `process` parameter is the container's view; Node's own CommonJS
+ * compile keeps `require` and the bundle's dynamic `import()` (the SDK loads node:http so) working.
+ */
+function evaluateBundle(code: string, file: string, region: string): EdgeHandler {
   const absolute = resolve(file);
   const mod = new Module(absolute) as Module & {
     _compile(code: string, filename: string): void;
     paths: string[];
     filename: string;
+    containerProcess: NodeJS.Process;
   };
   mod.filename = absolute;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
     dirname(absolute),
   );
-  mod._compile(code, absolute);
+  mod.containerProcess = containerProcess(region);
+  // On the bundle's first line, so its line numbers in stack traces stay the same.
+  mod._compile(`(function (process) {${code}\n}).call(this, module.containerProcess);`, absolute);
   const handler = (mod.exports as { handler?: unknown }).handler;
   if (typeof handler !== 'function') throw new TypeError(`${file} does not export a handler function`);
   return handler as EdgeHandler;
+}
+
+/**
+ * This process as one Lambda container sees it: everything shared, except `env`, a copy of the
+ * environment with the container's region. Methods are looked up on the real `process`, so its
+ * events, timers and streams are the real ones.
+ */
+function containerProcess(region: string): NodeJS.Process {
+  const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: region };
+  return new Proxy(process, {
+    get: (target, key) => (key === 'env' ? env : Reflect.get(target, key, target)),
+  });
 }
 
 async function importHandler(file: string): Promise<EdgeHandler> {

@@ -37,6 +37,7 @@ const bodyOf = (result: unknown) => JSON.parse((result as { body: string }).body
 
 describe('loadEdgeFunction', () => {
   it('gives each edge region its own module instance with its own AWS_REGION', async () => {
+    const regionBefore = process.env.AWS_REGION;
     const fn = await loadEdgeFunction({ kind: 'bundle', file: bundleFile });
     const first = await fn.invoke('eu-west-1', event);
     const second = await fn.invoke('eu-west-1', event);
@@ -45,6 +46,8 @@ describe('loadEdgeFunction', () => {
     expect(second.ok && bodyOf(second.result)).toEqual({ calls: 2, regionAtFirstCall: 'eu-west-1' });
     expect(other.ok && bodyOf(other.result)).toEqual({ calls: 1, regionAtFirstCall: 'ap-southeast-2' });
     expect(fn.loadedRegions).toEqual(['eu-west-1', 'ap-southeast-2']);
+    // Each instance has its own environment; this process's is left as it was.
+    expect(process.env.AWS_REGION).toBe(regionBefore);
   });
 
   it('supports callback-style handlers', async () => {

@@ -1,0 +1,46 @@
+/**
+ * The local edge's router configuration: the file (config/local.json unless given) with the
+ * caller's overrides laid over it, validated once without endpoints (to learn the replica regions
+ * before anything starts) and once more with the replica endpoints it will bake into the handler.
+ */
+import { readFile } from 'node:fs/promises';
+import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
+import { LOCAL_CONFIG_PATH } from '../lib/router-config-file.ts';
+
+/** The validated draft, and how to finish it once the replica endpoints are known. */
+export interface LocalEdgeConfig {
+  /** Every setting except `endpoints` (empty). */
+  readonly draft: RouterConfig;
+  /** The final configuration: the draft's input with these replica endpoints. */
+  withEndpoints(endpoints: Readonly<Record<string, string>>): RouterConfig;
+}
+
+/** Reads and validates the configuration; a bad file or override throws before anything starts. */
+export async function readLocalEdgeConfig(
+  configFile: string = LOCAL_CONFIG_PATH,
+  overrides: Readonly<Record<string, unknown>> = {},
+): Promise<LocalEdgeConfig> {
+  const file: unknown = JSON.parse(await readFile(configFile, 'utf8'));
+  if (typeof file !== 'object' || file === null || Array.isArray(file))
+    throw new Error(`${configFile}: the router configuration must be a JSON object`);
+  const input = mergeConfig({ ...file }, overrides);
+  return {
+    draft: resolveRouterConfig({ ...input, endpoints: {} }),
+    withEndpoints: (endpoints) => resolveRouterConfig({ ...input, endpoints }),
+  };
+}
+
+/** Lays `overrides` over the file's settings; `cache` and `lookup` are merged field by field. */
+function mergeConfig(
+  file: Record<string, unknown>,
+  overrides: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...file, ...overrides };
+  for (const key of ['cache', 'lookup']) {
+    const a = file[key];
+    const b = overrides[key];
+    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
+      merged[key] = { ...a, ...b };
+  }
+  return merged;
+}
