@@ -66,41 +66,8 @@ export class RouterDistribution extends Construct {
   constructor(scope: Construct, id: string, props: RouterDistributionProps) {
     super(scope, id);
     const { config } = props;
-
-    this.originSecret = new Secret(this, 'OriginSecret', {
-      description: `Value of the ${config.router.originSecretHeader} header CloudFront sends to tenant origins`,
-      generateSecretString: { passwordLength: 48, excludePunctuation: true },
-      // Origins in every pool region read the value locally, so a primary-region outage does not
-      // stop them from starting.
-      replicaRegions: [...config.regionalOrigins.keys()]
-        .filter((region) => region !== config.primaryRegion)
-        .map((region) => ({ region })),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.originSecret).acknowledge({
-      id: 'AwsSolutions-SMG4',
-      reason:
-        'The value lives in the distribution config as an origin custom header (a CloudFormation dynamic ' +
-        'reference); a Secrets Manager rotation would not reach CloudFront. Rotate by redeploying with a new ' +
-        'secret version while origins accept both values (docs/deploying.md).',
-    });
-
-    this.logBucket = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      // CloudFront standard logging writes through an ACL grant to its log delivery account.
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(config.accessLogRetentionDays) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.logBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'This bucket only receives CloudFront access logs; logging its own access would need another bucket ' +
-        'and logs of logs. CloudTrail data events cover it where an account requires that.',
-    });
-
+    this.originSecret = originSecret(this, config);
+    this.logBucket = accessLogBucket(this, config);
     this.cachePolicy = new CachePolicy(this, 'CachePolicy', {
       comment: 'Tenant router: Host is part of the cache key, so tenants never share cached pages',
       headerBehavior: CacheHeaderBehavior.allowList(...CACHE_KEY_HEADERS),
@@ -113,7 +80,6 @@ export class RouterDistribution extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
-
     this.originRequestPolicy = new OriginRequestPolicy(this, 'OriginRequestPolicy', {
       comment: 'Tenant router: Host for routing, plus the viewer headers origins need',
       headerBehavior: OriginRequestHeaderBehavior.allowList(
@@ -123,15 +89,18 @@ export class RouterDistribution extends Construct {
       queryStringBehavior: OriginRequestQueryStringBehavior.all(),
       cookieBehavior: OriginRequestCookieBehavior.all(),
     });
+    this.distribution = this.#distribution(config, props.edgeFunction);
+  }
 
+  /** The distribution: the default origin with the origin secret, the function on origin-request. */
+  #distribution(config: InfraConfig, edgeFunction: experimental.EdgeFunction): Distribution {
     const defaultOrigin = config.regionalOrigins.get(config.defaultOriginRegion);
     if (defaultOrigin === undefined) throw new Error('validated config has no default origin');
     const certificate =
       config.certificateArn === undefined
         ? undefined
         : Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn);
-
-    this.distribution = new Distribution(this, 'Distribution', {
+    const distribution = new Distribution(this, 'Distribution', {
       comment: `Tenant router (${config.stackName})`,
       defaultBehavior: {
         // Replaced per request by the router; this one serves requests it answers "forward as is".
@@ -146,7 +115,7 @@ export class RouterDistribution extends Construct {
         }),
         edgeLambdas: [
           {
-            functionVersion: props.edgeFunction.currentVersion,
+            functionVersion: edgeFunction.currentVersion,
             eventType: LambdaEdgeEventType.ORIGIN_REQUEST,
             includeBody: false,
           },
@@ -172,29 +141,76 @@ export class RouterDistribution extends Construct {
       priceClass: PriceClass[priceClassKey(config.priceClass)],
       ...(config.webAclArn === undefined ? {} : { webAclId: config.webAclArn }),
     });
+    acknowledgeDistributionFindings(distribution, config);
+    return distribution;
+  }
+}
 
-    if (certificate === undefined) {
-      Validations.of(this.distribution).acknowledge({
-        id: 'AwsSolutions-CFR4',
-        reason:
-          'No certificateArn configured: the distribution serves only its *.cloudfront.net name, whose TLS ' +
-          'policy CloudFront fixes. With a certificate the stack sets TLSv1.2_2021.',
-      });
-    }
-    if (config.webAclArn === undefined) {
-      Validations.of(this.distribution).acknowledge({
-        id: 'AwsSolutions-CFR2',
-        reason:
-          'No webAclArn configured. A platform team attaches its shared CLOUDFRONT-scope web ACL through ' +
-          'the webAclArn setting; the router itself rejects bad hosts before any origin is reached.',
-      });
-    }
-    Validations.of(this.distribution).acknowledge({
-      id: 'AwsSolutions-CFR1',
+/** The shared secret CloudFront sends to every origin, replicated to each pool region. */
+function originSecret(scope: Construct, config: InfraConfig): Secret {
+  const secret = new Secret(scope, 'OriginSecret', {
+    description: `Value of the ${config.router.originSecretHeader} header CloudFront sends to tenant origins`,
+    generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    // Origins in every pool region read the value locally, so a primary-region outage does not
+    // stop them from starting.
+    replicaRegions: [...config.regionalOrigins.keys()]
+      .filter((region) => region !== config.primaryRegion)
+      .map((region) => ({ region })),
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The value lives in the distribution config as an origin custom header (a CloudFormation dynamic ' +
+      'reference); a Secrets Manager rotation would not reach CloudFront. Rotate by redeploying with a new ' +
+      'secret version while origins accept both values (docs/deploying.md).',
+  });
+  return secret;
+}
+
+/** The bucket of the distribution's standard access logs. */
+function accessLogBucket(scope: Construct, config: InfraConfig): Bucket {
+  const bucket = new Bucket(scope, 'AccessLogs', {
+    encryption: BucketEncryption.S3_MANAGED,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    // CloudFront standard logging writes through an ACL grant to its log delivery account.
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    lifecycleRules: [{ expiration: Duration.days(config.accessLogRetentionDays) }],
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason:
+      'This bucket only receives CloudFront access logs; logging its own access would need another bucket ' +
+      'and logs of logs. CloudTrail data events cover it where an account requires that.',
+  });
+  return bucket;
+}
+
+/** The cdk-nag findings on the distribution that this design accepts, each with its reason. */
+function acknowledgeDistributionFindings(distribution: Distribution, config: InfraConfig): void {
+  if (config.certificateArn === undefined) {
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
       reason:
-        'Tenants serve viewers worldwide; geo restrictions, where a tenant needs them, belong to its origin.',
+        'No certificateArn configured: the distribution serves only its *.cloudfront.net name, whose TLS ' +
+        'policy CloudFront fixes. With a certificate the stack sets TLSv1.2_2021.',
     });
   }
+  if (config.webAclArn === undefined) {
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'No webAclArn configured. A platform team attaches its shared CLOUDFRONT-scope web ACL through ' +
+        'the webAclArn setting; the router itself rejects bad hosts before any origin is reached.',
+    });
+  }
+  Validations.of(distribution).acknowledge({
+    id: 'AwsSolutions-CFR1',
+    reason:
+      'Tenants serve viewers worldwide; geo restrictions, where a tenant needs them, belong to its origin.',
+  });
 }
 
 function priceClassKey(value: InfraConfig['priceClass']): keyof typeof PriceClass {

@@ -222,6 +222,20 @@ function checkRequest(
   if (request.body !== undefined) checkRequestBody(request.body, v);
 }
 
+/** Where one origin check reports, and what it compares against. */
+interface OriginCheck {
+  /** `origin.custom` or `origin.s3`, for the messages. */
+  readonly at: string;
+  readonly kind: 'custom' | 's3';
+  /** The request headers after the function, and before. */
+  readonly headers: CloudFrontHeaders;
+  readonly originalHeaders: CloudFrontHeaders;
+  /** The origin before the function (`custom` or `s3`), when there was one. */
+  readonly before: Record<string, unknown> | undefined;
+  readonly v: string[];
+  readonly w: string[];
+}
+
 function checkOrigin(
   origin: unknown,
   originalOrigin: unknown,
@@ -253,11 +267,28 @@ function checkOrigin(
     v.push(`origin.${kind} must be an object`);
     return;
   }
-  const at = `origin.${kind}`;
-  const domainName = o.domainName;
-  if (typeof domainName !== 'string' || domainName === '')
+  const previous = isObject(originalOrigin) ? (originalOrigin.custom ?? originalOrigin.s3) : undefined;
+  const check: OriginCheck = {
+    at: `origin.${kind}`,
+    kind,
+    headers,
+    originalHeaders,
+    before: isObject(previous) ? previous : undefined,
+    v,
+    w,
+  };
+  checkOriginDomain(o.domainName, check);
+  checkOriginPath(o.path, check);
+  if (kind === 'custom') checkCustomOriginFields(o, check);
+  else checkS3OriginFields(o, check);
+  checkOriginCustomHeaders(o.customHeaders, check);
+  checkOriginMoveHost(o.domainName, check);
+}
+
+function checkOriginDomain(domainName: unknown, { at, kind, v }: OriginCheck): void {
+  if (typeof domainName !== 'string' || domainName === '') {
     v.push(`${at}.domainName must be a non-empty string`);
-  else if (kind === 'custom') {
+  } else if (kind === 'custom') {
     if (domainName.length > 253) v.push(`${at}.domainName is longer than 253 characters`);
     if (domainName.includes(':')) v.push(`${at}.domainName must not include a colon (no port, no IPv6)`);
     else if (IPV4.test(domainName)) v.push(`${at}.domainName must not be an IP address`);
@@ -268,8 +299,9 @@ function checkOrigin(
     if (domainName !== domainName.toLowerCase()) v.push(`${at}.domainName must be all lowercase`);
     if (!HOST_LABELS.test(domainName)) v.push(`${at}.domainName ${preview(domainName)} is not a DNS name`);
   }
+}
 
-  const path = o.path;
+function checkOriginPath(path: unknown, { at, kind, v }: OriginCheck): void {
   if (typeof path !== 'string') v.push(`${at}.path must be a string`);
   else if (path !== '') {
     if (!path.startsWith('/')) v.push(`${at}.path must start with '/'`);
@@ -277,82 +309,86 @@ function checkOrigin(
     if (kind === 'custom' && path.length > 255) v.push(`${at}.path is longer than 255 characters`);
     if (hasControlOrSpace(path)) v.push(`${at}.path must be URL-encoded (no spaces or control characters)`);
   }
+}
 
-  if (kind === 'custom') {
-    const port = o.port;
-    if (
-      !(
-        Number.isInteger(port) &&
-        (port === 80 || port === 443 || ((port as number) >= 1024 && (port as number) <= 65535))
-      )
-    ) {
-      v.push(`${at}.port must be 80, 443 or 1024-65535 (got ${preview(port)})`);
-    }
-    if (o.protocol !== 'http' && o.protocol !== 'https') v.push(`${at}.protocol must be 'http' or 'https'`);
-    checkIntRange(o.keepaliveTimeout, `${at}.keepaliveTimeout`, 1, 60, v);
-    checkIntRange(o.readTimeout, `${at}.readTimeout`, 4, 60, v);
-    const ssl = o.sslProtocols;
-    if (!Array.isArray(ssl) || ssl.length === 0) v.push(`${at}.sslProtocols must be a non-empty array`);
-    else {
-      for (const p of ssl) {
-        if (typeof p !== 'string' || !SSL_PROTOCOLS.has(p)) {
-          v.push(`${at}.sslProtocols: ${preview(p)} is not one of ${[...SSL_PROTOCOLS].join(', ')}`);
-        }
-      }
-    }
-    const extraFields = Object.keys(o).filter(
-      (k) =>
-        ![
-          'customHeaders',
-          'domainName',
-          'keepaliveTimeout',
-          'path',
-          'port',
-          'protocol',
-          'readTimeout',
-          'sslProtocols',
-        ].includes(k),
-    );
-    if (extraFields.length > 0) v.push(`${at} has unknown field(s) ${extraFields.join(', ')}`);
-  } else {
-    if (o.authMethod !== 'none' && o.authMethod !== 'origin-access-identity') {
-      v.push(`${at}.authMethod must be 'none' or 'origin-access-identity'`);
-    }
-    if (o.authMethod === 'origin-access-identity' && (typeof o.region !== 'string' || o.region === '')) {
-      v.push(`${at}.region is required when authMethod is origin-access-identity`);
-    }
-    if (o.region !== undefined && typeof o.region !== 'string') v.push(`${at}.region must be a string`);
+const CUSTOM_ORIGIN_FIELDS = [
+  'customHeaders',
+  'domainName',
+  'keepaliveTimeout',
+  'path',
+  'port',
+  'protocol',
+  'readTimeout',
+  'sslProtocols',
+];
+
+function checkCustomOriginFields(o: Record<string, unknown>, { at, v }: OriginCheck): void {
+  const port = o.port;
+  if (
+    !(
+      Number.isInteger(port) &&
+      (port === 80 || port === 443 || ((port as number) >= 1024 && (port as number) <= 65535))
+    )
+  ) {
+    v.push(`${at}.port must be 80, 443 or 1024-65535 (got ${preview(port)})`);
   }
-
-  const custom = o.customHeaders;
-  if (!isObject(custom)) v.push(`${at}.customHeaders must be an object`);
+  if (o.protocol !== 'http' && o.protocol !== 'https') v.push(`${at}.protocol must be 'http' or 'https'`);
+  checkIntRange(o.keepaliveTimeout, `${at}.keepaliveTimeout`, 1, 60, v);
+  checkIntRange(o.readTimeout, `${at}.readTimeout`, 4, 60, v);
+  const ssl = o.sslProtocols;
+  if (!Array.isArray(ssl) || ssl.length === 0) v.push(`${at}.sslProtocols must be a non-empty array`);
   else {
-    checkHeaderMap(custom, `${at}.customHeaders`, v, w);
-    for (const name of Object.keys(custom)) {
-      const lower = name.toLowerCase();
-      if (isDisallowedHeader(lower)) v.push(`${at}.customHeaders: ${lower} is a disallowed header`);
-      else if (
-        FORBIDDEN_CUSTOM_HEADERS.includes(lower) ||
-        FORBIDDEN_CUSTOM_HEADER_PREFIXES.some((p) => lower.startsWith(p))
-      ) {
-        v.push(`${at}.customHeaders: CloudFront can't add ${lower} as an origin custom header`);
-      }
-      // CloudFront hands the function a viewer header that shares a configured custom header's
-      // name (the custom value wins at the origin); only a collision the function made is refused.
-      const before = isObject(originalOrigin) ? (originalOrigin.custom ?? originalOrigin.s3) : undefined;
-      const beforeCustom = isObject(before) && isObject(before.customHeaders) ? before.customHeaders : {};
-      const inherited = own(beforeCustom, lower) !== undefined && own(originalHeaders, lower) !== undefined;
-      if (own(headers, lower) !== undefined && !inherited) {
-        v.push(`${at}.customHeaders: ${lower} is also in request.headers; a custom header can't be both`);
+    for (const p of ssl) {
+      if (typeof p !== 'string' || !SSL_PROTOCOLS.has(p)) {
+        v.push(`${at}.sslProtocols: ${preview(p)} is not one of ${[...SSL_PROTOCOLS].join(', ')}`);
       }
     }
   }
+  const extraFields = Object.keys(o).filter((k) => !CUSTOM_ORIGIN_FIELDS.includes(k));
+  if (extraFields.length > 0) v.push(`${at} has unknown field(s) ${extraFields.join(', ')}`);
+}
 
-  // Not a CloudFront rule, but the origin's TLS certificate is checked against Host: a moved origin
-  // with the old Host fails at the origin (or reaches the wrong virtual host).
-  const before = isObject(originalOrigin)
-    ? ((originalOrigin.custom ?? originalOrigin.s3) as Record<string, unknown> | undefined)
-    : undefined;
+function checkS3OriginFields(o: Record<string, unknown>, { at, v }: OriginCheck): void {
+  if (o.authMethod !== 'none' && o.authMethod !== 'origin-access-identity') {
+    v.push(`${at}.authMethod must be 'none' or 'origin-access-identity'`);
+  }
+  if (o.authMethod === 'origin-access-identity' && (typeof o.region !== 'string' || o.region === '')) {
+    v.push(`${at}.region is required when authMethod is origin-access-identity`);
+  }
+  if (o.region !== undefined && typeof o.region !== 'string') v.push(`${at}.region must be a string`);
+}
+
+function checkOriginCustomHeaders(custom: unknown, check: OriginCheck): void {
+  const { at, v, w, headers, originalHeaders, before } = check;
+  if (!isObject(custom)) {
+    v.push(`${at}.customHeaders must be an object`);
+    return;
+  }
+  checkHeaderMap(custom, `${at}.customHeaders`, v, w);
+  const beforeCustom = isObject(before?.customHeaders) ? before.customHeaders : {};
+  for (const name of Object.keys(custom)) {
+    const lower = name.toLowerCase();
+    if (isDisallowedHeader(lower)) v.push(`${at}.customHeaders: ${lower} is a disallowed header`);
+    else if (
+      FORBIDDEN_CUSTOM_HEADERS.includes(lower) ||
+      FORBIDDEN_CUSTOM_HEADER_PREFIXES.some((p) => lower.startsWith(p))
+    ) {
+      v.push(`${at}.customHeaders: CloudFront can't add ${lower} as an origin custom header`);
+    }
+    // CloudFront hands the function a viewer header that shares a configured custom header's
+    // name (the custom value wins at the origin); only a collision the function made is refused.
+    const inherited = own(beforeCustom, lower) !== undefined && own(originalHeaders, lower) !== undefined;
+    if (own(headers, lower) !== undefined && !inherited) {
+      v.push(`${at}.customHeaders: ${lower} is also in request.headers; a custom header can't be both`);
+    }
+  }
+}
+
+/**
+ * Not a CloudFront rule, but the origin's TLS certificate is checked against Host: a moved origin
+ * with the old Host fails at the origin (or reaches the wrong virtual host).
+ */
+function checkOriginMoveHost(domainName: unknown, { before, headers, w }: OriginCheck): void {
   if (typeof domainName === 'string' && before !== undefined && before.domainName !== domainName) {
     const host = headers.host?.[0]?.value;
     if (host !== domainName) {

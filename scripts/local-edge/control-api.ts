@@ -55,96 +55,8 @@ class HttpError extends Error {
 
 /** Starts the control API. Rejects with the listen error when the port is taken. */
 export async function startControlApi(options: ControlApiOptions): Promise<ControlApi> {
-  const host = options.host ?? '127.0.0.1';
-
-  const faults = () =>
-    Object.fromEntries([...options.replicas].map(([region, replica]) => [region, replica.fault]));
-  const replicaOf = (region: string) => {
-    const replica = options.replicas.get(region);
-    if (replica === undefined) {
-      throw new HttpError(
-        404,
-        `no replica endpoint for ${JSON.stringify(region)}; regions: ${[...options.replicas.keys()].join(', ')}`,
-      );
-    }
-    return replica;
-  };
-
-  const route = async (req: IncomingMessage): Promise<{ status: number; body?: unknown }> => {
-    const url = new URL(req.url ?? '/', 'http://control');
-    const method = req.method ?? 'GET';
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (path === '/status' && method === 'GET') return { status: 200, body: options.status() };
-    if (path === '/invoke' && method === 'POST') {
-      const edgeRegion = url.searchParams.get('edgeRegion') ?? options.defaultEdgeRegion;
-      if (!REGION_PATTERN.test(edgeRegion)) throw new HttpError(400, 'edgeRegion must be an AWS region name');
-      const event = (await readJson(req)) as CloudFrontRequestEvent;
-      if (typeof event !== 'object' || event === null || !Array.isArray(event.Records)) {
-        throw new HttpError(
-          400,
-          'body must be an origin-request event: {"Records":[{"cf":{"config":...,"request":...}}]}',
-        );
-      }
-      const snapshot = structuredClone(event);
-      const invocation = await options.edgeFunction.invoke(edgeRegion, event);
-      if (!invocation.ok) {
-        return {
-          status: 200,
-          body: {
-            edgeRegion,
-            durationMs: invocation.durationMs,
-            ok: false,
-            error: invocation.error,
-            timedOut: invocation.timedOut,
-          },
-        };
-      }
-      return {
-        status: 200,
-        body: {
-          edgeRegion,
-          durationMs: invocation.durationMs,
-          ok: true,
-          result: invocation.result,
-          verdict: checkOriginRequestResult(snapshot, invocation.result),
-        },
-      };
-    }
-    if (path === '/faults' && method === 'GET') return { status: 200, body: faults() };
-    if (path === '/faults' && (method === 'PUT' || method === 'POST')) {
-      const parsed = parseFaultSetting(await readJson(req));
-      if (!parsed.ok) throw new HttpError(400, parsed.problem);
-      await Promise.all([...options.replicas.values()].map((r) => r.setFault(parsed.fault)));
-      return { status: 200, body: faults() };
-    }
-    if (path === '/faults' && method === 'DELETE') {
-      await Promise.all([...options.replicas.values()].map((r) => r.setFault({ mode: 'normal' })));
-      return { status: 200, body: faults() };
-    }
-    const faultPath = /^\/faults\/([^/]+)$/.exec(path);
-    if (faultPath !== null) {
-      const replica = replicaOf(decodeURIComponent(faultPath[1] as string));
-      if (method === 'PUT' || method === 'POST') {
-        const parsed = parseFaultSetting(await readJson(req));
-        if (!parsed.ok) throw new HttpError(400, parsed.problem);
-        await replica.setFault(parsed.fault);
-        return { status: 200, body: { region: replica.region, fault: replica.fault satisfies FaultSetting } };
-      }
-      if (method === 'DELETE') {
-        await replica.setFault({ mode: 'normal' });
-        return { status: 200, body: { region: replica.region, fault: replica.fault } };
-      }
-      if (method === 'GET') return { status: 200, body: { region: replica.region, fault: replica.fault } };
-    }
-    if (path === '/counters/reset' && method === 'POST') {
-      options.resetCounters();
-      return { status: 204 };
-    }
-    throw new HttpError(404, `no route ${method} ${path}; see GET /status and docs/local-edge.md`);
-  };
-
   const server: Server = createServer((req, res) => {
-    route(req).then(
+    routeControlRequest(req, options).then(
       ({ status, body }) => send(res, status, body),
       (error: unknown) => {
         req.resume();
@@ -153,12 +65,109 @@ export async function startControlApi(options: ControlApiOptions): Promise<Contr
       },
     );
   });
-  const listening = await listenOn(server, options.port ?? 0, host);
+  const listening = await listenOn(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url: listening.url, port: listening.port, close: listening.close };
+}
+
+/** A control API answer: status and JSON body (none for 204). */
+interface ControlAnswer {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** Dispatches one request; throws {@link HttpError} for a bad one. */
+async function routeControlRequest(req: IncomingMessage, options: ControlApiOptions): Promise<ControlAnswer> {
+  const url = new URL(req.url ?? '/', 'http://control');
+  const method = req.method ?? 'GET';
+  const path = url.pathname.replace(/\/+$/, '') || '/';
+  if (path === '/status' && method === 'GET') return { status: 200, body: options.status() };
+  if (path === '/invoke' && method === 'POST') return invoke(req, url, options);
+  if (path === '/faults' || path.startsWith('/faults/')) {
+    const answer = await faultRoute(req, method, path, options.replicas);
+    if (answer !== undefined) return answer;
+  }
+  if (path === '/counters/reset' && method === 'POST') {
+    options.resetCounters();
+    return { status: 204 };
+  }
+  throw new HttpError(404, `no route ${method} ${path}; see GET /status and docs/local-edge.md`);
+}
+
+/** `POST /invoke[?edgeRegion=R]`: runs the handler on a raw event and checks its output. */
+async function invoke(req: IncomingMessage, url: URL, options: ControlApiOptions): Promise<ControlAnswer> {
+  const edgeRegion = url.searchParams.get('edgeRegion') ?? options.defaultEdgeRegion;
+  if (!REGION_PATTERN.test(edgeRegion)) throw new HttpError(400, 'edgeRegion must be an AWS region name');
+  const event = (await readJson(req)) as CloudFrontRequestEvent;
+  if (typeof event !== 'object' || event === null || !Array.isArray(event.Records)) {
+    throw new HttpError(
+      400,
+      'body must be an origin-request event: {"Records":[{"cf":{"config":...,"request":...}}]}',
+    );
+  }
+  const snapshot = structuredClone(event);
+  const invocation = await options.edgeFunction.invoke(edgeRegion, event);
+  const { durationMs } = invocation;
+  if (!invocation.ok) {
+    return {
+      status: 200,
+      body: { edgeRegion, durationMs, ok: false, error: invocation.error, timedOut: invocation.timedOut },
+    };
+  }
   return {
-    url: listening.url,
-    port: listening.port,
-    close: listening.close,
+    status: 200,
+    body: {
+      edgeRegion,
+      durationMs,
+      ok: true,
+      result: invocation.result,
+      verdict: checkOriginRequestResult(snapshot, invocation.result),
+    },
   };
+}
+
+/** The `/faults` and `/faults/<region>` routes; undefined for a method they do not take. */
+async function faultRoute(
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  replicas: ReadonlyMap<string, ReplicaProxy>,
+): Promise<ControlAnswer | undefined> {
+  const faults = () => Object.fromEntries([...replicas].map(([region, replica]) => [region, replica.fault]));
+  const setAll = async (fault: FaultSetting) => {
+    await Promise.all([...replicas.values()].map((r) => r.setFault(fault)));
+    return { status: 200, body: faults() };
+  };
+  const one = /^\/faults\/([^/]+)$/.exec(path);
+  if (one === null && path !== '/faults') return undefined;
+  if (one === null) {
+    if (method === 'GET') return { status: 200, body: faults() };
+    if (method === 'PUT' || method === 'POST') return setAll(await readFault(req));
+    if (method === 'DELETE') return setAll({ mode: 'normal' });
+    return undefined;
+  }
+  const region = decodeURIComponent(one[1] as string);
+  const replica = replicas.get(region);
+  if (replica === undefined) {
+    throw new HttpError(
+      404,
+      `no replica endpoint for ${JSON.stringify(region)}; regions: ${[...replicas.keys()].join(', ')}`,
+    );
+  }
+  const show = () => ({
+    status: 200,
+    body: { region: replica.region, fault: replica.fault satisfies FaultSetting },
+  });
+  if (method === 'PUT' || method === 'POST') await replica.setFault(await readFault(req));
+  else if (method === 'DELETE') await replica.setFault({ mode: 'normal' });
+  else if (method !== 'GET') return undefined;
+  return show();
+}
+
+/** Reads and validates a fault setting body; a bad one is a 400. */
+async function readFault(req: IncomingMessage): Promise<FaultSetting> {
+  const parsed = parseFaultSetting(await readJson(req));
+  if (!parsed.ok) throw new HttpError(400, parsed.problem);
+  return parsed.fault;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

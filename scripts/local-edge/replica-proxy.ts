@@ -130,15 +130,65 @@ export function parseFaultSetting(
 export async function startReplicaProxy(options: ReplicaProxyOptions): Promise<ReplicaProxy> {
   const host = options.host ?? '127.0.0.1';
   const random = options.random ?? Math.random;
-  const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const sockets = new Set<Socket>();
-  const hung = new Set<Socket>();
   const counters: ReplicaCounters = { requests: 0, forwarded: 0, faulted: 0, upstreamErrors: 0 };
+  const forward = forwarder(new URL(options.target), agent, counters);
+  /** Connections held open by `hang`, released when the fault changes. */
+  const hung = new Set<Socket>();
   let fault: FaultSetting = { mode: 'normal' };
   let closed = false;
 
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  const server: Server = createServer((req, res) => {
+    counters.requests++;
+    const current = fault;
+    if (current.mode === 'normal' || random() >= (current.share ?? 1)) {
+      forward(req, res);
+      return;
+    }
+    counters.faulted++;
+    misbehave(current, req, res, {
+      forward,
+      hang: (socket) => hung.add(socket),
+      requestId: `local-${options.region}-${counters.requests}`,
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  const listener = switchableListener(server, host, (socket) => hung.delete(socket));
+  const port = await listener.listen(options.port ?? 0);
+
+  return {
+    region: options.region,
+    endpoint: `http://${host}:${port}`,
+    port,
+    get fault() {
+      return fault;
+    },
+    counters,
+    async setFault(next) {
+      const parsed = parseFaultSetting(next);
+      if (!parsed.ok) throw new RangeError(`replica ${options.region}: ${parsed.problem}`);
+      const previous = fault;
+      fault = parsed.fault;
+      if (closed) return;
+      if (fault.mode === 'refuse' && previous.mode !== 'refuse') await listener.stop();
+      else if (fault.mode !== 'refuse' && !server.listening) await listener.listen(port);
+      // Leaving 'hang': connections held open would otherwise wait for the client's timeout.
+      if (previous.mode === 'hang' && fault.mode !== 'hang') {
+        for (const socket of hung) socket.destroy();
+        hung.clear();
+      }
+    },
+    async close() {
+      closed = true;
+      await listener.stop();
+      agent.destroy();
+    },
+  };
+}
+
+/** Forwards a request to the DynamoDB server; a server that is down drops the connection. */
+function forwarder(target: URL, agent: Agent, counters: ReplicaCounters) {
+  return (req: IncomingMessage, res: ServerResponse) => {
     counters.forwarded++;
     const upstream = request(
       {
@@ -161,121 +211,108 @@ export async function startReplicaProxy(options: ReplicaProxyOptions): Promise<R
     });
     req.pipe(upstream);
   };
+}
 
-  const answerError = (res: ServerResponse, status: number, type: string, message: string) => {
-    const body = JSON.stringify({ __type: type, message });
-    res.writeHead(status, {
-      'content-type': AMZ_JSON,
-      'content-length': Buffer.byteLength(body),
-      'x-amzn-requestid': `local-${options.region}-${counters.requests}`,
-    });
-    res.end(body);
-  };
+/** What a faulted request needs from its endpoint. */
+interface FaultContext {
+  readonly forward: (req: IncomingMessage, res: ServerResponse) => void;
+  /** Holds the connection open until the fault changes. */
+  readonly hang: (socket: Socket) => void;
+  readonly requestId: string;
+}
 
-  const server: Server = createServer((req, res) => {
-    counters.requests++;
-    const current = fault;
-    const hit = current.mode !== 'normal' && random() < (current.share ?? 1);
-    if (!hit) {
-      forward(req, res);
+/** Answers one request the fault hits, as the fault's mode says. */
+function misbehave(fault: FaultSetting, req: IncomingMessage, res: ServerResponse, ctx: FaultContext): void {
+  switch (fault.mode) {
+    case 'slow': {
+      // Buffer the body so nothing is lost while waiting, then forward it.
+      req.pause();
+      const timer = setTimeout(() => {
+        req.resume();
+        ctx.forward(req, res);
+      }, fault.delayMs ?? 1000);
+      res.on('close', () => clearTimeout(timer));
       return;
     }
-    counters.faulted++;
-    switch (current.mode) {
-      case 'slow': {
-        // Buffer the body so nothing is lost while waiting, then forward it.
-        req.pause();
-        const timer = setTimeout(() => {
-          req.resume();
-          forward(req, res);
-        }, current.delayMs ?? 1000);
-        res.on('close', () => clearTimeout(timer));
-        return;
-      }
-      case 'error-500':
-        req.resume();
-        req.on('end', () =>
-          answerError(
-            res,
-            500,
-            'com.amazonaws.dynamodb.v20120810#InternalServerError',
-            'Internal server error',
-          ),
-        );
-        return;
-      case 'throttle':
-        req.resume();
-        req.on('end', () =>
-          answerError(
-            res,
-            400,
-            'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
-            'The level of configured provisioned throughput for the table was exceeded.',
-          ),
-        );
-        return;
-      case 'hang':
-        req.resume();
-        hung.add(req.socket);
-        return;
-      default:
-        // 'refuse' closes the listener; a request on a connection accepted just before is dropped.
-        req.socket.destroy();
-    }
+    case 'error-500':
+      req.resume();
+      req.on('end', () =>
+        answerError(
+          res,
+          ctx.requestId,
+          500,
+          'com.amazonaws.dynamodb.v20120810#InternalServerError',
+          'Internal server error',
+        ),
+      );
+      return;
+    case 'throttle':
+      req.resume();
+      req.on('end', () =>
+        answerError(
+          res,
+          ctx.requestId,
+          400,
+          'com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException',
+          'The level of configured provisioned throughput for the table was exceeded.',
+        ),
+      );
+      return;
+    case 'hang':
+      req.resume();
+      ctx.hang(req.socket);
+      return;
+    default:
+      // 'refuse' closes the listener; a request on a connection accepted just before is dropped.
+      req.socket.destroy();
+  }
+}
+
+/** A DynamoDB JSON error response. */
+function answerError(
+  res: ServerResponse,
+  requestId: string,
+  status: number,
+  type: string,
+  message: string,
+): void {
+  const body = JSON.stringify({ __type: type, message });
+  res.writeHead(status, {
+    'content-type': AMZ_JSON,
+    'content-length': Buffer.byteLength(body),
+    'x-amzn-requestid': requestId,
   });
-  server.keepAliveTimeout = 5_000;
+  res.end(body);
+}
+
+/**
+ * A listener that can stop and listen again on the same port (`refuse`), destroying the open
+ * connections when it stops.
+ */
+function switchableListener(server: Server, host: string, onSocketClose: (socket: Socket) => void) {
+  const sockets = new Set<Socket>();
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => {
       sockets.delete(socket);
-      hung.delete(socket);
+      onSocketClose(socket);
     });
   });
-
-  const listen = (port: number) =>
-    new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
-  const stopListening = () =>
-    new Promise<void>((resolve) => {
-      if (!server.listening) return resolve();
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-
-  await listen(options.port ?? 0);
-  const { port } = server.address() as AddressInfo;
-
   return {
-    region: options.region,
-    endpoint: `http://${host}:${port}`,
-    port,
-    get fault() {
-      return fault;
-    },
-    counters,
-    async setFault(next) {
-      const parsed = parseFaultSetting(next);
-      if (!parsed.ok) throw new RangeError(`replica ${options.region}: ${parsed.problem}`);
-      const previous = fault;
-      fault = parsed.fault;
-      if (closed) return;
-      if (fault.mode === 'refuse' && previous.mode !== 'refuse') await stopListening();
-      else if (fault.mode !== 'refuse' && !server.listening) await listen(port);
-      // Leaving 'hang': connections held open would otherwise wait for the client's timeout.
-      if (previous.mode === 'hang' && fault.mode !== 'hang') {
-        for (const socket of hung) socket.destroy();
-        hung.clear();
-      }
-    },
-    async close() {
-      closed = true;
-      await stopListening();
-      agent.destroy();
-    },
+    /** Listens on `port` (0: an ephemeral one); resolves with the bound port. */
+    listen: (port: number) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve((server.address() as AddressInfo).port);
+        });
+      }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (!server.listening) return resolve();
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      }),
   };
 }
