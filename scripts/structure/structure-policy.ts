@@ -1,7 +1,7 @@
 /**
- * This repository's structure policy (see docs/architecture.md, "Structure checks"). A pending
- * exception names a violation another branch is fixing; it is reported on every run, and the
- * check fails once it no longer matches, so the list cannot outlive the work.
+ * This repository's structure policy (README, "Structure checks"). A pending exception names a
+ * violation another branch is fixing; it is reported on every run, and the check fails once it no
+ * longer matches, so the list cannot outlive the work.
  */
 import type { StructurePolicy } from './structure-rules.ts';
 
