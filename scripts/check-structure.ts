@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCommandLine, runMain } from './lib/cli.ts';
+import { parseCommandLine, runMain, writeHelp } from './lib/cli.ts';
 import { type ModuleFacts, readModuleFacts } from './structure/module-facts.ts';
 import { listSourceFiles } from './structure/source-files.ts';
 import { CHECKED_ROOTS, STRUCTURE_POLICY } from './structure/structure-policy.ts';
@@ -27,10 +27,12 @@ Options:
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 runMain(async () => {
-  const { values } = parseCommandLine(
+  const line = parseCommandLine(
     { name: 'check-structure', usage: USAGE, options: { verbose: { type: 'boolean' } } },
     process.argv.slice(2),
   );
+  if (line.kind === 'help') return writeHelp(process.stdout, line.text);
+  const { values } = line;
   const modules = new Map<string, ModuleFacts>();
   for (const file of listSourceFiles(REPO_ROOT, CHECKED_ROOTS)) {
     try {

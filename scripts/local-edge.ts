@@ -4,6 +4,7 @@
  */
 import { REGION_PATTERN } from '../edge/model.ts';
 import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
+import { DEFAULT_EDGE_REGION } from './lib/local-defaults.ts';
 import { EDGE_REGION_HEADER } from './local-edge/emulator-server.ts';
 import { type LocalEdge, LocalEdgeStartError, startLocalEdge } from './local-edge/start-local-edge.ts';
 
@@ -49,7 +50,7 @@ async function main(): Promise<number> {
   const port = integerOption(values.port, 'port', 0, 65535) ?? 8080;
   const controlPort = integerOption(values['control-port'], 'control-port', 0, 65535) ?? 8081;
   if (port !== 0 && port === controlPort) throw new UsageError('--port and --control-port must differ');
-  const edgeRegion = values['edge-region'] ?? 'us-east-1';
+  const edgeRegion = values['edge-region'] ?? DEFAULT_EDGE_REGION;
   if (!REGION_PATTERN.test(edgeRegion))
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
 

@@ -10,6 +10,7 @@ import { startDynalite } from '../lib/dynalite-server.ts';
 import { createReadMeter, meteredRouterClients, type ReadMeter } from '../lib/dynamodb-read-meter.ts';
 import {
   defaultRegionsRecord,
+  generatedTenantDomain,
   loadTestHost,
   loadTestTenantId,
   seedLoadTestTenants,
@@ -59,7 +60,7 @@ export async function startBenchTable(base: RouterConfig, stack: CleanupStack): 
   });
   const pool = regions.get(region)?.origin;
   if (pool === undefined) throw new Error(`no pool origin for ${region}`);
-  const platformDomain = config.platformDomains[0] ?? 'app.example.com';
+  const platformDomain = generatedTenantDomain(config);
   return {
     pool,
     config,

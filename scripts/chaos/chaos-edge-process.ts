@@ -7,6 +7,7 @@
  */
 import { propagationWaitMs } from '../../edge/config.ts';
 import { replicaOrderFor } from '../../edge/replica-order.ts';
+import { generatedTenantDomain } from '../lib/generated-tenants.ts';
 import { serveInChild } from '../local-edge/serve-in-child.ts';
 import { startLocalEdge } from '../local-edge/start-local-edge.ts';
 import type { ChaosEdgeHandshake, ChaosEdgeSettings } from './chaos-edge.ts';
@@ -33,7 +34,7 @@ await serveInChild(edge, {
     origins: Object.fromEntries(Object.values(e.origins).map((o) => [o.domainName, o.url])),
     tableName: e.config.tableName,
     replicaRegions: [...e.config.replicaRegions],
-    platformDomain: e.config.platformDomains[0] ?? 'app.example.com',
+    platformDomain: generatedTenantDomain(e.config),
     propagationWaitMs: propagationWaitMs(e.config),
     nearestReplica: replicaOrderFor(settings.edgeRegion, e.config)[0] as string,
   }),

@@ -2,6 +2,7 @@
  * Settings of the chaos scenario and its two presets: the full run of `npm run chaos` and the short
  * one of the test suite.
  */
+import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 
 /** Settings of one scenario run. */
 export interface ChaosSettings {
@@ -45,7 +46,7 @@ export const FULL_CHAOS: ChaosSettings = {
   migrationConcurrency: 4,
   throttleShare: 0.3,
   seed: 7,
-  edgeRegion: 'us-east-1',
+  edgeRegion: DEFAULT_EDGE_REGION,
   attemptTimeoutMs: 250,
   budgetMs: 1_000,
 };

@@ -14,6 +14,7 @@ import {
 import type { RouterConfig } from '../../edge/config.ts';
 import { parseRegionsItem, REGIONS_KEY, regionsToItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, RegionRecord, TenantId } from '../../edge/model.ts';
+import { poolOriginSuffix } from './local-defaults.ts';
 
 /** Prefix of generated tenant ids, so they never collide with hand-made ones. */
 export const LOAD_TEST_TENANT_PREFIX = 'lt-';
@@ -23,6 +24,17 @@ export function loadTestTenantId(index: number): TenantId {
   return `${LOAD_TEST_TENANT_PREFIX}${String(index + 1).padStart(6, '0')}` as TenantId;
 }
 
+/**
+ * The platform domain generated tenants live under (the first one): they are platform
+ * subdomains, so a configuration without one cannot route them. Throws then.
+ */
+export function generatedTenantDomain(config: Pick<RouterConfig, 'platformDomains'>): string {
+  const domain = config.platformDomains[0];
+  if (domain === undefined)
+    throw new Error('generated tenants are platform subdomains, and platformDomains is empty');
+  return domain;
+}
+
 /** Host of generated tenant `index` under a platform domain. */
 export function loadTestHost(index: number, platformDomain: string): string {
   return `${loadTestTenantId(index)}.${platformDomain}`;
@@ -30,14 +42,13 @@ export function loadTestHost(index: number, platformDomain: string): string {
 
 /**
  * The REGIONS record written when a table has none: one shared pool origin per replica region,
- * `pool-<region>` under an allowed origin suffix (the first `.suffix`, else the first suffix as a
- * parent domain), so the router accepts it.
+ * `pool-<region>` under {@link poolOriginSuffix}, so the router accepts it. Throws for a
+ * configuration with no parent-domain suffix.
  */
 export function defaultRegionsRecord(
   config: Pick<RouterConfig, 'replicaRegions' | 'allowedOriginSuffixes'>,
 ): Map<Region, RegionRecord> {
-  const suffixes = config.allowedOriginSuffixes;
-  const suffix = suffixes.find((s) => s.startsWith('.')) ?? `.${suffixes[0] ?? ''}`;
+  const suffix = poolOriginSuffix(config);
   return new Map(
     config.replicaRegions.map((region) => [
       region,

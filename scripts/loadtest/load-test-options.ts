@@ -3,6 +3,7 @@
  * {@link LoadTestOptions}. Bad values are one-line {@link UsageError}s.
  */
 import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
+import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { parseSweep, type SweepSpec } from './sweep.ts';
 
 /** Validated settings of a load test run. */
@@ -152,7 +153,7 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
       throw new UsageError('--sweep tenants against --target needs --seed (and --control)');
     }
   }
-  const edgeRegion = values['edge-region'] ?? 'us-east-1';
+  const edgeRegion = values['edge-region'] ?? DEFAULT_EDGE_REGION;
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(edgeRegion)) {
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
   }

@@ -2,7 +2,11 @@
  * Runs one load test: sets up the target (in-process handler, the load test's own local edge, or
  * a given address), drives it on the arrival schedule and builds the result.
  */
-import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
+import {
+  defaultRegionsRecord,
+  generatedTenantDomain,
+  seedLoadTestTenants,
+} from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { createProgress } from '../lib/progress.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
@@ -145,7 +149,7 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const hosts =
     options.hostsFile === undefined
-      ? generatedHosts(options.tenants, loadRouterConfig().platformDomains[0] ?? 'app.example.com')
+      ? generatedHosts(options.tenants, generatedTenantDomain(loadRouterConfig()))
       : await readHostList(options.hostsFile);
   const target = await prepareTarget(options, log);
   try {

@@ -9,6 +9,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
+import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { startControlApi } from './control-api.ts';
 import type { DemoData, DemoHost } from './demo-data.ts';
 import { createEdgeCounters, type EdgeCounters, resetEdgeCounters } from './edge-counters.ts';
@@ -40,7 +41,7 @@ export interface LocalEdgeOptions {
   readonly controlPort?: number;
   /** Interface every server listens on. @default '127.0.0.1' */
   readonly host?: string;
-  /** Edge region of requests without the `x-local-edge-region` header. @default 'us-east-1' */
+  /** Edge region of requests without the `x-local-edge-region` header. @default DEFAULT_EDGE_REGION (us-east-1) */
   readonly edgeRegion?: string;
   /** Folder to persist the DynamoDB data in. @default in memory */
   readonly dataDir?: string;
@@ -119,7 +120,7 @@ export interface LocalEdge {
  */
 export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<LocalEdge> {
   const host = options.host ?? '127.0.0.1';
-  const edgeRegion = options.edgeRegion ?? 'us-east-1';
+  const edgeRegion = options.edgeRegion ?? DEFAULT_EDGE_REGION;
   if (!REGION_PATTERN.test(edgeRegion))
     throw new LocalEdgeStartError(`edge region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
   // Fail in milliseconds, before building anything, when a fixed port is taken.
