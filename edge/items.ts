@@ -9,7 +9,6 @@ import {
   asTenantId,
   type DomainRecord,
   MIGRATION_PHASES,
-  type MigrationPhase,
   type MigrationRecord,
   type Origin,
   type Region,
@@ -18,7 +17,6 @@ import {
   TENANT_STATUSES,
   type TenantId,
   type TenantRecord,
-  type TenantStatus,
 } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
 
@@ -132,13 +130,18 @@ export function parseDomainItem(item: Item): DomainRecord {
   return { host, tenantId, paths };
 }
 
+/** Narrows `value` to one of `values` (a type guard, so no cast precedes the check). */
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
+}
+
 /** Validates a TENANT item. Throws {@link MalformedItemError}. */
 export function parseTenantItem(item: Item): TenantRecord {
   const r: Reader = new Reader(item.pk?.S ?? '(no pk)', item);
   const tenantId = r.tenantId('tenantId');
   if (item.pk?.S !== tenantKey(tenantId)) r.fail('tenantId does not match pk');
-  const status = r.str('status', item, 32) as TenantStatus;
-  if (!TENANT_STATUSES.includes(status))
+  const status = r.str('status', item, 32);
+  if (!isOneOf(TENANT_STATUSES, status))
     r.fail(`status ${JSON.stringify(status)} is not one of ${TENANT_STATUSES}`);
   const record: {
     -readonly [K in keyof TenantRecord]: TenantRecord[K];
@@ -162,8 +165,8 @@ export function parseTenantItem(item: Item): TenantRecord {
   }
   if (item.migration !== undefined) {
     const m = r.map('migration');
-    const phase = r.str('phase', m, 32) as MigrationPhase;
-    if (!MIGRATION_PHASES.includes(phase)) r.fail(`migration.phase ${JSON.stringify(phase)} is unknown`);
+    const phase = r.str('phase', m, 32);
+    if (!isOneOf(MIGRATION_PHASES, phase)) r.fail(`migration.phase ${JSON.stringify(phase)} is unknown`);
     const migration: { -readonly [K in keyof MigrationRecord]: MigrationRecord[K] } = {
       id: r.str('id', m, 128),
       from: r.region('from', m),
@@ -171,9 +174,9 @@ export function parseTenantItem(item: Item): TenantRecord {
       phase,
       startedAt: r.str('startedAt', m, 64),
     };
-    const prior = r.optStr('priorStatus', m, 32) as TenantStatus | undefined;
+    const prior = r.optStr('priorStatus', m, 32);
     if (prior !== undefined) {
-      if (!TENANT_STATUSES.includes(prior)) r.fail('migration.priorStatus is unknown');
+      if (!isOneOf(TENANT_STATUSES, prior)) r.fail('migration.priorStatus is unknown');
       migration.priorStatus = prior;
     }
     record.migration = migration;

@@ -14,7 +14,7 @@ import { forEachConcurrently } from '../lib/bounded-concurrency.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { loadTestHost } from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
-import { createTenantTable } from '../lib/tenants/tenant-table.ts';
+import { createDynamoDBTenantTable } from '../lib/tenants/dynamodb-tenant-table.ts';
 import { arrivalSchedule } from '../loadtest/arrival-schedule.ts';
 import { LoadCollector, type RequestOutcome } from '../loadtest/load-collector.ts';
 import { runOpenLoop } from '../loadtest/open-loop-driver.ts';
@@ -263,7 +263,7 @@ function migrationStarter(
   running: Promise<MigrationResult[]>[],
 ): (phase: ChaosPhase) => void {
   const { edge, settings } = ctx;
-  const table = createTenantTable({ client: ctx.operatorClient, tableName: edge.tableName });
+  const table = createDynamoDBTenantTable({ client: ctx.operatorClient, tableName: edge.tableName });
   const healthUrlFor = (region: Region) => `${edge.origins[poolDomain(region)] ?? ''}/health`;
   return (phase) => {
     ctx.onProgress({ type: 'phase', phase });

@@ -8,8 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Region, TenantId } from '../../edge/model.ts';
 import { forEachConcurrently } from '../lib/bounded-concurrency.ts';
 import { createHealthCheck } from '../lib/migration/health-check.ts';
+import type { MigrationEffects } from '../lib/migration/migration-effects.ts';
 import { MigrationRefusedError } from '../lib/migration/migration-errors.ts';
-import { type MigrationEffects, runMigration } from '../lib/migration/migration-machine.ts';
+import { runMigration } from '../lib/migration/migration-machine.ts';
 import type { TenantTable } from '../lib/tenants/tenant-table.ts';
 
 /** One tenant to move. */

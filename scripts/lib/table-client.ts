@@ -2,7 +2,6 @@
  * Connects the operator scripts to the router table: the local edge's DynamoDB (an endpoint URL and
  * static local credentials) or AWS (the default credential chain).
  */
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';

@@ -22,7 +22,6 @@ import {
 import { MIGRATION_STEPS, type MigrationRun } from './migration-steps.ts';
 
 // The types of runMigration's signature, for callers that import the machine alone.
-export type { MigrationEffects } from './migration-effects.ts';
 export type { MigrationPlan, MigrationRequest } from './migration-plan.ts';
 
 /** How a migration run ended. */

@@ -137,7 +137,3 @@ export interface TenantTable {
   /** Writes an audit entry; writing the same entry twice leaves one item. */
   putAudit(entry: AuditEntry): Promise<void>;
 }
-
-// scripts/chaos/ still imports the DynamoDB implementation from here; drop this once it imports
-// dynamodb-tenant-table.ts itself.
-export { createDynamoDBTenantTable as createTenantTable } from './dynamodb-tenant-table.ts';
