@@ -44,6 +44,16 @@ export interface LookupConfig {
   readonly replicaCooldownMs: number;
 }
 
+/** The router's CloudWatch metrics (EMF log lines). Defaults: {@link ROUTER_SETTINGS}. */
+export interface MetricsConfig {
+  /** Write metrics at all. */
+  readonly enabled: boolean;
+  /** CloudWatch namespace of every metric (the CDK app's alarms and dashboard read it too). */
+  readonly namespace: string;
+  /** How often a container writes what it counted (at the end of the first invocation after it). */
+  readonly flushIntervalMs: number;
+}
+
 /** What to do with a host that resolves to no tenant. */
 export type UnknownHostPolicy =
   | { readonly action: 'respond' }
@@ -70,6 +80,7 @@ export interface RouterConfig {
   readonly unknownHost: UnknownHostPolicy;
   readonly cache: CacheConfig;
   readonly lookup: LookupConfig;
+  readonly metrics: MetricsConfig;
   /** Replication lag allowed for in the staleness bound. */
   readonly replicationLagAllowanceMs: number;
   /** Retry-After seconds on maintenance and lookup-failure 503s. */
@@ -106,6 +117,12 @@ const int =
   (min: number, max: number) =>
   (value: unknown, field: string): number =>
     requireInt(value, field, min, max);
+
+/** The validator of a boolean setting. */
+function bool(value: unknown, field: string): boolean {
+  if (typeof value !== 'boolean') fail(field, 'must be a boolean');
+  return value;
+}
 
 /**
  * Every router setting: its one-line doc, its default (none: required) and its validator. The
@@ -234,6 +251,32 @@ export const ROUTER_SETTINGS = {
       },
     },
   },
+  metrics: {
+    doc: 'CloudWatch metrics in embedded metric format, counted in the container and written per interval ([docs/observability.md](observability.md))',
+    group: {
+      enabled: {
+        doc: 'write metrics at all',
+        default: true,
+        parse: bool,
+      },
+      namespace: {
+        doc: 'CloudWatch namespace of the metrics (alarms and the dashboard read the same one)',
+        default: 'EdgeTenantRouter',
+        parse: (value, field) => {
+          const namespace = requireString(value, field);
+          // CloudWatch namespaces: 1-255 of these characters, and not starting with "AWS/".
+          if (!/^[A-Za-z0-9.\-_/#:]{1,255}$/.test(namespace) || namespace.startsWith('AWS/'))
+            fail(field, 'must be 1-255 of [A-Za-z0-9.-_/#:] and not start with AWS/');
+          return namespace;
+        },
+      },
+      flushIntervalMs: {
+        doc: 'how often a container writes what it counted (at the end of the first invocation after it), ms',
+        default: 60_000,
+        parse: int(100, 3_600_000),
+      },
+    },
+  },
   replicationLagAllowanceMs: {
     doc: 'replication lag allowed for in the staleness bound migrations wait (`propagationWaitMs`), ms',
     default: 5_000,
@@ -255,10 +298,7 @@ export const ROUTER_SETTINGS = {
   allowIpHosts: {
     doc: 'accept IP-literal Host values (routed like unknown hosts)',
     default: false,
-    parse: (value, field) => {
-      if (typeof value !== 'boolean') fail(field, 'must be a boolean');
-      return value;
-    },
+    parse: bool,
   },
   originSecretHeader: {
     doc: "origin custom header carrying the origins' shared secret; kept from the distribution, stripped from clients",

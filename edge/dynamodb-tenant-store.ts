@@ -22,6 +22,21 @@ import type { Region } from './model.ts';
 import { replicaOrderFor } from './replica-order.ts';
 import type { Clock, TenantStore } from './tenant-store.ts';
 
+/** One read attempt against one replica, as observers (the metrics) see it. */
+export interface ReplicaAttempt {
+  readonly region: Region;
+  /**
+   * `first`: the lookup's first replica; `failover`: a later one, after the earlier ones failed;
+   * `hedge`: a read sent while an earlier one is still outstanding.
+   */
+  readonly kind: 'first' | 'failover' | 'hedge';
+  readonly ok: boolean;
+  /** Wall-clock duration of the attempt, ms. */
+  readonly ms: number;
+  /** Error code or name of a failed attempt. */
+  readonly error?: string;
+}
+
 /** Options of {@link createDynamoDBTenantStore}. */
 export interface DynamoDBTenantStoreOptions {
   /** Table name, replica regions, per-region endpoints, lookup timing. */
@@ -38,6 +53,8 @@ export interface DynamoDBTenantStoreOptions {
   readonly clock?: Clock;
   /** Receives one `warn` entry per failed attempt. @default jsonLineLogger */
   readonly logger?: Logger;
+  /** Called after every attempt (metrics); an observer that throws is logged and ignored. */
+  readonly onAttempt?: (attempt: ReplicaAttempt) => void;
 }
 
 /**
@@ -86,6 +103,7 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
   const { config } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
+  const { onAttempt } = options;
   const makeClient = options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region));
   const order = replicaOrderFor(options.edgeRegion, config);
   const clients = new Map<Region, DynamoDBClient>();
@@ -140,6 +158,14 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     }
   }
 
+  function observe(attempt: ReplicaAttempt): void {
+    try {
+      onAttempt?.(attempt);
+    } catch (error) {
+      logger.log({ level: 'error', msg: 'hook-failure', hook: 'onAttempt', error: String(error) });
+    }
+  }
+
   async function readItem(key: string): Promise<Item | undefined> {
     const startedAt = clock();
     const deadline = startedAt + budgetMs;
@@ -149,16 +175,21 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
       const attemptStart = clock();
       const remaining = deadline - attemptStart;
       if (remaining <= 0) break;
+      const kind = tried.length === 0 ? 'first' : 'failover';
       try {
         const item = await attempt(region, key, Math.min(attemptTimeoutMs, remaining));
         demotedUntil.delete(region);
+        if (onAttempt !== undefined) observe({ region, kind, ok: true, ms: clock() - attemptStart });
         return item;
       } catch (error) {
         const failure = error instanceof Error ? error : new Error(String(error));
         if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
         failures.push(failure);
         const code = (failure as { code?: unknown }).code;
-        tried.push(`${region} ${typeof code === 'string' ? code : failure.name}`);
+        const errorCode = typeof code === 'string' ? code : failure.name;
+        tried.push(`${region} ${errorCode}`);
+        if (onAttempt !== undefined)
+          observe({ region, kind, ok: false, ms: clock() - attemptStart, error: errorCode });
         logger.log({
           level: 'warn',
           msg: 'tenant store attempt failed',

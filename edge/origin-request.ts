@@ -14,20 +14,14 @@ import { createHostParser } from './host.ts';
 import { jsonLineLogger } from './logger.ts';
 import { type RouteResult, routeFromCache, routeRequest } from './resolve-route.ts';
 import { assembleRouter, type RouterAssembly, type RouterAssemblyOptions } from './router-assembly.ts';
+import { combineRouterHooks, type RouterHooks } from './router-hooks.ts';
+import { createRouterMetrics, type RouterMetrics } from './router-metrics.ts';
 import type { CachedTenantStore } from './tenant-store.ts';
 
-/**
- * Observers of the handler, for instrumentation that must not rebuild the router (the load test's
- * per-request cache outcomes, metrics). Called synchronously; a hook that throws is logged and
- * ignored, never turned into a viewer error.
- */
-export interface RouterHooks {
-  /** After each routed request, with its decision and the time its lookups took (0 on the warm path). */
-  readonly onRouted?: (event: CloudFrontRequestEvent, result: RouteResult, lookupMs: number) => void;
-}
+export type { RouterHooks } from './router-hooks.ts';
 
 /** Options of {@link createOriginRequestHandler}: the assembly's, plus the handler's own. */
-export interface OriginRequestHandlerOptions extends Omit<RouterAssemblyOptions, 'edgeRegion'> {
+export interface OriginRequestHandlerOptions extends Omit<RouterAssemblyOptions, 'edgeRegion' | 'onAttempt'> {
   /** Region the function runs in. @default process.env.AWS_REGION, else the first replica region */
   readonly edgeRegion?: string;
   /**
@@ -45,6 +39,8 @@ export interface OriginRequestHandler {
   (event: CloudFrontRequestEvent): Promise<CloudFrontRequestResult>;
   /** The stores and settings this handler was built with. */
   readonly assembly: RouterAssembly;
+  /** Its metrics (`config.metrics`), undefined when they are off. */
+  readonly metrics: RouterMetrics | undefined;
 }
 
 /**
@@ -60,10 +56,14 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
   const logger = options.logger ?? jsonLineLogger;
   const random = options.random ?? Math.random;
   const edgeRegion = options.edgeRegion ?? process.env.AWS_REGION ?? (config.replicaRegions[0] as string);
-  const built = assembleRouter({ ...options, edgeRegion, logger });
+  const metrics = config.metrics.enabled
+    ? createRouterMetrics({ config: config.metrics, logger, edgeRegion })
+    : undefined;
+  const hooks = combineRouterHooks(options.hooks, metrics);
+  const built = assembleRouter({ ...options, edgeRegion, logger, onAttempt: hooks.onAttempt });
   const assembly = options.store === undefined ? built : { ...built, store: options.store };
   const store = assembly.store;
-  const onRouted = options.hooks?.onRouted;
+  const onRouted = hooks.onRouted;
   const sampleRate = config.decisionLogSampleRate;
   const deps = { store, config, parseHost: createHostParser(config) };
 
@@ -126,7 +126,7 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
       return decisionToResponse({ kind: 'respond', status: 502, reason: 'router-error' }, config);
     }
   }
-  return Object.assign(originRequest, { assembly });
+  return Object.assign(originRequest, { assembly, metrics });
 
   function notify(
     hook: NonNullable<RouterHooks['onRouted']>,

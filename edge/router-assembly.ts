@@ -7,7 +7,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCachedTenantStore } from './cached-tenant-store.ts';
 import type { CacheConfig, RouterConfig } from './config.ts';
-import { createDynamoDBTenantStore } from './dynamodb-tenant-store.ts';
+import { createDynamoDBTenantStore, type ReplicaAttempt } from './dynamodb-tenant-store.ts';
 import { jsonLineLogger, type Logger } from './logger.ts';
 import type { Region } from './model.ts';
 import type { CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
@@ -45,6 +45,8 @@ export interface RouterAssemblyOptions {
   readonly clock?: Clock;
   /** @default JSON lines on stdout */
   readonly logger?: Logger;
+  /** Observer of every replica read attempt of the DynamoDB store (metrics). */
+  readonly onAttempt?: ((attempt: ReplicaAttempt) => void) | undefined;
 }
 
 /** The assembled stores and the settings they were built with. */
@@ -78,6 +80,7 @@ export function assembleRouter(options: RouterAssemblyOptions): RouterAssembly {
       clock,
       logger,
       ...(options.clientForRegion !== undefined && { clientForRegion: options.clientForRegion }),
+      ...(options.onAttempt !== undefined && { onAttempt: options.onAttempt }),
     });
   const store = createCachedTenantStore(tenantStore, {
     cache: settings.cache,

@@ -1,7 +1,7 @@
 import { DynamoDBClient, type GetItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
-import { createDynamoDBTenantStore } from '../../edge/dynamodb-tenant-store.ts';
+import { createDynamoDBTenantStore, type ReplicaAttempt } from '../../edge/dynamodb-tenant-store.ts';
 import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import type { Region } from '../../edge/model.ts';
 import { LOCAL_CREDENTIALS } from '../../scripts/lib/local-credentials.ts';
@@ -45,6 +45,7 @@ describe('createDynamoDBTenantStore on dynalite', () => {
   /** A store whose replicas are us-east-1 (tried first from us-east-1) and then eu-west-1. */
   function storeWith(endpoints: { first: string; second: string }, overrides: RouterConfigOverrides = {}) {
     const logger = capturingLogger();
+    const attempts: ReplicaAttempt[] = [];
     const clock = fakeClock(Date.now());
     const config = aRouterConfig({
       tableName: table.tableName,
@@ -53,8 +54,14 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       lookup: LOOKUP,
       ...overrides,
     });
-    const store = createDynamoDBTenantStore({ config, edgeRegion: 'us-east-1', logger, clock: clock.now });
-    return { store, logger, clock, config };
+    const store = createDynamoDBTenantStore({
+      config,
+      edgeRegion: 'us-east-1',
+      logger,
+      clock: clock.now,
+      onAttempt: (attempt) => attempts.push(attempt),
+    });
+    return { store, logger, clock, config, attempts };
   }
 
   describe('reading', () => {
@@ -194,6 +201,19 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       expect(await store.getDomain(domain.host)).toEqual(domain);
       expect(logger.at('warn')).toEqual([
         expect.objectContaining({ region: 'us-east-1', code: 'ECONNREFUSED', ms: expect.any(Number) }),
+      ]);
+    });
+
+    it('tells its observer about each attempt: the failed first one, then the failover', async () => {
+      const { store, attempts } = storeWith({ first: refusing, second: table.endpoint });
+
+      await store.getTenant(acme.tenantId);
+      await store.getTenant(acme.tenantId); // the refusing replica is demoted: eu-west-1 is now first
+
+      expect(attempts).toEqual([
+        { region: 'us-east-1', kind: 'first', ok: false, ms: expect.any(Number), error: 'ECONNREFUSED' },
+        { region: 'eu-west-1', kind: 'failover', ok: true, ms: expect.any(Number) },
+        { region: 'eu-west-1', kind: 'first', ok: true, ms: expect.any(Number) },
       ]);
     });
 
