@@ -14,6 +14,11 @@ import {
 } from './bench/child-process-metrics.ts';
 import type { BenchResult } from './bench/harness.ts';
 import { type HotPath, runHotPathBenchmarks } from './bench/hot-path-benchmarks.ts';
+import {
+  formatMetricsLibraries,
+  type MetricsLibraryMeasurement,
+  measureMetricsLibraries,
+} from './bench/metrics-libraries.ts';
 import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { loadRouterConfig } from './lib/router-config-file.ts';
 
@@ -29,12 +34,14 @@ GetItem round-trip; each with its ratio to the floor. Then heap per 100,000 cach
 Options:
   --samples N       samples per benchmark (default 25)
   --load-runs N     fresh processes timing the bundle load (default 9)
-  --only LIST       comma-separated parts: hot-paths, heap, bundle (default all)
+  --only LIST       comma-separated parts: hot-paths, heap, bundle (default), and metrics-libs
+                    (the EMF writer against Powertools Metrics and aws-embedded-metrics)
   --json FILE       results as JSON ('-' for stdout, the tables then go to stderr)
   -h, --help        this text
 `;
 
-const PARTS = ['hot-paths', 'heap', 'bundle'] as const;
+const PARTS = ['hot-paths', 'heap', 'bundle', 'metrics-libs'] as const;
+const DEFAULT_PARTS = ['hot-paths', 'heap', 'bundle'] as const;
 
 runMain(async () => {
   const line = parseCommandLine(
@@ -54,7 +61,7 @@ runMain(async () => {
   const { values } = line;
   const samples = integerOption(values.samples, 'samples', 3, 1000) ?? 25;
   const loadRuns = integerOption(values['load-runs'], 'load-runs', 1, 100) ?? 9;
-  const only = (values.only ?? PARTS.join(',')).split(',').map((p) => p.trim());
+  const only = (values.only ?? DEFAULT_PARTS.join(',')).split(',').map((p) => p.trim());
   for (const part of only) {
     if (!(PARTS as readonly string[]).includes(part)) {
       throw new UsageError(`--only: unknown part ${JSON.stringify(part)}; use ${PARTS.join(', ')}`);
@@ -66,6 +73,7 @@ runMain(async () => {
   let hotPaths: Record<HotPath, BenchResult> | undefined;
   let heap: HeapMeasurement | undefined;
   let bundle: BundleMeasurement | undefined;
+  let metricsLibraries: MetricsLibraryMeasurement[] | undefined;
   if (only.includes('hot-paths')) {
     hotPaths = await runHotPathBenchmarks({
       config,
@@ -85,6 +93,11 @@ runMain(async () => {
     process.stderr.write('bench: bundle size and module-load time...\n');
     bundle = await measureBundle(config, loadRuns);
   }
+  if (only.includes('metrics-libs')) {
+    process.stderr.write('bench: metrics libraries (bundle size, record cost, EMF lines)...\n');
+    metricsLibraries = await measureMetricsLibraries(samples);
+    out(`\n${formatMetricsLibraries(metricsLibraries)}`);
+  }
   const checks = checkTargets({
     ...(hotPaths !== undefined && { hotPaths }),
     ...(heap !== undefined && { heap }),
@@ -101,6 +114,7 @@ runMain(async () => {
         hotPaths,
         heap,
         bundle,
+        metricsLibraries,
         targets: checks,
       },
       null,

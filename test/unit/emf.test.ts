@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EmfInput, emfDocument } from '../../edge/emf.ts';
 import { createLatencyHistogram } from '../../edge/latency-histogram.ts';
-import { emfViolations } from '../support/emf-spec.ts';
+import { emfViolations } from '../../scripts/lib/emf-spec-check.ts';
 
 describe('emfDocument', () => {
   it('writes a document the specification accepts, targets on the root node', () => {
