@@ -5,7 +5,10 @@
 import { App, Validations } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Region } from '../edge/model.ts';
+import { type InfraConfig, tableRegions } from './infra-config.ts';
 import { loadInfraConfig } from './load-infra-config.ts';
+import { RegionalObservabilityStack } from './regional-observability-stack.ts';
 import { TenantRouterStack } from './tenant-router-stack.ts';
 
 /** Options of {@link buildApp}. */
@@ -25,7 +28,11 @@ export interface BuildAppOptions {
  * const { app } = buildApp();
  * app.synth();
  */
-export function buildApp(options: BuildAppOptions = {}): { app: App; stack: TenantRouterStack } {
+export function buildApp(options: BuildAppOptions = {}): {
+  app: App;
+  stack: TenantRouterStack;
+  observability: ReadonlyMap<Region, RegionalObservabilityStack>;
+} {
   const app = options.app ?? new App();
   const config = loadInfraConfig(app.node);
   const stack = new TenantRouterStack(app, config.stackName, {
@@ -33,7 +40,23 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Tena
     description: 'Multi-tenant edge router: global table, Lambda@Edge origin-request function, CloudFront',
     ...(options.code === undefined ? {} : { code: options.code }),
   });
+  const observability = new Map<Region, RegionalObservabilityStack>();
+  for (const region of observedRegions(config)) {
+    const regional = new RegionalObservabilityStack(app, `${config.stackName}-observability-${region}`, {
+      config,
+      region,
+      ...(region === 'us-east-1' && { distributionId: stack.router.cdn.distribution.distributionId }),
+    });
+    observability.set(region, regional);
+  }
   if (options.nag ?? true)
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
-  return { app, stack };
+  return { app, stack, observability };
+}
+
+/** Every region with something to watch: the edge regions, the replicas, and us-east-1 (CloudFront). */
+export function observedRegions(config: InfraConfig): readonly Region[] {
+  const regions = new Set<Region>([...config.observability.edgeRegions, ...tableRegions(config)]);
+  regions.add('us-east-1' as Region);
+  return [...regions];
 }

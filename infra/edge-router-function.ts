@@ -2,12 +2,14 @@
  * The Lambda@Edge origin-request function, in us-east-1, with read access to the router table in
  * every region that holds a replica (the function reads the replica nearest the edge it runs in).
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Validations } from 'aws-cdk-lib';
 import { experimental } from 'aws-cdk-lib/aws-cloudfront';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { type CfnRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type Code, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { RouterConfig } from '../edge/config.ts';
+import type { Region } from '../edge/model.ts';
+import { edgeLogGroupName } from '../edge/regional-edge-caches.ts';
 import type { EdgeFunctionConfig } from './infra-config.ts';
 
 /**
@@ -29,6 +31,13 @@ export interface EdgeRouterFunctionProps {
   readonly sizing: EdgeFunctionConfig;
   /** Account of the table. */
   readonly account: string;
+  /**
+   * Physical function name, fixed so the log group Lambda@Edge writes to in each region
+   * (`/aws/lambda/us-east-1.<name>`) and its metrics are known to the regional stacks at synth time.
+   */
+  readonly functionName: string;
+  /** Regions the function runs in, whose log groups are created ahead and may be written. */
+  readonly logRegions: readonly Region[];
 }
 
 /**
@@ -46,6 +55,7 @@ export class EdgeRouterFunction extends Construct {
   constructor(scope: Construct, id: string, props: EdgeRouterFunctionProps) {
     super(scope, id);
     this.function = new experimental.EdgeFunction(this, 'Function', {
+      functionName: props.functionName,
       runtime: EDGE_RUNTIME,
       handler: 'index.handler',
       code: props.code,
@@ -70,12 +80,43 @@ export class EdgeRouterFunction extends Construct {
         ),
       }),
     );
-    // `lambda` is the function itself, in whichever stack EdgeFunction placed it; its role is below it.
-    Validations.of(this.function.lambda).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    grantLogWritesOnly(this.function, props);
+  }
+}
+
+/**
+ * Replaces the managed basic execution policy (which includes `logs:CreateLogGroup` on `*`) with
+ * writes to the function's own log group in each region it runs in: the regional stacks create
+ * those groups ahead, with retention, so the function never creates one (a group it created would
+ * keep logs forever).
+ */
+function grantLogWritesOnly(fn: experimental.EdgeFunction, props: EdgeRouterFunctionProps): void {
+  const edgeStack = Stack.of(fn.lambda);
+  const role = fn.lambda.role;
+  const cfnRole = role?.node.defaultChild as CfnRole | undefined;
+  if (cfnRole !== undefined) cfnRole.managedPolicyArns = [];
+  fn.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: props.logRegions.map((region) =>
+        edgeStack.formatArn({
+          service: 'logs',
+          region,
+          account: props.account,
+          resource: 'log-group',
+          resourceName: `${edgeLogGroupName(props.functionName)}:*`,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      ),
+    }),
+  );
+  if (role === undefined) return;
+  for (const region of props.logRegions) {
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:${region}:${props.account}:log-group:${edgeLogGroupName(props.functionName)}:*]`,
       reason:
-        'Lambda@Edge writes logs in whichever region serves the viewer, to /aws/lambda/us-east-1.<name> log ' +
-        'groups it creates there; the managed basic execution policy is the documented grant for that.',
+        "Log streams are named by Lambda per container at run time; the grant is limited to the function's own " +
+        'log group in each edge region and to creating streams and writing events in it.',
     });
   }
 }

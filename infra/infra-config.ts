@@ -11,6 +11,7 @@ import { ConfigError } from '../edge/errors.ts';
 import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from '../edge/lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from '../edge/model.ts';
 import { isAllowedOriginDomain, parseOrigin } from '../edge/origin-rules.ts';
+import { EDGE_REGIONS } from '../edge/regional-edge-caches.ts';
 import {
   resolveSettings,
   type SettingDefaults,
@@ -40,6 +41,18 @@ export interface EdgeFunctionConfig {
    * Origin-request triggers allow at most 30.
    */
   readonly timeoutSeconds: number;
+}
+
+/** Logs, alarms and the dashboard. Defaults: {@link INFRA_SETTINGS}. */
+export interface ObservabilityConfig {
+  /** Retention of the function's log group in every edge region, days (a CloudWatch retention value). */
+  readonly logRetentionDays: number;
+  /** Regions the function's log groups and regional alarms are created in: where it runs. */
+  readonly edgeRegions: readonly Region[];
+  /** Email addresses subscribed to the one alarm topic. */
+  readonly alarmEmails: readonly string[];
+  /** CloudFront's additional distribution metrics (status-code error rates, origin latency; billed). */
+  readonly cloudFrontAdditionalMetrics: boolean;
 }
 
 /** CloudFront price classes. */
@@ -83,6 +96,10 @@ export interface InfraConfig {
   readonly accessLogRetentionDays: number;
   /** Memory and timeout of the edge function. */
   readonly edgeFunction: EdgeFunctionConfig;
+  /** Physical name of the edge function, `<stackName>-router`: its log group in each region is named after it. */
+  readonly edgeFunctionName: string;
+  /** Log groups, alarms, the alarm topic and the dashboard. */
+  readonly observability: ObservabilityConfig;
   /** The router configuration baked into the edge function, derived and validated. */
   readonly router: RouterConfig;
 }
@@ -93,7 +110,13 @@ export interface InfraConfig {
  */
 type InfraSettings = Omit<
   InfraConfig,
-  'tableName' | 'platformDomains' | 'allowedOriginSuffixes' | 'routerCache' | 'router' | 'defaultOriginRegion'
+  | 'tableName'
+  | 'platformDomains'
+  | 'allowedOriginSuffixes'
+  | 'routerCache'
+  | 'router'
+  | 'defaultOriginRegion'
+  | 'edgeFunctionName'
 > & {
   readonly tableName: unknown;
   readonly platformDomains: unknown;
@@ -131,6 +154,12 @@ const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,128}$/;
 /** Headers the distribution already sends (the router's inputs); listing them again is a mistake. */
 const ALWAYS_FORWARDED = new Set(['host']);
 const YEAR_SECONDS = 31_536_000;
+/** The retention periods CloudWatch Logs accepts, days. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+/** Lambda function names: at most 64 characters. */
+const FUNCTION_NAME_MAX = 64;
 
 function fail(field: string, message: string): never {
   throw new ConfigError(`infra config: ${field} ${message}`);
@@ -304,6 +333,50 @@ export const INFRA_SETTINGS = {
       },
     },
   },
+  observability: {
+    doc: 'log groups, alarms, the alarm topic and the dashboard ([docs/operations.md](operations.md#alarms-and-the-runbook))',
+    group: {
+      logRetentionDays: {
+        doc: 'retention of the function log group in every edge region, days',
+        default: 30,
+        parse: (value, field) => {
+          const days = requireInt(value, field, 1, 3653);
+          if (!LOG_RETENTION_DAYS.includes(days))
+            fail(field, `must be one of ${LOG_RETENTION_DAYS.join(', ')}`);
+          return days;
+        },
+      },
+      edgeRegions: {
+        doc: 'regions the function runs in: log groups and regional alarms are created there',
+        default: EDGE_REGIONS,
+        defaultDoc: 'the 13 regional edge cache regions',
+        parse: (value, field) => {
+          const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
+          if (regions.length === 0) fail(field, 'must name at least one region');
+          if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
+          return regions;
+        },
+      },
+      alarmEmails: {
+        doc: 'email addresses subscribed to the alarm topic',
+        default: [],
+        parse: (value, field) =>
+          requireArray(value, field).map((e, i) => {
+            const email = requireString(e, `${field}[${i}]`);
+            if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) fail(`${field}[${i}]`, 'is not an email address');
+            return email;
+          }),
+      },
+      cloudFrontAdditionalMetrics: {
+        doc: "CloudFront's additional metrics (error rate per status code, origin latency; billed per distribution)",
+        default: true,
+        parse: (value, field) => {
+          if (typeof value !== 'boolean') fail(field, 'must be a boolean');
+          return value;
+        },
+      },
+    },
+  },
   router: {
     doc: `the other router settings (${DEPLOYED_ROUTER_SETTINGS.map((key) => `\`${key}\``).join(', ')})`,
     default: {},
@@ -371,8 +444,16 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
     );
   }
 
+  const edgeFunctionName = `${settings.stackName}-router`;
+  if (edgeFunctionName.length > FUNCTION_NAME_MAX)
+    fail(
+      'stackName',
+      `must be at most ${FUNCTION_NAME_MAX - 7} characters (the function is <stackName>-router)`,
+    );
+
   return {
     ...settings,
+    edgeFunctionName,
     tableName: router.tableName,
     platformDomains: router.platformDomains,
     allowedOriginSuffixes: router.allowedOriginSuffixes,

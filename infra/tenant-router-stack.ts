@@ -5,6 +5,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from './infra-config.ts';
+import { RouterMonitoring } from './router-monitoring.ts';
 import { TenantRouter } from './tenant-router.ts';
 
 /** Props of {@link TenantRouterStack}. */
@@ -24,11 +25,22 @@ export interface TenantRouterStackProps extends Omit<StackProps, 'env'> {
 export class TenantRouterStack extends Stack {
   /** The router construct inside the stack. */
   readonly router: TenantRouter;
+  /** The alarm topic, the dashboard and CloudFront's additional metrics. */
+  readonly monitoring: RouterMonitoring;
 
   constructor(scope: Construct, id: string, props: TenantRouterStackProps) {
     const { config, code, ...stackProps } = props;
-    super(scope, id, { ...stackProps, env: { account: config.account, region: config.primaryRegion } });
+    super(scope, id, {
+      ...stackProps,
+      env: { account: config.account, region: config.primaryRegion },
+      // The us-east-1 observability stack reads the distribution id (CloudFront's metrics are there).
+      crossRegionReferences: config.primaryRegion !== 'us-east-1',
+    });
     this.router = new TenantRouter(this, 'TenantRouter', { config, ...(code === undefined ? {} : { code }) });
+    this.monitoring = new RouterMonitoring(this, 'Monitoring', {
+      config,
+      distribution: this.router.cdn.distribution,
+    });
 
     new CfnOutput(this, 'DistributionDomainName', {
       description: 'Point tenant domains here (CNAME or alias record)',
@@ -36,6 +48,10 @@ export class TenantRouterStack extends Stack {
     });
     new CfnOutput(this, 'DistributionId', { value: this.router.cdn.distribution.distributionId });
     new CfnOutput(this, 'TableName', { value: this.router.table.table.tableName });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'Every router alarm of every region is published here',
+      value: this.monitoring.notifications.topic.topicArn,
+    });
     new CfnOutput(this, 'OriginSecretArn', {
       description: `Secret regional origins compare with the ${config.router.originSecretHeader} header`,
       value: this.router.cdn.originSecret.secretArn,

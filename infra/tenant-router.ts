@@ -64,6 +64,8 @@ export class TenantRouter extends Construct {
       code: props.code ?? edgeFunctionCode(config.router),
       sizing: config.edgeFunction,
       account: config.account,
+      functionName: config.edgeFunctionName,
+      logRegions: config.observability.edgeRegions,
     });
     this.cdn = new RouterDistribution(this, 'Cdn', {
       config,

@@ -43,19 +43,39 @@ export interface SynthResult {
  * template assertions need none of them, and they make synth about ten times slower.
  */
 export function synthTemplates(input: Record<string, unknown>): SynthResult {
+  return withFastApp(input, ({ stack }) => {
+    const edgeStack = stack.router.edgeFunction.function.lambda.stack;
+    return { stack, main: Template.fromStack(stack), edge: Template.fromStack(edgeStack) };
+  });
+}
+
+/** Builds the app for `input` with no bundling, validation or cdk-nag, and reads it with `read`. */
+function withFastApp<T>(input: Record<string, unknown>, read: (built: ReturnType<typeof buildApp>) => T): T {
   process.env.CDK_VALIDATION = 'false';
   const app = new App({
     outdir: mkdtempSync(join(tmpdir(), 'tenant-router-cdk-')),
     context: { [CONFIG_CONTEXT_KEY]: input, 'aws:cdk:bundling-stacks': [] },
   });
   try {
-    const { stack } = buildApp({ app, nag: false });
-    const edgeStack = stack.router.edgeFunction.function.lambda.stack;
-    return { stack, main: Template.fromStack(stack), edge: Template.fromStack(edgeStack) };
+    return read(buildApp({ app, nag: false }));
   } finally {
     // The templates are in memory by now; the cloud assembly on disk is not needed.
     rmSync(app.outdir, { recursive: true, force: true });
   }
+}
+
+/** The main stack's template and each regional observability stack's, by region. */
+export interface ObservabilitySynth {
+  readonly main: Template;
+  readonly regional: ReadonlyMap<string, Template>;
+}
+
+/** Synthesizes the app like {@link synthTemplates} and reads every regional observability stack. */
+export function synthObservability(input: Record<string, unknown>): ObservabilitySynth {
+  return withFastApp(input, ({ stack, observability }) => ({
+    main: Template.fromStack(stack),
+    regional: new Map([...observability].map(([region, s]) => [region as string, Template.fromStack(s)])),
+  }));
 }
 
 /** A resource of a template as `findResources` returns it. */

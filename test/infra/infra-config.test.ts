@@ -153,6 +153,27 @@ describe('resolveInfraConfig', () => {
       { priceClass: 'PriceClass_Cheap' },
       /priceClass must be one of PriceClass_100/,
     ],
+    [
+      'a log retention CloudWatch does not offer',
+      { observability: { logRetentionDays: 10 } },
+      /observability.logRetentionDays must be one of 1, 3, 5, 7, 14, 30/,
+    ],
+    [
+      'no edge region',
+      { observability: { edgeRegions: [] } },
+      /observability.edgeRegions must name at least one/,
+    ],
+    ['a bad alarm email', { observability: { alarmEmails: ['oncall'] } }, /alarmEmails\[0\] is not an email/],
+    [
+      'a stack name too long for the function name',
+      { stackName: `R${'x'.repeat(57)}` },
+      /stackName must be at most 57/,
+    ],
+    [
+      'a metrics namespace in the AWS/ space',
+      { router: { metrics: { namespace: 'AWS/Router' } } },
+      /router config: metrics.namespace must be 1-255/,
+    ],
   ])('rejects %s with a message naming the field', (_name, overrides, message) => {
     expect(() => resolveInfraConfig(infraConfigInput(overrides))).toThrow(ConfigError);
     expect(() => resolveInfraConfig(infraConfigInput(overrides))).toThrow(message);
