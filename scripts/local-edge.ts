@@ -27,6 +27,13 @@ Options:
   -h, --help         show this help
 `;
 
+/**
+ * The local edge is for watching the router: every decision is logged (so `npm run logs -- --local`
+ * finds any request) and metrics are written every second (so the dashboard moves), where
+ * production samples decisions and writes metrics once a minute.
+ */
+const LOCAL_OBSERVABILITY = { decisionLogSampleRate: 1, metrics: { flushIntervalMs: 1000 } } as const;
+
 async function main(): Promise<number> {
   const line = parseCommandLine(
     {
@@ -65,6 +72,7 @@ async function main(): Promise<number> {
       ...(values.config === undefined ? {} : { configFile: values.config }),
       ...(values.handler === undefined ? {} : { handlerModule: values.handler }),
       seed: values['no-seed'] !== true,
+      config: LOCAL_OBSERVABILITY,
       log: (line) => process.stderr.write(`local-edge: ${line}\n`),
     });
   } catch (error) {

@@ -10,6 +10,7 @@
  *   PUT    /faults                 the same body, for every region (a whole-table outage)
  *   DELETE /faults/<region>        back to normal (DELETE /faults: every region)
  *   POST   /counters/reset         zeroes the counters
+ *   GET    /logs[?after=N]         the function's lines in every emulated region (function-log.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
@@ -17,6 +18,7 @@ import { REGION_PATTERN } from '../../edge/model.ts';
 import { listenOn } from '../lib/listening-server.ts';
 import { checkOriginRequestResult } from './cloudfront-rules.ts';
 import type { EdgeFunction } from './edge-function.ts';
+import type { FunctionLog } from './function-log.ts';
 import { type FaultSetting, parseFaultSetting, type ReplicaProxy } from './replica-proxy.ts';
 
 /** Largest request body accepted (Lambda's synchronous payload limit). */
@@ -30,6 +32,8 @@ export interface ControlApiOptions {
   readonly defaultEdgeRegion: string;
   readonly replicas: ReadonlyMap<string, ReplicaProxy>;
   readonly resetCounters: () => void;
+  /** The function's lines, for `GET /logs`. */
+  readonly functionLog: FunctionLog;
   /** @default 0 */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -85,6 +89,14 @@ async function routeControlRequest(req: IncomingMessage, options: ControlApiOpti
   if (path === '/faults' || path.startsWith('/faults/')) {
     const answer = await faultRoute(req, method, path, options.replicas);
     if (answer !== undefined) return answer;
+  }
+  if (path === '/logs' && method === 'GET') {
+    const after = url.searchParams.get('after');
+    if (after !== null && !/^\d+$/.test(after)) throw new HttpError(400, 'after must be a sequence number');
+    return {
+      status: 200,
+      body: { lines: options.functionLog.lines(after === null ? undefined : Number(after)) },
+    };
   }
   if (path === '/counters/reset' && method === 'POST') {
     options.resetCounters();

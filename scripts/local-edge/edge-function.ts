@@ -55,13 +55,22 @@ export interface EdgeFunction {
 }
 
 /**
+ * Where a bundle instance's stdout goes: its edge region and what it wrote. A Lambda container's
+ * stdout is its log stream in that region. @default this process's stdout
+ */
+export type FunctionOutput = (edgeRegion: string, text: string) => void;
+
+/**
  * Prepares a handler source for per-region invocation.
  *
  * @example
  * const fn = await loadEdgeFunction({ kind: 'bundle', file: '.tmp/local-edge/index.js' });
  * const outcome = await fn.invoke('eu-west-1', event);
  */
-export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunction> {
+export async function loadEdgeFunction(
+  source: HandlerSource,
+  output?: FunctionOutput,
+): Promise<EdgeFunction> {
   const instances = new Map<string, EdgeHandler>();
   let shared: EdgeHandler | undefined;
   let bundleSource: string | undefined;
@@ -81,7 +90,7 @@ export async function loadEdgeFunction(source: HandlerSource): Promise<EdgeFunct
     if (shared !== undefined) return shared;
     let handler = instances.get(region);
     if (handler === undefined) {
-      handler = evaluateBundle(bundleSource as string, (source as { file: string }).file, region);
+      handler = evaluateBundle(bundleSource as string, (source as { file: string }).file, region, output);
       instances.set(region, handler);
     }
     return handler;
@@ -138,7 +147,7 @@ class InvocationTimeout extends Error {
  * is wrapped in a function whose `process` parameter is the container's view; Node's own CommonJS
  * compile keeps `require` and the bundle's dynamic `import()` (the SDK loads node:http so) working.
  */
-function evaluateBundle(code: string, file: string, region: string): EdgeHandler {
+function evaluateBundle(code: string, file: string, region: string, output?: FunctionOutput): EdgeHandler {
   const absolute = resolve(file);
   const mod = new Module(absolute) as Module & {
     _compile(code: string, filename: string): void;
@@ -150,7 +159,7 @@ function evaluateBundle(code: string, file: string, region: string): EdgeHandler
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(
     dirname(absolute),
   );
-  mod.containerProcess = containerProcess(region);
+  mod.containerProcess = containerProcess(region, output);
   // On the bundle's first line, so its line numbers in stack traces stay the same.
   mod._compile(`(function (process) {${code}\n}).call(this, module.containerProcess);`, absolute);
   const handler = (mod.exports as { handler?: unknown }).handler;
@@ -160,13 +169,27 @@ function evaluateBundle(code: string, file: string, region: string): EdgeHandler
 
 /**
  * This process as one Lambda container sees it: everything shared, except `env`, a copy of the
- * environment with the container's region. Methods are looked up on the real `process`, so its
- * events, timers and streams are the real ones.
+ * environment with the container's region, and, given `output`, `stdout`, whose writes go there
+ * with the region (the container's log stream). Methods are looked up on the real `process`, so
+ * its events, timers and other streams are the real ones.
  */
-function containerProcess(region: string): NodeJS.Process {
+function containerProcess(region: string, output?: FunctionOutput): NodeJS.Process {
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_REGION: region };
+  const stdout =
+    output === undefined
+      ? process.stdout
+      : new Proxy(process.stdout, {
+          get: (target, key) =>
+            key === 'write'
+              ? (chunk: string | Uint8Array) => {
+                  output(region, typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+                  return true;
+                }
+              : Reflect.get(target, key, target),
+        });
   return new Proxy(process, {
-    get: (target, key) => (key === 'env' ? env : Reflect.get(target, key, target)),
+    get: (target, key) =>
+      key === 'env' ? env : key === 'stdout' ? stdout : Reflect.get(target, key, target),
   });
 }
 

@@ -11,6 +11,7 @@ import { bundleEdgeFunction } from '../../infra/edge-bundle.ts';
 import {
   type EdgeFunction,
   type EdgeHandler,
+  type FunctionOutput,
   type HandlerSource,
   loadEdgeFunction,
 } from './edge-function.ts';
@@ -30,6 +31,9 @@ export interface HandlerChoice {
   readonly handlerModule?: string | undefined;
 }
 
+/** Where the built bundle's instances write (their log streams). @default this process's stdout */
+export type { FunctionOutput };
+
 /** The loaded function. */
 export interface EdgeHandlers {
   readonly edgeFunction: EdgeFunction;
@@ -40,7 +44,11 @@ export interface EdgeHandlers {
 }
 
 /** Builds (or takes) the handler and prepares its per-region instances. */
-export async function loadEdgeHandlers(config: RouterConfig, choice: HandlerChoice): Promise<EdgeHandlers> {
+export async function loadEdgeHandlers(
+  config: RouterConfig,
+  choice: HandlerChoice,
+  output?: FunctionOutput,
+): Promise<EdgeHandlers> {
   if (choice.handler !== undefined || choice.handlerModule !== undefined) {
     const source: HandlerSource =
       choice.handler !== undefined
@@ -55,7 +63,11 @@ export async function loadEdgeHandlers(config: RouterConfig, choice: HandlerChoi
     // The same minified bundle as production, so what runs and what is measured here is what ships.
     const built = await bundleEdgeFunction({ config, outdir });
     const bundle = { ...built, buildMs: Math.round(performance.now() - started) };
-    return { edgeFunction: await loadEdgeFunction({ kind: 'bundle', file: built.file }), bundle, close };
+    return {
+      edgeFunction: await loadEdgeFunction({ kind: 'bundle', file: built.file }, output),
+      bundle,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

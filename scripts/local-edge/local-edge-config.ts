@@ -30,13 +30,13 @@ export async function readLocalEdgeConfig(
   };
 }
 
-/** Lays `overrides` over the file's settings; `cache` and `lookup` are merged field by field. */
+/** Lays `overrides` over the file's settings; the groups are merged field by field. */
 function mergeConfig(
   file: Record<string, unknown>,
   overrides: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
   const merged: Record<string, unknown> = { ...file, ...overrides };
-  for (const key of ['cache', 'lookup']) {
+  for (const key of ['cache', 'lookup', 'metrics']) {
     const a = file[key];
     const b = overrides[key];
     if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)

@@ -16,6 +16,7 @@ import { createEdgeCounters, type EdgeCounters, resetEdgeCounters } from './edge
 import type { EdgeHandler } from './edge-function.ts';
 import { type BuiltBundle, type EdgeHandlers, loadEdgeHandlers } from './edge-handlers.ts';
 import { EDGE_REGION_HEADER, startEmulatorServer } from './emulator-server.ts';
+import { createFunctionLog, type FunctionLog } from './function-log.ts';
 import { type LocalData, startLocalData } from './local-data.ts';
 import { readLocalEdgeConfig } from './local-edge-config.ts';
 import { assertPortFree, LocalEdgeStartError, listenOr } from './local-edge-errors.ts';
@@ -63,6 +64,11 @@ export interface LocalEdgeOptions {
   readonly log?: (line: string) => void;
   /** Decides which requests a partial replica fault hits. @default Math.random */
   readonly random?: () => number;
+  /**
+   * Where the function's lines go besides the function log (`GET /logs`, the dashboard).
+   * @default this process's stdout, as a Lambda container's stdout goes to its log stream
+   */
+  readonly echoFunctionOutput?: ((line: string) => void) | false;
 }
 
 /** A running local edge. */
@@ -86,6 +92,8 @@ export interface LocalEdge {
   readonly demo: DemoData;
   /** Live counters of the emulator (also in `GET /status`). */
   readonly counters: Readonly<EdgeCounters>;
+  /** Every line the function wrote in each emulated edge region (the local CloudWatch Logs). */
+  readonly functionLog: FunctionLog;
   /** The built bundle, when the router bundle is running. */
   readonly bundle: BuiltBundle | undefined;
   /** A client of the embedded server (local credentials); closed by {@link LocalEdge.stop}. */
@@ -147,7 +155,11 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     );
     const origins = stack.use(await startOriginSet(draft, host));
     const config = withEndpoints(replicas.endpoints);
-    const handlers = stack.use(await loadEdgeHandlers(config, options));
+    const echo = options.echoFunctionOutput;
+    const functionLog = createFunctionLog({
+      ...(echo !== false && { echo: echo ?? ((line: string) => process.stdout.write(`${line}\n`)) }),
+    });
+    const handlers = stack.use(await loadEdgeHandlers(config, options, functionLog.write));
     const parts: Parts = {
       options,
       host,
@@ -158,6 +170,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       origins,
       handlers,
       counters: createEdgeCounters(),
+      functionLog,
     };
     const emulator = stack.use(await startEmulator(parts));
     const control = stack.use(await startControl(parts, emulator.url));
@@ -172,6 +185,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       edgeRegionHeader: EDGE_REGION_HEADER,
       demo: data.demo,
       counters: parts.counters,
+      functionLog,
       bundle: handlers.bundle,
       client: data.client,
       setFault: (region, fault) => replicas.setFault(region, fault),
@@ -195,6 +209,7 @@ interface Parts {
   readonly origins: OriginSet;
   readonly handlers: EdgeHandlers;
   readonly counters: EdgeCounters;
+  readonly functionLog: FunctionLog;
 }
 
 /** The CloudFront emulator step: the distribution's default origin carries the origin secret. */
@@ -232,6 +247,7 @@ async function startControl(parts: Parts, edgeUrl: string) {
       defaultEdgeRegion: parts.edgeRegion,
       replicas: parts.replicas.byRegion,
       resetCounters: () => resetEdgeCounters(parts.counters),
+      functionLog: parts.functionLog,
       host: parts.host,
       port: options.controlPort ?? 0,
     }),
