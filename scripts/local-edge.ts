@@ -122,6 +122,7 @@ function banner(edge: LocalEdge, ms: number): string {
   return [
     `local edge up in ${ms} ms (${build}); edge region ${edge.defaultEdgeRegion}`,
     `  CloudFront  ${edge.url}    control API ${edge.controlUrl}/status`,
+    `  Dashboard   ${edge.controlUrl}/dashboard    logs: npm run logs -- --local --since 5m`,
     `  DynamoDB    ${edge.dynamodbEndpoint} (table ${edge.config.tableName}); replicas ${replicas}`,
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,

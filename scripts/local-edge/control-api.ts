@@ -11,12 +11,15 @@
  *   DELETE /faults/<region>        back to normal (DELETE /faults: every region)
  *   POST   /counters/reset         zeroes the counters
  *   GET    /logs[?after=N]         the function's lines in every emulated region (function-log.ts)
+ *   GET    /dashboard[/state|/events]  the live dashboard (dashboard-routes.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import { listenOn } from '../lib/listening-server.ts';
 import { checkOriginRequestResult } from './cloudfront-rules.ts';
+import { serveDashboard } from './dashboard-routes.ts';
+import type { DashboardState } from './dashboard-state.ts';
 import type { EdgeFunction } from './edge-function.ts';
 import type { FunctionLog } from './function-log.ts';
 import { type FaultSetting, parseFaultSetting, type ReplicaProxy } from './replica-proxy.ts';
@@ -34,6 +37,8 @@ export interface ControlApiOptions {
   readonly resetCounters: () => void;
   /** The function's lines, for `GET /logs`. */
   readonly functionLog: FunctionLog;
+  /** The dashboard's state, for `/dashboard`. */
+  readonly dashboard: DashboardState;
   /** @default 0 */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -60,6 +65,7 @@ class HttpError extends Error {
 /** Starts the control API. Rejects with the listen error when the port is taken. */
 export async function startControlApi(options: ControlApiOptions): Promise<ControlApi> {
   const server: Server = createServer((req, res) => {
+    if (serveDashboard(req, res, options.dashboard)) return;
     routeControlRequest(req, options).then(
       ({ status, body }) => send(res, status, body),
       (error: unknown) => {

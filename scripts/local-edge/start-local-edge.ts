@@ -11,6 +11,7 @@ import { REGION_PATTERN } from '../../edge/model.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { startControlApi } from './control-api.ts';
+import { type DashboardState, startDashboardState } from './dashboard-state.ts';
 import type { DemoData, DemoHost } from './demo-data.ts';
 import { createEdgeCounters, type EdgeCounters, resetEdgeCounters } from './edge-counters.ts';
 import type { EdgeHandler } from './edge-function.ts';
@@ -173,7 +174,10 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       functionLog,
     };
     const emulator = stack.use(await startEmulator(parts));
-    const control = stack.use(await startControl(parts, emulator.url));
+    const dashboard = stack.use(
+      startDashboardState({ functionLog, counters: parts.counters, replicas: () => replicas.views() }),
+    );
+    const control = stack.use(await startControl(parts, emulator.url, dashboard));
     return {
       url: emulator.url,
       controlUrl: control.url,
@@ -234,8 +238,8 @@ function startEmulator(parts: Parts) {
   );
 }
 
-/** The control API step: status, `/invoke`, faults and counters. */
-async function startControl(parts: Parts, edgeUrl: string) {
+/** The control API step: status, `/invoke`, faults, counters, logs and the dashboard. */
+async function startControl(parts: Parts, edgeUrl: string, dashboard: DashboardState) {
   const { options } = parts;
   let controlUrl = '';
   const sources = { ...parts, startedAt: new Date().toISOString(), edgeUrl, controlUrl: () => controlUrl };
@@ -248,6 +252,7 @@ async function startControl(parts: Parts, edgeUrl: string) {
       replicas: parts.replicas.byRegion,
       resetCounters: () => resetEdgeCounters(parts.counters),
       functionLog: parts.functionLog,
+      dashboard,
       host: parts.host,
       port: options.controlPort ?? 0,
     }),
