@@ -133,6 +133,51 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
 }
 
+/** What the dashboard has kept: EMF points per region, and samples of the viewer counters. */
+interface Kept {
+  readonly points: ReadonlyMap<string, readonly MetricsPoint[]>;
+  readonly samples: readonly { at: number; requests: Record<string, number> }[];
+}
+
+/** One region's view over the window ending at `now`. */
+function regionView(region: string, kept: Kept, sources: DashboardSources, now: number): RegionView {
+  const counters = sources.counters.byEdgeRegion[region];
+  const first = kept.samples[0];
+  const last = kept.samples.at(-1);
+  const span = first !== undefined && last !== undefined ? (last.at - first.at) / 1000 : 0;
+  const rps = span > 0 ? ((last?.requests[region] ?? 0) - (first?.requests[region] ?? 0)) / span : 0;
+  const list = (kept.points.get(region) ?? []).filter((p) => p.at >= now - DASHBOARD_WINDOW_MS);
+  const main = list.filter((p) => p.replica === undefined);
+  const lookups = main.reduce((n, p) => n + p.lookups, 0);
+  const hits = main.reduce((n, p) => n + p.hits, 0);
+  const latencies = main.flatMap((p) => p.latencies).sort((a, b) => a - b);
+  const replicaReads: Record<string, { reads: number; errors: number }> = {};
+  for (const p of list) {
+    if (p.replica === undefined) continue;
+    const r = replicaReads[p.replica.region] ?? { reads: 0, errors: 0 };
+    r.reads += p.replica.reads;
+    r.errors += p.replica.errors;
+    replicaReads[p.replica.region] = r;
+  }
+  return {
+    region,
+    rps: Math.round(Math.max(0, rps) * 10) / 10,
+    requests: counters?.requests ?? 0,
+    statusMix: { ...(counters?.byStatus ?? {}) },
+    cacheHitRatio: lookups === 0 ? null : Math.round((hits / lookups) * 1000) / 1000,
+    lookups,
+    lookupMs:
+      latencies.length === 0
+        ? null
+        : {
+            p50: percentile(latencies, 50),
+            p90: percentile(latencies, 90),
+            p99: percentile(latencies, 99),
+          },
+    replicaReads,
+  };
+}
+
 /**
  * Follows the sources and keeps the window. Close it with the local edge (it samples on a timer).
  *
@@ -175,49 +220,13 @@ export function startDashboardState(sources: DashboardSources): DashboardState {
   const timer = setInterval(sample, sources.sampleEveryMs ?? 1000);
   timer.unref();
 
-  function regionView(region: string): RegionView {
-    const counters = sources.counters.byEdgeRegion[region];
-    const first = samples[0];
-    const last = samples.at(-1);
-    const span = first !== undefined && last !== undefined ? (last.at - first.at) / 1000 : 0;
-    const rps = span > 0 ? ((last?.requests[region] ?? 0) - (first?.requests[region] ?? 0)) / span : 0;
-    const list = (points.get(region) ?? []).filter((p) => p.at >= clock() - DASHBOARD_WINDOW_MS);
-    const main = list.filter((p) => p.replica === undefined);
-    const lookups = main.reduce((n, p) => n + p.lookups, 0);
-    const hits = main.reduce((n, p) => n + p.hits, 0);
-    const latencies = main.flatMap((p) => p.latencies).sort((a, b) => a - b);
-    const replicaReads: Record<string, { reads: number; errors: number }> = {};
-    for (const p of list) {
-      if (p.replica === undefined) continue;
-      const r = replicaReads[p.replica.region] ?? { reads: 0, errors: 0 };
-      r.reads += p.replica.reads;
-      r.errors += p.replica.errors;
-      replicaReads[p.replica.region] = r;
-    }
-    return {
-      region,
-      rps: Math.round(Math.max(0, rps) * 10) / 10,
-      requests: counters?.requests ?? 0,
-      statusMix: { ...(counters?.byStatus ?? {}) },
-      cacheHitRatio: lookups === 0 ? null : Math.round((hits / lookups) * 1000) / 1000,
-      lookups,
-      lookupMs:
-        latencies.length === 0
-          ? null
-          : {
-              p50: percentile(latencies, 50),
-              p90: percentile(latencies, 90),
-              p99: percentile(latencies, 99),
-            },
-      replicaReads,
-    };
-  }
-
   return {
     snapshot() {
       const regionNames = new Set([...Object.keys(sources.counters.byEdgeRegion), ...points.keys()]);
       regionNames.delete('invalid');
-      const regions = [...regionNames].sort().map(regionView);
+      const regions = [...regionNames]
+        .sort()
+        .map((region) => regionView(region, { points, samples }, sources, clock()));
       const replicas = Object.values(sources.replicas()).map((replica): ReplicaView => {
         const errors = regions.reduce((n, r) => n + (r.replicaReads[replica.region]?.errors ?? 0), 0);
         return {
