@@ -3,10 +3,12 @@
  * and the router's alarms in every edge region, replica alarms in every replica region, CloudFront
  * alarms in us-east-1, every region's alarm state changes forwarded to the one topic.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REGIONAL_EDGE_CACHE_REGIONS } from '../../edge/regional-edge-caches.ts';
-import { CLOUDFRONT_ALARMS, EDGE_REGION_ALARMS } from '../../infra/router-alarms.ts';
+import { ALL_ALARMS, CLOUDFRONT_ALARMS, EDGE_REGION_ALARMS } from '../../infra/router-alarms.ts';
 import { infraConfigInput, type ObservabilitySynth, onlyResource, synthObservability } from './fixtures.ts';
 
 const TABLE_REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -174,4 +176,25 @@ describe('observability settings', () => {
     expect([...synth.regional.keys()].sort()).toEqual(['ap-southeast-2', 'eu-west-1', 'us-east-1']);
     (synth.regional.get('eu-west-1') as Template).resourceCountIs('AWS::Logs::LogGroup', 0);
   });
+});
+
+describe('the runbook (docs/operations.md)', () => {
+  const runbook = readFileSync(join(import.meta.dirname, '../../docs/operations.md'), 'utf8');
+  const sections = new Map(
+    runbook
+      .split(/^### /m)
+      .slice(1)
+      .map((section) => [section.split('\n')[0]?.trim() ?? '', section] as const),
+  );
+
+  it.each(ALL_ALARMS.map((spec) => spec.id))(
+    'has a section for %s with three checks and an npm run logs command',
+    (id) => {
+      const section = sections.get(id);
+      expect(section, `docs/operations.md needs a "### ${id}" section`).toBeDefined();
+      expect(section).toMatch(/^1\. /m);
+      expect(section).toMatch(/^3\. /m);
+      expect(section).toContain('npm run logs');
+    },
+  );
 });
