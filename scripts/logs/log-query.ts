@@ -38,6 +38,8 @@ const HOST_PATTERN = /^(?=.{1,253}$)[a-z0-9*](?:[a-z0-9.-]*[a-z0-9])?$/;
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9_=-]{1,128}$/;
 const DURATION_PATTERN = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** What marks an EMF metric document (every one has the `_aws` member) among log lines. */
+const EMF_MARKER = '"_aws":';
 /** Logs Insights looks back at most this far. */
 const MAX_LOOKBACK_MS = 30 * 86_400_000;
 
@@ -122,18 +124,19 @@ function fieldFilters(filters: LogFilters): [string, string | number][] {
 }
 
 /**
- * The Logs Insights query of the filters: the router's lines (not its EMF metric documents),
- * each filter an equality on a discovered JSON field, newest first.
+ * The Logs Insights query of the filters: every line but the EMF metric documents, each filter an
+ * equality on a discovered JSON field, newest first.
  *
  * @example
  * insightsQuery({ tenantId: 'acme', sinceMs, untilMs, limit: 100 })
- * // fields @timestamp, @message, @logStream | filter msg != 'metrics' | filter tenantId = 'acme' | ...
+ * // fields @timestamp, @message, @logStream | filter @message not like /"_aws":/ | filter tenantId = 'acme' | ...
  */
 export function insightsQuery(filters: LogFilters): string {
   const literal = (value: string | number) => (typeof value === 'number' ? String(value) : `'${value}'`);
   return [
     'fields @timestamp, @message, @logStream',
-    "filter msg != 'metrics'",
+    // On the raw line, not a field: runtime lines (START, REPORT, "Task timed out") have no `msg`.
+    `filter @message not like /${EMF_MARKER}/`,
     ...fieldFilters(filters).map(([field, value]) => `filter ${field} = ${literal(value)}`),
     'sort @timestamp desc',
     `limit ${filters.limit}`,
@@ -143,7 +146,7 @@ export function insightsQuery(filters: LogFilters): string {
 /** Whether a line matches the filters (the same rules as {@link insightsQuery}). */
 export function matchesFilters(record: LogRecord, filters: LogFilters): boolean {
   if (record.timestamp < filters.sinceMs || record.timestamp > filters.untilMs) return false;
-  if (record.fields.msg === 'metrics') return false;
+  if (record.message.includes(EMF_MARKER)) return false;
   return fieldFilters(filters).every(([field, value]) => record.fields[field] === value);
 }
 

@@ -78,6 +78,7 @@ describe('npm run logs (CloudWatch Logs Insights)', () => {
         }),
       },
       { timestamp: NOW - 40 * 60_000, message: line({ tenantId: 'acme', requestId: 'r-us-old' }) },
+      { timestamp: NOW - 25_000, message: 'REPORT RequestId: 7f1c Duration: 5000.00 ms Status: timeout' },
     ]);
     standIn.put('ap-south-1', GROUP, [
       { timestamp: NOW - 10_000, message: line({ tenantId: 'acme', requestId: 'r-ap-1' }) },
@@ -120,7 +121,7 @@ describe('npm run logs (CloudWatch Logs Insights)', () => {
       startTime: (NOW - 3_600_000) / 1000,
       endTime: NOW / 1000,
       queryString:
-        "fields @timestamp, @message, @logStream | filter msg != 'metrics' | filter status = 503 | sort @timestamp desc | limit 1000",
+        'fields @timestamp, @message, @logStream | filter @message not like /"_aws":/ | filter status = 503 | sort @timestamp desc | limit 1000',
     });
     // The stand-in answers Running first, like a real query: each region was polled twice.
     expect(calls.filter((c) => c.operation === 'GetQueryResults')).toHaveLength(4);
@@ -164,6 +165,14 @@ describe('npm run logs (CloudWatch Logs Insights)', () => {
     } finally {
       standIn.fault('ap-south-1', undefined);
     }
+  });
+
+  it("keeps Lambda's own text lines (a timeout report) when no field filter excludes them", async () => {
+    const { stdout } = await run(['--regions', 'us-east-1']);
+    expect(stdout()).toContain(
+      '2026-01-01T11:59:35.000Z  us-east-1  REPORT RequestId: 7f1c Duration: 5000.00 ms Status: timeout',
+    );
+    expect((await run(['--regions', 'us-east-1', '--tenant', 'acme'])).stdout()).not.toContain('REPORT');
   });
 
   it('shows a progress line on a terminal as regions finish', async () => {

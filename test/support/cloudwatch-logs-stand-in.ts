@@ -4,7 +4,8 @@
  * `X-Amz-Target: Logs_20140328.<Operation>`, JSON bodies, errors as `{"__type", "message"}` with
  * HTTP 400). The region of a call is read from its SigV4 credential scope, so one server stands
  * for every region. It evaluates the query language subset `insightsQuery` writes (`fields`,
- * `filter <field> = | != <literal>`, `sort @timestamp desc`, `limit N`) over the log events it
+ * `filter <field> = | != <literal>`, `filter @message not like /re/`, `sort @timestamp desc`,
+ * `limit N`) over the log events it
  * holds, and answers anything else MalformedQueryException.
  *
  * Not modelled: signatures are not verified; field discovery is JSON only; `@timestamp` is the
@@ -82,6 +83,11 @@ function compile(queryString: string): Step[] {
       const [, name, op, text, number] = filter;
       const expected = text ?? Number(number);
       return (events) => events.filter((e) => (fieldOf(e, name as string) === expected) === (op === '='));
+    }
+    const notLike = /^filter @message not like \/(.+)\/$/.exec(command);
+    if (notLike !== null) {
+      const pattern = new RegExp(notLike[1] as string);
+      return (events) => events.filter((e) => !pattern.test(e.message));
     }
     if (command === 'sort @timestamp desc')
       return (events) => [...events].sort((a, b) => b.timestamp - a.timestamp);
