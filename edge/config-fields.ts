@@ -24,6 +24,9 @@ export interface ConfigFields {
   readonly requireInt: (value: unknown, field: string, min: number, max: number) => number;
   /** An AWS region name such as `eu-west-1`. */
   readonly requireRegion: (value: unknown, field: string) => Region;
+  /** An array of at least `minimum` distinct region names. */
+  readonly requireRegionList: (value: unknown, field: string, minimum: number) => Region[];
+  readonly requireBoolean: (value: unknown, field: string) => boolean;
 }
 
 /**
@@ -39,6 +42,11 @@ export function configFields(fail: Fail): ConfigFields {
   function requireString(value: unknown, field: string): string {
     if (typeof value !== 'string' || value === '') fail(field, 'must be a non-empty string');
     return value;
+  }
+  function requireRegion(value: unknown, field: string): Region {
+    const region = asRegion(requireString(value, field));
+    if (region === undefined) fail(field, `${JSON.stringify(value)} is not an AWS region name`);
+    return region;
   }
   return {
     fail,
@@ -61,10 +69,18 @@ export function configFields(fail: Fail): ConfigFields {
       }
       return value;
     },
-    requireRegion(value, field) {
-      const region = asRegion(requireString(value, field));
-      if (region === undefined) fail(field, `${JSON.stringify(value)} is not an AWS region name`);
-      return region;
+    requireRegion,
+    requireRegionList(value, field, minimum) {
+      if (!Array.isArray(value)) fail(field, 'must be an array');
+      const regions = value.map((r, i) => requireRegion(r, `${field}[${i}]`));
+      if (regions.length < minimum)
+        fail(field, `must name at least ${minimum === 1 ? 'one region' : `${minimum} regions`}`);
+      if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
+      return regions;
+    },
+    requireBoolean(value, field) {
+      if (typeof value !== 'boolean') fail(field, 'must be a boolean');
+      return value;
     },
   };
 }

@@ -110,19 +110,21 @@ function fail(field: string, message: string): never {
 
 // The shared field validators, reporting through this file's fail (so with its prefix).
 const fields: ConfigFields = configFields(fail);
-const { requireObject, requireArray, requireString, requireInt, requireRegion } = fields;
+const {
+  requireObject,
+  requireArray,
+  requireString,
+  requireInt,
+  requireRegion,
+  requireRegionList,
+  requireBoolean,
+} = fields;
 
 /** A validator of an integer setting from `min` to `max`. */
 const int =
   (min: number, max: number) =>
   (value: unknown, field: string): number =>
     requireInt(value, field, min, max);
-
-/** The validator of a boolean setting. */
-function bool(value: unknown, field: string): boolean {
-  if (typeof value !== 'boolean') fail(field, 'must be a boolean');
-  return value;
-}
 
 /**
  * Every router setting: its one-line doc, its default (none: required) and its validator. The
@@ -139,12 +141,7 @@ export const ROUTER_SETTINGS = {
   },
   replicaRegions: {
     doc: 'regions holding a replica of the table',
-    parse: (value, field) => {
-      const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
-      if (regions.length === 0) fail(field, 'must name at least one region');
-      if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
-      return regions;
-    },
+    parse: (value, field) => requireRegionList(value, field, 1),
   },
   replicaOrder: {
     doc: 'nearest-replica order per edge region (`{ "eu-central-1": ["eu-west-1", ...] }`); others are ordered by region geography',
@@ -257,7 +254,7 @@ export const ROUTER_SETTINGS = {
       enabled: {
         doc: 'write metrics at all',
         default: true,
-        parse: bool,
+        parse: requireBoolean,
       },
       namespace: {
         doc: 'CloudWatch namespace of the metrics (alarms and the dashboard read the same one)',
@@ -298,7 +295,7 @@ export const ROUTER_SETTINGS = {
   allowIpHosts: {
     doc: 'accept IP-literal Host values (routed like unknown hosts)',
     default: false,
-    parse: bool,
+    parse: requireBoolean,
   },
   originSecretHeader: {
     doc: "origin custom header carrying the origins' shared secret; kept from the distribution, stripped from clients",

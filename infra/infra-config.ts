@@ -167,7 +167,16 @@ function fail(field: string, message: string): never {
 
 // The shared field validators, reporting through this file's fail (so with its prefix).
 const fields: ConfigFields = configFields(fail);
-const { requireObject, requireArray, requireString, optionalString, requireInt, requireRegion } = fields;
+const {
+  requireObject,
+  requireArray,
+  requireString,
+  optionalString,
+  requireInt,
+  requireRegion,
+  requireRegionList,
+  requireBoolean,
+} = fields;
 
 const int =
   (min: number, max: number) =>
@@ -204,11 +213,7 @@ export const INFRA_SETTINGS = {
   replicaRegions: {
     doc: 'other regions holding a replica (not the primary)',
     default: [],
-    parse: (value, field) => {
-      const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
-      if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
-      return regions;
-    },
+    parse: (value, field) => requireRegionList(value, field, 0),
   },
   tableName: { doc: 'physical table name, baked into the function', parse: passedToRouter },
   stackName: {
@@ -350,12 +355,7 @@ export const INFRA_SETTINGS = {
         doc: 'regions the function runs in: log groups and regional alarms are created there',
         default: EDGE_REGIONS,
         defaultDoc: 'the 13 regional edge cache regions',
-        parse: (value, field) => {
-          const regions = requireArray(value, field).map((r, i) => requireRegion(r, `${field}[${i}]`));
-          if (regions.length === 0) fail(field, 'must name at least one region');
-          if (new Set(regions).size !== regions.length) fail(field, 'has duplicates');
-          return regions;
-        },
+        parse: (value, field) => requireRegionList(value, field, 1),
       },
       alarmEmails: {
         doc: 'email addresses subscribed to the alarm topic',
@@ -370,10 +370,7 @@ export const INFRA_SETTINGS = {
       cloudFrontAdditionalMetrics: {
         doc: "CloudFront's additional metrics (error rate per status code, origin latency; billed per distribution)",
         default: true,
-        parse: (value, field) => {
-          if (typeof value !== 'boolean') fail(field, 'must be a boolean');
-          return value;
-        },
+        parse: requireBoolean,
       },
     },
   },

@@ -188,17 +188,21 @@ describe('the handler with metrics', () => {
     tenants: [aTenantRecord({ tenantId: tenantId('acme'), region: region('eu-west-1') })],
   });
   const event = () => anOriginRequestEvent({ hosts: ['acme.app.example.com'] });
-
-  it('flushes at the end of the first invocation after the configured interval', async () => {
-    vi.useFakeTimers();
+  const handlerWith = (metrics: Record<string, unknown>) => {
     const logger = capturingLogger();
-    const config = aRouterConfig({ decisionLogSampleRate: 0, metrics: { flushIntervalMs: 1000 } });
+    const config = aRouterConfig({ decisionLogSampleRate: 0, metrics });
     const handle = createOriginRequestHandler({
       config,
       tenantStore: store,
       logger,
       edgeRegion: 'eu-west-1',
     });
+    return { handle, logger };
+  };
+
+  it('flushes at the end of the first invocation after the configured interval', async () => {
+    vi.useFakeTimers();
+    const { handle, logger } = handlerWith({ flushIntervalMs: 1000 });
 
     await handle(event());
     await handle(event());
@@ -211,14 +215,7 @@ describe('the handler with metrics', () => {
   });
 
   it('has no metrics when they are switched off', async () => {
-    const logger = capturingLogger();
-    const config = aRouterConfig({ decisionLogSampleRate: 0, metrics: { enabled: false } });
-    const handle = createOriginRequestHandler({
-      config,
-      tenantStore: store,
-      logger,
-      edgeRegion: 'eu-west-1',
-    });
+    const { handle } = handlerWith({ enabled: false });
     await handle(event());
     expect(handle.metrics).toBeUndefined();
   });
