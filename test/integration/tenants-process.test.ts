@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('the scripts as processes', () => {
-  it.each(['scripts/tenants.ts', 'scripts/migrate.ts', 'scripts/evacuate.ts'])(
+  it.each(['scripts/tenants.ts', 'scripts/migrate.ts', 'scripts/evacuate.ts', 'scripts/logs.ts'])(
     '%s --help exits 0',
     async (file) => {
       const r = await script(file, ['--help']);
