@@ -9,6 +9,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
@@ -31,6 +32,8 @@ export interface MetricsLibraryMeasurement {
   readonly bundleGzipBytes: number;
   /** Recording one warm request, ns (median of samples). */
   readonly recordNs: BenchResult;
+  /** Garbage collections while recording 1,000,000 warm requests: 0 means it allocates nothing. */
+  readonly gcsPerMillion: number;
   /** EMF lines and bytes written for 1,000 requests each with a latency. */
   readonly lines: number;
   readonly bytes: number;
@@ -136,6 +139,23 @@ function recorders({ createMetricsLogger, Unit }: EmbeddedMetrics) {
   } satisfies Record<MetricsLibrary, { record(latency: number): void; end(): unknown }>;
 }
 
+/**
+ * Counts the garbage collections while `record` runs a million times: a recorder that allocates
+ * nothing per call triggers none (the young generation never fills).
+ */
+async function gcsDuring(record: () => void): Promise<number> {
+  let collections = 0;
+  const observer = new PerformanceObserver((list) => {
+    collections += list.getEntries().length;
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  for (let i = 0; i < 1_000_000; i++) record();
+  // GC entries are delivered asynchronously: let them arrive before counting.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  observer.disconnect();
+  return collections;
+}
+
 /** Runs `fn` with stdout captured (the libraries write EMF straight to it); returns what was written. */
 async function capturingStdout(fn: () => Promise<void>): Promise<string[]> {
   const written: string[] = [];
@@ -163,6 +183,7 @@ export async function measureMetricsLibraries(samples: number): Promise<MetricsL
   const embedded: EmbeddedMetrics = await import('aws-embedded-metrics');
   const sizes = await Promise.all(METRICS_LIBRARIES.map(bundleSize));
   let timings: BenchResult[] = [];
+  const gcs: number[] = [];
   const formats: { lines: string[] }[] = [];
   await capturingStdout(async () => {
     const r = recorders(embedded);
@@ -171,6 +192,11 @@ export async function measureMetricsLibraries(samples: number): Promise<MetricsL
       { samples, warmupMs: 300, minSampleMs: 20 },
     );
     for (const name of METRICS_LIBRARIES) await r[name].end();
+    for (const name of METRICS_LIBRARIES) {
+      const fresh = recorders(embedded)[name];
+      gcs.push(await gcsDuring(() => fresh.record(0)));
+      await fresh.end();
+    }
   });
   for (const name of METRICS_LIBRARIES) {
     const r = recorders(embedded);
@@ -200,6 +226,7 @@ export async function measureMetricsLibraries(samples: number): Promise<MetricsL
       bundleBytes: sizes[i]?.bytes ?? 0,
       bundleGzipBytes: sizes[i]?.gzip ?? 0,
       recordNs: timings[i] as BenchResult,
+      gcsPerMillion: gcs[i] ?? 0,
       lines: lines.length,
       bytes: lines.reduce((n, line) => n + Buffer.byteLength(line) + 1, 0),
       invalidLines: problems.length,
@@ -212,13 +239,14 @@ export async function measureMetricsLibraries(samples: number): Promise<MetricsL
 /** The comparison as a text table. */
 export function formatMetricsLibraries(rows: readonly MetricsLibraryMeasurement[]): string {
   const header =
-    'candidate              bundle (min)   gzip   record 1 request   lines/1k   bytes/1k  valid  latencies kept';
+    'candidate              bundle (min)      gzip   record 1 request  GCs/1M   lines/1k   bytes/1k  valid  latencies kept';
   const body = rows.map((r) =>
     [
       r.library.padEnd(22),
       `${(r.bundleBytes / 1024).toFixed(1)} KiB`.padStart(12),
       `${(r.bundleGzipBytes / 1024).toFixed(1)} KiB`.padStart(9),
       `${r.recordNs.median.toFixed(0)} ns`.padStart(18),
+      String(r.gcsPerMillion).padStart(7),
       String(r.lines).padStart(10),
       String(r.bytes).padStart(10),
       (r.invalidLines === 0 ? 'yes' : `no (${r.firstProblem})`).padStart(6),
