@@ -1,62 +1,31 @@
 /**
- * Where AWS regions are on the globe, for ordering replicas nearest-first. Pure data and a distance
- * function; no I/O.
+ * Where AWS regions are and how far apart they are in round-trip time, for ordering replicas
+ * nearest-first and for emulating distance locally. Pure functions over the data in
+ * `region-geography-data.ts`; no I/O.
  */
+import {
+  FIBRE_MODEL,
+  type GeoPoint,
+  MEASURED_RTT,
+  REGION_LOCATIONS,
+  REGIONAL_EDGE_CACHE_REGIONS,
+} from './region-geography-data.ts';
 
-/** A point on the globe in decimal degrees. */
-export interface GeoPoint {
-  readonly lat: number;
-  readonly lon: number;
+export type { GeoPoint } from './region-geography-data.ts';
+export { REGION_LOCATIONS, REGIONAL_EDGE_CACHE_REGIONS } from './region-geography-data.ts';
+
+/** A round-trip time between two regions and what it rests on. */
+export interface RegionRoundTrip {
+  /** Round-trip time in ms. */
+  readonly ms: number;
+  /** `measured`: the published figure; `estimated`: great-circle distance through the fibre model. */
+  readonly basis: 'measured' | 'estimated';
 }
-
-/**
- * Approximate location (the metro area the region is named after) of every region of the
- * commercial `aws` partition. Precision of ~50 km is plenty: replicas in different regions are
- * hundreds of kilometres apart, and network latency follows distance only roughly anyway.
- * `test/unit/replica-order.test.ts` checks this table against the partition data shipped with the
- * AWS SDK, so a new region shows up as a failing test when the SDK is upgraded.
- */
-export const REGION_LOCATIONS: Readonly<Record<string, GeoPoint>> = {
-  'us-east-1': { lat: 39.04, lon: -77.49 }, // N. Virginia (Ashburn)
-  'us-east-2': { lat: 39.96, lon: -83.0 }, // Ohio (Columbus)
-  'us-west-1': { lat: 37.34, lon: -121.89 }, // N. California (San Jose)
-  'us-west-2': { lat: 45.84, lon: -119.7 }, // Oregon (Boardman)
-  'ca-central-1': { lat: 45.5, lon: -73.57 }, // Montreal
-  'ca-west-1': { lat: 51.05, lon: -114.07 }, // Calgary
-  'mx-central-1': { lat: 20.59, lon: -100.39 }, // Querétaro
-  'sa-east-1': { lat: -23.55, lon: -46.63 }, // São Paulo
-  'sa-west-1': { lat: -33.45, lon: -70.67 }, // Santiago
-  'eu-west-1': { lat: 53.35, lon: -6.26 }, // Dublin
-  'eu-west-2': { lat: 51.51, lon: -0.13 }, // London
-  'eu-west-3': { lat: 48.86, lon: 2.35 }, // Paris
-  'eu-central-1': { lat: 50.11, lon: 8.68 }, // Frankfurt
-  'eu-central-2': { lat: 47.38, lon: 8.54 }, // Zurich
-  'eu-south-1': { lat: 45.46, lon: 9.19 }, // Milan
-  'eu-south-2': { lat: 41.65, lon: -0.89 }, // Aragón (Zaragoza)
-  'eu-north-1': { lat: 59.33, lon: 18.07 }, // Stockholm
-  'il-central-1': { lat: 32.09, lon: 34.78 }, // Tel Aviv
-  'me-south-1': { lat: 26.23, lon: 50.59 }, // Bahrain (Manama)
-  'me-central-1': { lat: 25.2, lon: 55.27 }, // UAE (Dubai)
-  'me-west-1': { lat: 24.71, lon: 46.68 }, // Saudi Arabia (Riyadh)
-  'af-south-1': { lat: -33.92, lon: 18.42 }, // Cape Town
-  'ap-south-1': { lat: 19.08, lon: 72.88 }, // Mumbai
-  'ap-south-2': { lat: 17.39, lon: 78.49 }, // Hyderabad
-  'ap-southeast-1': { lat: 1.35, lon: 103.82 }, // Singapore
-  'ap-southeast-2': { lat: -33.87, lon: 151.21 }, // Sydney
-  'ap-southeast-3': { lat: -6.21, lon: 106.85 }, // Jakarta
-  'ap-southeast-4': { lat: -37.81, lon: 144.96 }, // Melbourne
-  'ap-southeast-5': { lat: 3.14, lon: 101.69 }, // Malaysia (Kuala Lumpur)
-  'ap-southeast-6': { lat: -36.85, lon: 174.76 }, // New Zealand (Auckland)
-  'ap-southeast-7': { lat: 13.76, lon: 100.5 }, // Thailand (Bangkok)
-  'ap-east-1': { lat: 22.32, lon: 114.17 }, // Hong Kong
-  'ap-east-2': { lat: 25.03, lon: 121.56 }, // Taipei
-  'ap-northeast-1': { lat: 35.68, lon: 139.69 }, // Tokyo
-  'ap-northeast-2': { lat: 37.57, lon: 126.98 }, // Seoul
-  'ap-northeast-3': { lat: 34.69, lon: 135.5 }, // Osaka
-};
 
 const EARTH_RADIUS_KM = 6371;
 const RADIANS_PER_DEGREE = Math.PI / 180;
+const MEASURED_INDEX: ReadonlyMap<string, number> = new Map(MEASURED_RTT.regions.map((r, i) => [r, i]));
+const EDGE_CACHE_REGIONS: ReadonlySet<string> = new Set(REGIONAL_EDGE_CACHE_REGIONS);
 
 /** Great-circle distance in kilometres between two points (haversine formula). */
 export function greatCircleKm(a: GeoPoint, b: GeoPoint): number {
@@ -72,4 +41,35 @@ export function greatCircleKm(a: GeoPoint, b: GeoPoint): number {
 /** Approximate location of a region, or undefined for a region this table does not know. */
 export function regionLocation(region: string): GeoPoint | undefined {
   return Object.hasOwn(REGION_LOCATIONS, region) ? REGION_LOCATIONS[region] : undefined;
+}
+
+/** Whether origin-request functions run in `region` (it has a regional edge cache). */
+export function isRegionalEdgeCacheRegion(region: string): boolean {
+  return EDGE_CACHE_REGIONS.has(region);
+}
+
+/** The fibre model's round trip over `km` of great circle (see `FIBRE_MODEL`). */
+export function fibreRoundTripMs(km: number): number {
+  return ((2 * km) / FIBRE_MODEL.kmPerMs) * FIBRE_MODEL.routeFactor + FIBRE_MODEL.fixedMs;
+}
+
+/**
+ * The round-trip time from a client in `from` to an endpoint in `to`: the measured figure when
+ * there is one, else the fibre model over the great-circle distance; undefined for a region with
+ * neither (an unknown name).
+ *
+ * @example
+ * regionRoundTrip('sa-east-1', 'us-east-1'); // { ms: 115.4, basis: 'measured' }
+ */
+export function regionRoundTrip(from: string, to: string): RegionRoundTrip | undefined {
+  const row = MEASURED_INDEX.get(from);
+  const column = MEASURED_INDEX.get(to);
+  if (row !== undefined && column !== undefined) {
+    const ms = MEASURED_RTT.ms[row]?.[column];
+    if (ms !== undefined) return { ms, basis: 'measured' };
+  }
+  const a = regionLocation(from);
+  const b = regionLocation(to);
+  if (a === undefined || b === undefined) return undefined;
+  return { ms: Math.round(fibreRoundTripMs(greatCircleKm(a, b)) * 10) / 10, basis: 'estimated' };
 }
