@@ -72,6 +72,17 @@ export interface RouterConfig {
   readonly replicaOrder: Readonly<Record<string, readonly Region[]>>;
   /** DynamoDB endpoint URL per replica region; only for the local edge and tests. */
   readonly endpoints: Readonly<Record<string, string>>;
+  /**
+   * DynamoDB endpoint URL per edge region, then replica region: a function running in that edge
+   * region reads through these instead of {@link endpoints}. Only for the local edge, whose
+   * endpoints emulate each (edge region, replica) distance.
+   */
+  readonly edgeEndpoints: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * PEM certificate of the CA the replica clients trust for `https` {@link endpoints} and
+   * {@link edgeEndpoints} (the local edge's generated CA). Only for the local edge and tests.
+   */
+  readonly endpointCaCertificate: string | undefined;
   /** Platform domains: `<tenant>.<platform domain>` resolves to that tenant by convention. */
   readonly platformDomains: readonly string[];
   /** Origin domain names must equal or end with one of these (`.origin.example.com`). */
@@ -114,6 +125,7 @@ const {
   requireObject,
   requireArray,
   requireString,
+  optionalString,
   requireInt,
   requireRegion,
   requireRegionList,
@@ -168,6 +180,28 @@ export const ROUTER_SETTINGS = {
         endpoints[requireRegion(region, `${field} key ${JSON.stringify(region)}`)] = text;
       }
       return endpoints;
+    },
+  },
+  edgeEndpoints: {
+    doc: 'DynamoDB endpoint URL per edge region and replica region (`{ "sa-east-1": { "us-east-1": "https://..." } }`), used instead of `endpoints` by a function in that edge region: the local edge only, never deployed',
+    default: {},
+    parse: (value, field) => {
+      const byEdge: Record<string, Record<string, string>> = {};
+      for (const [edge, endpoints] of Object.entries(requireObject(value, field))) {
+        const edgeRegion = requireRegion(edge, `${field} key ${JSON.stringify(edge)}`);
+        byEdge[edgeRegion] = ROUTER_SETTINGS.endpoints.parse(endpoints, `${field}.${edge}`);
+      }
+      return byEdge;
+    },
+  },
+  endpointCaCertificate: {
+    doc: 'PEM certificate of the CA the replica clients trust for https `endpoints` and `edgeEndpoints` (the local edge generates one at start): the local edge only, never deployed',
+    default: undefined,
+    parse: (value, field) => {
+      const pem = optionalString(value, field);
+      if (pem !== undefined && !pem.includes('-----BEGIN CERTIFICATE-----'))
+        fail(field, 'must be a PEM certificate');
+      return pem;
     },
   },
   platformDomains: {
@@ -348,6 +382,12 @@ function checkConsistency(config: RouterConfig): void {
       if (!config.replicaRegions.includes(region))
         fail(`replicaOrder.${edge}[${i}]`, `${region} is not a replica region`);
     });
+  }
+  for (const [edge, endpoints] of Object.entries(config.edgeEndpoints)) {
+    for (const replica of Object.keys(endpoints)) {
+      if (!(config.replicaRegions as readonly string[]).includes(replica))
+        fail(`edgeEndpoints.${edge}.${replica}`, `${replica} is not a replica region`);
+    }
   }
   if (config.lookup.budgetMs < config.lookup.attemptTimeoutMs)
     fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');

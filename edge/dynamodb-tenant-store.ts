@@ -45,8 +45,8 @@ export interface DynamoDBTenantStoreOptions {
   readonly edgeRegion: string;
   /**
    * Builds the client of one replica region; called at most once per region, on first use.
-   * @default a keep-alive `DynamoDBClient` per region, SDK retries off, `config.endpoints[region]`
-   * as endpoint when set
+   * @default a keep-alive `DynamoDBClient` per region, SDK retries off, the configured endpoint of
+   * (edge region, region) when there is one (`replicaEndpointFor`)
    */
   readonly clientForRegion?: (region: Region) => DynamoDBClient;
   /** @default Date.now */
@@ -64,15 +64,36 @@ export interface DynamoDBTenantStoreOptions {
 const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
 
 /**
- * The default client of one replica. `maxAttempts: 1` because failing over to the next replica
- * is a better retry than the SDK's backoff against the same one. The per-attempt deadline is an
- * abort signal (see `readItem`); `requestTimeout` with `throwOnRequestTimeout` is a backstop for
- * a send without one (without `throwOnRequestTimeout` the SDK only logs a warning and keeps
- * waiting). The agent keeps connections alive: a warm container reuses its TLS session.
+ * The endpoint a function in `edgeRegion` reads `region`'s replica at, when the configuration
+ * names one (the local edge and tests): `edgeEndpoints[edgeRegion][region]`, else
+ * `endpoints[region]`; undefined means the regional AWS endpoint.
+ */
+export function replicaEndpointFor(
+  config: RouterConfig,
+  region: Region,
+  edgeRegion?: string,
+): string | undefined {
+  const perEdge = edgeRegion === undefined ? undefined : config.edgeEndpoints[edgeRegion];
+  return perEdge?.[region] ?? config.endpoints[region];
+}
+
+/**
+ * The default client of one replica, for a function running in `edgeRegion`. `maxAttempts: 1`
+ * because failing over to the next replica is a better retry than the SDK's backoff against the
+ * same one. The per-attempt deadline is an abort signal (see `readItem`); `requestTimeout` with
+ * `throwOnRequestTimeout` is a backstop for a send without one (without `throwOnRequestTimeout`
+ * the SDK only logs a warning and keeps waiting). The agent keeps connections alive: a warm
+ * container reuses its TLS session. A configured endpoint is signed with local credentials, and
+ * its TLS is checked against `config.endpointCaCertificate` when one is given (never unchecked).
  * Exported so the load test and benchmarks can wrap (meter) exactly the client the router uses.
  */
-export function createReplicaClient(config: RouterConfig, region: Region): DynamoDBClient {
-  const endpoint = config.endpoints[region];
+export function createReplicaClient(
+  config: RouterConfig,
+  region: Region,
+  edgeRegion?: string,
+): DynamoDBClient {
+  const endpoint = replicaEndpointFor(config, region, edgeRegion);
+  const ca = endpoint === undefined ? undefined : config.endpointCaCertificate;
   return new DynamoDBClient({
     region,
     maxAttempts: 1,
@@ -80,7 +101,7 @@ export function createReplicaClient(config: RouterConfig, region: Region): Dynam
       requestTimeout: config.lookup.attemptTimeoutMs,
       throwOnRequestTimeout: true,
       httpAgent: { keepAlive: true },
-      httpsAgent: { keepAlive: true },
+      httpsAgent: { keepAlive: true, ...(ca === undefined ? {} : { ca }) },
     },
     ...(endpoint === undefined ? {} : { endpoint, credentials: LOCAL_ENDPOINT_CREDENTIALS }),
   });
@@ -104,7 +125,8 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
   const { onAttempt } = options;
-  const makeClient = options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region));
+  const makeClient =
+    options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region, options.edgeRegion));
   const order = replicaOrderFor(options.edgeRegion, config);
   const clients = new Map<Region, DynamoDBClient>();
   const { attemptTimeoutMs, budgetMs, replicaCooldownMs } = config.lookup;

@@ -138,6 +138,8 @@ const DERIVED_ROUTER_SETTINGS = {
 /** Router settings for the local edge only: never deployed. */
 const LOCAL_ONLY_ROUTER_SETTINGS: ReadonlySet<string> = new Set([
   'endpoints',
+  'edgeEndpoints',
+  'endpointCaCertificate',
 ] satisfies (keyof RouterConfig)[]);
 /** The router settings the `router` object may hold. */
 const DEPLOYED_ROUTER_SETTINGS = Object.keys(ROUTER_SETTINGS).filter(

@@ -63,14 +63,18 @@ export interface MeteredRouterClients {
 }
 
 /**
- * Makes the router's replica clients (`createReplicaClient`, at `config.endpoints`) through
- * `meter`, so what is counted is what the router really sends.
+ * Makes the router's replica clients (`createReplicaClient`, at the configured endpoints of
+ * `edgeRegion`) through `meter`, so what is counted is what the router really sends.
  */
-export function meteredRouterClients(config: RouterConfig, meter: ReadMeter): MeteredRouterClients {
+export function meteredRouterClients(
+  config: RouterConfig,
+  meter: ReadMeter,
+  edgeRegion?: string,
+): MeteredRouterClients {
   const clients: DynamoDBClient[] = [];
   return {
     clientForRegion(region) {
-      const client = createReplicaClient(config, region);
+      const client = createReplicaClient(config, region, edgeRegion);
       clients.push(client);
       return meter.instrument(client, region);
     },

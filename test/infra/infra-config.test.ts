@@ -138,6 +138,16 @@ describe('resolveInfraConfig', () => {
     ],
     ['local endpoints', { router: { endpoints: { 'eu-west-1': 'http://127.0.0.1:1' } } }, /never deployed/],
     [
+      'local per-edge-region endpoints',
+      { router: { edgeEndpoints: { 'sa-east-1': { 'eu-west-1': 'https://127.0.0.1:1' } } } },
+      /router.edgeEndpoints is for the local edge only, never deployed/,
+    ],
+    [
+      'a local CA certificate',
+      { router: { endpointCaCertificate: '-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----' } },
+      /router.endpointCaCertificate is for the local edge only, never deployed/,
+    ],
+    [
       'the router cache under router',
       { router: { cache: { ttlMs: 1 } } },
       /router.cache is set at the top level \(routerCache\)/,

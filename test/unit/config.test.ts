@@ -54,6 +54,19 @@ describe('resolveRouterConfig', () => {
     [{ ...minimal, lookup: { attemptTimeoutMs: 500, budgetMs: 100 } }, 'lookup.budgetMs must be at least'],
     [{ ...minimal, replicaOrder: { 'us-east-1': ['ap-south-1'] } }, 'ap-south-1 is not a replica region'],
     [{ ...minimal, endpoints: { 'us-east-1': 'not a url' } }, 'endpoints.us-east-1 must be a URL'],
+    [
+      { ...minimal, edgeEndpoints: { 'sa-east-1': { 'us-east-1': 'nope' } } },
+      'edgeEndpoints.sa-east-1.us-east-1 must be a URL',
+    ],
+    [
+      { ...minimal, edgeEndpoints: { 'sa-east-1': { 'ap-south-1': 'https://127.0.0.1:1' } } },
+      'edgeEndpoints.sa-east-1.ap-south-1 ap-south-1 is not a replica region',
+    ],
+    [
+      { ...minimal, edgeEndpoints: { mars: {} } },
+      'edgeEndpoints key "mars" "mars" is not an AWS region name',
+    ],
+    [{ ...minimal, endpointCaCertificate: 'not pem' }, 'endpointCaCertificate must be a PEM certificate'],
     [{ ...minimal, unknownHost: { action: 'redirect' } }, 'unknownHost.action'],
     [
       {
