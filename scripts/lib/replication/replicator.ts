@@ -119,126 +119,224 @@ const RETRY_MS = 100;
  * await replicator.drained(); // every replica has it
  */
 export function createReplicator(options: ReplicatorOptions): Replicator {
-  const scheduler = options.scheduler ?? realScheduler;
-  const onError = options.onError ?? (() => {});
-  const regions = [...options.stores.keys()];
-  const targets = new Map<string, Target>(regions.map((r) => [r, newTarget()]));
-  const lastDue = new Map<string, number>();
-  const keySchemas = new Map<string, Promise<string[]>>();
-  const waiters: (() => void)[] = [];
-  let lastStamp = 0;
-  let closed = false;
+  return new LocalReplicator(options);
+}
 
-  const targetOf = (region: string): Target => {
-    const target = targets.get(region);
+class LocalReplicator implements Replicator {
+  readonly regions: readonly string[];
+  readonly #options: ReplicatorOptions;
+  readonly #scheduler: Scheduler;
+  readonly #onError: (error: unknown, region: string) => void;
+  readonly #targets: Map<string, Target>;
+  /** `source>target` -> due time of the last write queued on that path. */
+  readonly #lastDue = new Map<string, number>();
+  readonly #keySchemas = new Map<string, Promise<string[]>>();
+  readonly #waiters: (() => void)[] = [];
+  #lastStamp = 0;
+  #closed = false;
+
+  constructor(options: ReplicatorOptions) {
+    this.#options = options;
+    this.#scheduler = options.scheduler ?? realScheduler;
+    this.#onError = options.onError ?? (() => {});
+    this.regions = [...options.stores.keys()];
+    this.#targets = new Map(this.regions.map((r) => [r, newTarget()]));
+  }
+
+  write<T>(region: string, perform: () => Promise<PerformedWrite<T>>): Promise<T> {
+    const source = this.#target(region);
+    return source.lock.run(async () => {
+      const stamp = this.#nextStamp();
+      const writtenAt = this.#scheduler.now();
+      const { result, written } = await perform();
+      if (written.length === 0) return result;
+      let states: ItemState[];
+      try {
+        states = await this.#readBack(region, written);
+      } catch (error) {
+        // The write stands in its own region; it just does not replicate (reported).
+        this.#onError(error, region);
+        return result;
+      }
+      for (const state of states) {
+        source.versions.set(state.id, stamp);
+        for (const other of this.regions)
+          if (other !== region) this.#enqueue(region, other, { ...state, stamp, writtenAt });
+      }
+      return result;
+    });
+  }
+
+  pause(region: string): void {
+    const target = this.#target(region);
+    target.paused = true;
+    target.timer?.cancel();
+    target.timer = undefined;
+    this.#notifyIfDrained();
+  }
+
+  resume(region: string): void {
+    this.#target(region).paused = false;
+    this.#schedule(region);
+  }
+
+  isPaused(region: string): boolean {
+    return this.#target(region).paused;
+  }
+
+  drained(): Promise<void> {
+    if (this.#isDrained()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  async flush(): Promise<void> {
+    for (const region of this.regions) {
+      const target = this.#target(region);
+      target.timer?.cancel();
+      target.timer = undefined;
+      // Wait out an apply in progress, then take everything left.
+      if (target.applying !== undefined) await target.applying;
+      await this.#applyDue(region, true);
+    }
+  }
+
+  status(): Record<string, ReplicationTargetStatus> {
+    const now = this.#scheduler.now();
+    return Object.fromEntries(
+      [...this.#targets].map(([region, t]) => [
+        region,
+        {
+          paused: t.paused,
+          pending: t.queue.length,
+          applied: t.applied,
+          superseded: t.superseded,
+          dropped: t.dropped,
+          oldestPendingMs: t.queue.length === 0 ? 0 : now - Math.min(...t.queue.map((e) => e.writtenAt)),
+          lastLagMs: t.lastLagMs,
+        } satisfies ReplicationTargetStatus,
+      ]),
+    );
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const target of this.#targets.values()) {
+      target.timer?.cancel();
+      target.timer = undefined;
+    }
+  }
+
+  #target(region: string): Target {
+    const target = this.#targets.get(region);
     if (target === undefined) throw new RangeError(`no replica region ${JSON.stringify(region)}`);
     return target;
-  };
-  const storeOf = (region: string) => options.stores.get(region) as DynamoDBClient;
+  }
+
+  #store(region: string): DynamoDBClient {
+    return this.#options.stores.get(region) as DynamoDBClient;
+  }
 
   /** Unique and increasing: two writes never tie, a later write always stamps higher. */
-  const nextStamp = () => {
-    lastStamp = Math.max(scheduler.now(), lastStamp + 1);
-    return lastStamp;
-  };
+  #nextStamp(): number {
+    this.#lastStamp = Math.max(this.#scheduler.now(), this.#lastStamp + 1);
+    return this.#lastStamp;
+  }
 
-  function keyAttributes(region: string, table: string): Promise<string[]> {
-    let schema = keySchemas.get(table);
+  #keyAttributes(region: string, table: string): Promise<string[]> {
+    let schema = this.#keySchemas.get(table);
     if (schema === undefined) {
-      schema = storeOf(region)
+      schema = this.#store(region)
         .send(new DescribeTableCommand({ TableName: table }))
         .then((out) => (out.Table?.KeySchema ?? []).map((k) => k.AttributeName as string));
-      schema.catch(() => keySchemas.delete(table));
-      keySchemas.set(table, schema);
+      schema.catch(() => this.#keySchemas.delete(table));
+      this.#keySchemas.set(table, schema);
     }
     return schema;
   }
 
   /** The written items as the region's store now holds them (undefined: deleted). */
-  async function readBack(region: string, written: readonly WrittenItem[]) {
+  async #readBack(region: string, written: readonly WrittenItem[]): Promise<ItemState[]> {
     const byTable = new Map<string, Map<string, AttributeMap>>();
     for (const w of written) {
-      const key = keyOf(w, await keyAttributes(region, w.table));
+      const key = keyOf(w, await this.#keyAttributes(region, w.table));
       const keys = byTable.get(w.table) ?? new Map<string, AttributeMap>();
       keys.set(itemIdentity(w.table, key), key);
       byTable.set(w.table, keys);
     }
-    const states: { id: string; table: string; key: AttributeMap; item: AttributeMap | undefined }[] = [];
+    const states: ItemState[] = [];
     for (const [table, keys] of byTable) {
-      const found = await batchGet(
-        storeOf(region),
-        table,
-        [...keys.values()],
-        await keyAttributes(region, table),
-      );
+      const keyAttributes = await this.#keyAttributes(region, table);
+      const found = await batchGet(this.#store(region), table, [...keys.values()], keyAttributes);
       for (const [id, key] of keys) states.push({ id, table, key, item: found.get(id) });
     }
     return states;
   }
 
-  function enqueue(source: string, targetRegion: string, event: Omit<Replicated, 'dueAt'>): void {
-    const target = targetOf(targetRegion);
+  #enqueue(source: string, targetRegion: string, event: Omit<Replicated, 'dueAt'>): void {
+    const target = this.#target(targetRegion);
     const pair = `${source}>${targetRegion}`;
     // Writes from one source reach a target in the order they were made, as a stream's would.
-    const dueAt = Math.max(scheduler.now() + options.lagMs(source, targetRegion), lastDue.get(pair) ?? 0);
-    lastDue.set(pair, dueAt);
+    const lag = this.#options.lagMs(source, targetRegion);
+    const dueAt = Math.max(this.#scheduler.now() + lag, this.#lastDue.get(pair) ?? 0);
+    this.#lastDue.set(pair, dueAt);
     let at = target.queue.length;
     while (at > 0 && (target.queue[at - 1] as Replicated).dueAt > dueAt) at--;
     target.queue.splice(at, 0, { ...event, dueAt });
-    schedule(targetRegion);
+    this.#schedule(targetRegion);
   }
 
-  function schedule(region: string): void {
-    const target = targetOf(region);
-    if (closed || target.paused || target.applying !== undefined) return;
+  #schedule(region: string): void {
+    const target = this.#target(region);
+    if (this.#closed || target.paused || target.applying !== undefined) return;
     const head = target.queue[0];
     if (head === undefined) {
       target.timer?.cancel();
       target.timer = undefined;
-      notifyIfDrained();
+      this.#notifyIfDrained();
       return;
     }
-    if (head.dueAt <= scheduler.now()) {
-      void applyDue(region);
+    if (head.dueAt <= this.#scheduler.now()) {
+      void this.#applyDue(region);
       return;
     }
     if (target.timer !== undefined && target.timerAt <= head.dueAt) return;
     target.timer?.cancel();
     target.timerAt = head.dueAt;
-    target.timer = scheduler.setTimer(head.dueAt - scheduler.now(), () => {
+    target.timer = this.#scheduler.setTimer(head.dueAt - this.#scheduler.now(), () => {
       target.timer = undefined;
-      applyDue(region);
+      void this.#applyDue(region);
     });
   }
 
-  function applyDue(region: string, all = false): Promise<void> {
-    const target = targetOf(region);
+  #applyDue(region: string, all = false): Promise<void> {
+    const target = this.#target(region);
     if (target.applying !== undefined || (target.paused && !all)) return target.applying ?? Promise.resolve();
-    const now = scheduler.now();
+    const now = this.#scheduler.now();
     let count = 0;
     while (count < target.queue.length && (all || (target.queue[count] as Replicated).dueAt <= now)) count++;
     if (count === 0) {
-      schedule(region);
+      this.#schedule(region);
       return Promise.resolve();
     }
     const due = target.queue.splice(0, count);
     const applying = target.lock
-      .run(() => applyEvents(region, target, due))
+      .run(() => this.#applyEvents(region, target, due))
       .catch((error: unknown) => {
         target.queue.unshift(...due);
-        onError(error, region);
-        if (!closed) scheduler.setTimer(RETRY_MS, () => applyDue(region));
+        this.#onError(error, region);
+        if (!this.#closed) this.#scheduler.setTimer(RETRY_MS, () => void this.#applyDue(region));
       })
       .finally(() => {
         target.applying = undefined;
-        schedule(region);
-        notifyIfDrained();
+        this.#schedule(region);
+        this.#notifyIfDrained();
       });
     target.applying = applying;
     return applying;
   }
 
-  async function applyEvents(region: string, target: Target, due: readonly Replicated[]): Promise<void> {
+  /** Applies the writes that are newer than what the replica holds (last writer wins). */
+  async #applyEvents(region: string, target: Target, due: readonly Replicated[]): Promise<void> {
     const latest = new Map<string, Replicated>();
     for (const event of due) {
       const held = target.versions.get(event.id) ?? Number.NEGATIVE_INFINITY;
@@ -255,15 +353,15 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
       byTable.set(event.table, [...(byTable.get(event.table) ?? []), event]);
     for (const [table, events] of byTable) {
       try {
-        await batchWrite(storeOf(region), table, events);
+        await batchWrite(this.#store(region), table, events);
       } catch (error) {
         if ((error as { name?: string }).name !== 'ResourceNotFoundException') throw error;
         target.dropped += events.length;
-        onError(error, region);
+        this.#onError(error, region);
         for (const e of events) latest.delete(e.id);
       }
     }
-    const now = scheduler.now();
+    const now = this.#scheduler.now();
     for (const event of latest.values()) {
       target.versions.set(event.id, event.stamp);
       target.applied++;
@@ -271,95 +369,26 @@ export function createReplicator(options: ReplicatorOptions): Replicator {
     }
   }
 
-  function isDrained(): boolean {
-    for (const target of targets.values()) {
+  #isDrained(): boolean {
+    for (const target of this.#targets.values()) {
       if (target.applying !== undefined) return false;
       if (!target.paused && target.queue.length > 0) return false;
     }
     return true;
   }
 
-  function notifyIfDrained(): void {
-    if (waiters.length === 0 || !isDrained()) return;
-    for (const resolve of waiters.splice(0)) resolve();
+  #notifyIfDrained(): void {
+    if (this.#waiters.length === 0 || !this.#isDrained()) return;
+    for (const resolve of this.#waiters.splice(0)) resolve();
   }
+}
 
-  return {
-    regions,
-    write(region, perform) {
-      const source = targetOf(region);
-      return source.lock.run(async () => {
-        const stamp = nextStamp();
-        const writtenAt = scheduler.now();
-        const { result, written } = await perform();
-        if (written.length === 0) return result;
-        let states: Awaited<ReturnType<typeof readBack>>;
-        try {
-          states = await readBack(region, written);
-        } catch (error) {
-          // The write stands in its own region; it just does not replicate (reported).
-          onError(error, region);
-          return result;
-        }
-        for (const state of states) {
-          source.versions.set(state.id, stamp);
-          for (const other of regions)
-            if (other !== region) enqueue(region, other, { ...state, stamp, writtenAt });
-        }
-        return result;
-      });
-    },
-    pause(region) {
-      const target = targetOf(region);
-      target.paused = true;
-      target.timer?.cancel();
-      target.timer = undefined;
-      notifyIfDrained();
-    },
-    resume(region) {
-      targetOf(region).paused = false;
-      schedule(region);
-    },
-    isPaused: (region) => targetOf(region).paused,
-    drained() {
-      if (isDrained()) return Promise.resolve();
-      return new Promise<void>((resolve) => waiters.push(resolve));
-    },
-    async flush() {
-      for (const region of regions) {
-        const target = targetOf(region);
-        target.timer?.cancel();
-        target.timer = undefined;
-        // Wait out an apply in progress, then take everything left.
-        if (target.applying !== undefined) await target.applying;
-        await applyDue(region, true);
-      }
-    },
-    status() {
-      const now = scheduler.now();
-      return Object.fromEntries(
-        [...targets].map(([region, t]) => [
-          region,
-          {
-            paused: t.paused,
-            pending: t.queue.length,
-            applied: t.applied,
-            superseded: t.superseded,
-            dropped: t.dropped,
-            oldestPendingMs: t.queue.length === 0 ? 0 : now - Math.min(...t.queue.map((e) => e.writtenAt)),
-            lastLagMs: t.lastLagMs,
-          } satisfies ReplicationTargetStatus,
-        ]),
-      );
-    },
-    close() {
-      closed = true;
-      for (const target of targets.values()) {
-        target.timer?.cancel();
-        target.timer = undefined;
-      }
-    },
-  };
+/** An item as its source holds it after a write. */
+interface ItemState {
+  readonly id: string;
+  readonly table: string;
+  readonly key: AttributeMap;
+  readonly item: AttributeMap | undefined;
 }
 
 function newTarget(): Target {
