@@ -5,26 +5,36 @@
 import { REGION_PATTERN } from '../edge/model.ts';
 import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from './lib/cli.ts';
 import { DEFAULT_EDGE_REGION } from './lib/local-defaults.ts';
+import { DEFAULT_REPLICATION_LAG, parseLagDistribution } from './lib/replication/lag-distribution.ts';
 import { EDGE_REGION_HEADER } from './local-edge/emulator-server.ts';
+import { describeLatency, type LatencyOption } from './local-edge/local-world.ts';
 import { type LocalEdge, LocalEdgeStartError, startLocalEdge } from './local-edge/start-local-edge.ts';
 
 const USAGE = `
 Usage: npm start -- [options]
 
-Runs the router locally: embedded DynamoDB (dynalite) seeded with demo tenants, one DynamoDB
-endpoint per replica region (faults settable), one echo origin per region, and a CloudFront
-emulator running the built handler bundle. See docs/local-edge.md.
+Runs the router locally: one DynamoDB store (dynalite) per replica region, seeded with demo
+tenants and replicated with lag; per replica region an operator endpoint and one TLS endpoint per
+edge region at its real distance (faults settable); one echo origin per region; and a CloudFront
+emulator running the built handler bundle in each of the 13 regional edge cache regions. See
+docs/local-edge.md.
 
 Options:
-  --port N           CloudFront emulator port (default 8080)
-  --control-port N   control API port (default 8081)
-  --edge-region R    emulated edge region (default us-east-1; per request: ${EDGE_REGION_HEADER} header)
-  --data DIR         persist the DynamoDB data in DIR (default: in memory)
-  --config FILE      router configuration (default config/local.json)
-  --handler FILE     run the handler exported by FILE instead of the built bundle
-  --no-seed          do not write the demo data
-  --json             print the endpoints as one JSON line instead of the banner
-  -h, --help         show this help
+  --port N               CloudFront emulator port (default 8080)
+  --control-port N       control API port (default 8081)
+  --edge-region R        default edge region, a regional edge cache region (default us-east-1;
+                         per request: ${EDGE_REGION_HEADER} header)
+  --latency L            replica distance: real (measured round trips, the default), none, or
+                         scaled:F (real times F)
+  --jitter MS            extra delay up to MS per delayed chunk (default 0)
+  --replication-lag LAG  lag of each replicated write: MS, uniform:MIN-MAX or lognormal:MEDIAN,P99
+                         (default ${DEFAULT_REPLICATION_LAG}; with latency, plus half the round trip)
+  --data DIR             persist the data in DIR, one folder per replica region (default: in memory)
+  --config FILE          router configuration (default config/local.json)
+  --handler FILE         run the handler exported by FILE instead of the built bundle
+  --no-seed              do not write the demo data
+  --json                 print the endpoints as one JSON line instead of the banner
+  -h, --help             show this help
 `;
 
 /**
@@ -33,6 +43,17 @@ Options:
  * production samples decisions and writes metrics once a minute.
  */
 const LOCAL_OBSERVABILITY = { decisionLogSampleRate: 1, metrics: { flushIntervalMs: 1000 } } as const;
+
+/** `--latency`: real, none or scaled:F. */
+function latencyOption(value: string | undefined): LatencyOption {
+  if (value === undefined || value === 'real') return 'real';
+  if (value === 'none') return 'none';
+  const scaled = /^scaled:(\d+(?:\.\d+)?)$/.exec(value);
+  const scale = scaled === null ? Number.NaN : Number(scaled[1]);
+  if (!(scale > 0 && scale <= 10))
+    throw new UsageError(`--latency ${JSON.stringify(value)}: use real, none or scaled:F with 0 < F <= 10`);
+  return { scale };
+}
 
 async function main(): Promise<number> {
   const line = parseCommandLine(
@@ -43,6 +64,9 @@ async function main(): Promise<number> {
         port: { type: 'string' },
         'control-port': { type: 'string' },
         'edge-region': { type: 'string' },
+        latency: { type: 'string' },
+        jitter: { type: 'string' },
+        'replication-lag': { type: 'string' },
         data: { type: 'string' },
         config: { type: 'string' },
         handler: { type: 'string' },
@@ -60,6 +84,11 @@ async function main(): Promise<number> {
   const edgeRegion = values['edge-region'] ?? DEFAULT_EDGE_REGION;
   if (!REGION_PATTERN.test(edgeRegion))
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
+  const latency = latencyOption(values.latency);
+  const jitterMs = integerOption(values.jitter, 'jitter', 0, 10_000) ?? 0;
+  const replicationLag = values['replication-lag'] ?? DEFAULT_REPLICATION_LAG;
+  const lag = parseLagDistribution(replicationLag);
+  if (!lag.ok) throw new UsageError(`--replication-lag ${lag.problem}`);
 
   const started = performance.now();
   let edge: LocalEdge;
@@ -68,6 +97,9 @@ async function main(): Promise<number> {
       port,
       controlPort,
       edgeRegion,
+      latency,
+      jitterMs,
+      replicationLag,
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       ...(values.config === undefined ? {} : { configFile: values.config }),
       ...(values.handler === undefined ? {} : { handlerModule: values.handler }),
@@ -87,12 +119,15 @@ async function main(): Promise<number> {
         url: edge.url,
         controlUrl: edge.controlUrl,
         dynamodbEndpoint: edge.dynamodbEndpoint,
+        writeRegion: edge.writeRegion,
         replicas: Object.fromEntries(Object.entries(edge.replicas).map(([r, e]) => [r, e.endpoint])),
+        latency: describeLatency(edge.latency),
+        replicationLag,
         hosts: edge.demo.hosts.map((h) => h.host),
         startMs: ms,
       })}\n`,
     );
-  } else process.stdout.write(banner(edge, ms));
+  } else process.stdout.write(banner(edge, ms, replicationLag));
 
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
@@ -109,7 +144,7 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function banner(edge: LocalEdge, ms: number): string {
+function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
   const first = edge.demo.hosts[0]?.host ?? 'shop.acme.com';
   const replicas = Object.values(edge.replicas)
     .map((r) => `${r.region}=${r.endpoint}`)
@@ -120,10 +155,11 @@ function banner(edge: LocalEdge, ms: number): string {
       ? 'custom handler'
       : `bundle ${(edge.bundle.bytes / 1024).toFixed(0)} KiB built in ${edge.bundle.buildMs} ms`;
   return [
-    `local edge up in ${ms} ms (${build}); edge region ${edge.defaultEdgeRegion}`,
+    `local edge up in ${ms} ms (${build}); edge region ${edge.defaultEdgeRegion} (of ${edge.edgeRegions.length})`,
     `  CloudFront  ${edge.url}    control API ${edge.controlUrl}/status`,
     `  Dashboard   ${edge.controlUrl}/dashboard    logs: npm run logs -- --local --since 5m`,
-    `  DynamoDB    ${edge.dynamodbEndpoint} (table ${edge.config.tableName}); replicas ${replicas}`,
+    `  world       latency ${describeLatency(edge.latency)}, replication lag ${replicationLag}${edge.latency.kind === 'none' ? '' : ' + half the round trip'}; replicas ${replicas}`,
+    `  tools       export DYNAMODB_ENDPOINT=${edge.dynamodbEndpoint}   # ${edge.writeRegion}, the write region (table ${edge.config.tableName})`,
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,
     `        curl -H 'Host: ${first}' -H '${EDGE_REGION_HEADER}: ap-southeast-2' ${edge.url}/`,

@@ -9,6 +9,9 @@
  *   PUT    /faults/<region>        body: {"mode": "slow", "delayMs": 500, "share": 1}
  *   PUT    /faults                 the same body, for every region (a whole-table outage)
  *   DELETE /faults/<region>        back to normal (DELETE /faults: every region)
+ *   GET    /replication            region -> paused, pending, applied, lag
+ *   PUT    /replication/<region>   body {"paused": true}: the replication fault (writes into the
+ *                                  region queue up); {"paused": false} or DELETE resumes
  *   POST   /counters/reset         zeroes the counters
  *   GET    /logs[?after=N]         the function's lines in every emulated region (function-log.ts)
  *   GET    /dashboard[/state|/events]  the live dashboard (dashboard-routes.ts)
@@ -17,6 +20,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import { listenOn } from '../lib/listening-server.ts';
+import type { Replicator } from '../lib/replication/replicator.ts';
 import { checkOriginRequestResult } from './cloudfront-rules.ts';
 import { serveDashboard } from './dashboard-routes.ts';
 import type { DashboardState } from './dashboard-state.ts';
@@ -33,7 +37,10 @@ export interface ControlApiOptions {
   readonly status: () => unknown;
   readonly edgeFunction: EdgeFunction;
   readonly defaultEdgeRegion: string;
+  /** The edge regions `/invoke` may run in. */
+  readonly edgeRegions: ReadonlySet<string>;
   readonly replicas: ReadonlyMap<string, ReplicaProxy>;
+  readonly replicator: Replicator;
   readonly resetCounters: () => void;
   /** The function's lines, for `GET /logs`. */
   readonly functionLog: FunctionLog;
@@ -104,6 +111,10 @@ async function routeControlRequest(req: IncomingMessage, options: ControlApiOpti
       body: { lines: options.functionLog.lines(after === null ? undefined : Number(after)) },
     };
   }
+  if (path === '/replication' || path.startsWith('/replication/')) {
+    const answer = await replicationRoute(req, method, path, options.replicator);
+    if (answer !== undefined) return answer;
+  }
   if (path === '/counters/reset' && method === 'POST') {
     options.resetCounters();
     return { status: 204 };
@@ -115,6 +126,11 @@ async function routeControlRequest(req: IncomingMessage, options: ControlApiOpti
 async function invoke(req: IncomingMessage, url: URL, options: ControlApiOptions): Promise<ControlAnswer> {
   const edgeRegion = url.searchParams.get('edgeRegion') ?? options.defaultEdgeRegion;
   if (!REGION_PATTERN.test(edgeRegion)) throw new HttpError(400, 'edgeRegion must be an AWS region name');
+  if (!options.edgeRegions.has(edgeRegion))
+    throw new HttpError(
+      400,
+      `edgeRegion must be a regional edge cache region: ${[...options.edgeRegions].join(', ')}`,
+    );
   const event = (await readJson(req)) as CloudFrontRequestEvent;
   if (typeof event !== 'object' || event === null || !Array.isArray(event.Records)) {
     throw new HttpError(
@@ -179,6 +195,34 @@ async function faultRoute(
   else if (method === 'DELETE') await replica.setFault({ mode: 'normal' });
   else if (method !== 'GET') return undefined;
   return show();
+}
+
+/** The `/replication` and `/replication/<region>` routes; undefined for a method they do not take. */
+async function replicationRoute(
+  req: IncomingMessage,
+  method: string,
+  path: string,
+  replicator: Replicator,
+): Promise<ControlAnswer | undefined> {
+  if (path === '/replication')
+    return method === 'GET' ? { status: 200, body: replicator.status() } : undefined;
+  const region = decodeURIComponent(path.slice('/replication/'.length));
+  if (!replicator.regions.includes(region)) {
+    throw new HttpError(
+      404,
+      `no replica region ${JSON.stringify(region)}; regions: ${replicator.regions.join(', ')}`,
+    );
+  }
+  if (method === 'PUT' || method === 'POST') {
+    const body = (await readJson(req)) as { paused?: unknown } | null;
+    const keys = typeof body === 'object' && body !== null ? Object.keys(body) : [];
+    if (typeof body?.paused !== 'boolean' || keys.length !== 1)
+      throw new HttpError(400, 'body must be {"paused": true} or {"paused": false}');
+    if (body.paused) replicator.pause(region);
+    else replicator.resume(region);
+  } else if (method === 'DELETE') replicator.resume(region);
+  else if (method !== 'GET') return undefined;
+  return { status: 200, body: { region, ...replicator.status()[region] } };
 }
 
 /** Reads and validates a fault setting body; a bad one is a 400. */

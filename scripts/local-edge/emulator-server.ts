@@ -29,6 +29,8 @@ export interface EmulatorServerOptions {
   readonly edgeFunction: EdgeFunction;
   /** Edge region of requests without the {@link EDGE_REGION_HEADER}. */
   readonly defaultEdgeRegion: string;
+  /** The edge regions the function runs in; a request for another is a 400. @default any */
+  readonly edgeRegions?: ReadonlySet<string>;
   readonly defaultOrigin: DefaultOriginSettings;
   /** Origin domain name -> base URL of the local server standing in for it. */
   readonly resolveOrigin: (domainName: string) => string | undefined;
@@ -85,7 +87,7 @@ async function handleViewerRequest(
   const edgeRegion =
     typeof regionHeader === 'string' && regionHeader !== '' ? regionHeader : options.defaultEdgeRegion;
   const reply = viewerReply(req, res, { edgeRegion, requestId, counters: options.counters });
-  if (refuseRequest(req, edgeRegion, reply)) return;
+  if (refuseRequest(req, edgeRegion, reply, options.edgeRegions)) return;
   const event = viewerRequestToOriginRequestEvent(
     {
       method: req.method ?? 'GET',
@@ -119,12 +121,25 @@ async function handleViewerRequest(
 }
 
 /** Answers what CloudFront refuses before running the function; true when it answered. */
-function refuseRequest(req: IncomingMessage, edgeRegion: string, reply: ViewerReply): boolean {
+function refuseRequest(
+  req: IncomingMessage,
+  edgeRegion: string,
+  reply: ViewerReply,
+  edgeRegions: ReadonlySet<string> | undefined,
+): boolean {
   if (!REGION_PATTERN.test(edgeRegion)) {
     reply.fail(
       400,
       'BadEdgeRegion',
       `${EDGE_REGION_HEADER} must be an AWS region name, got ${JSON.stringify(edgeRegion)}`,
+    );
+    return true;
+  }
+  if (edgeRegions !== undefined && !edgeRegions.has(edgeRegion)) {
+    reply.fail(
+      400,
+      'BadEdgeRegion',
+      `origin-request functions run only in regional edge cache regions: ${[...edgeRegions].join(', ')}; got ${edgeRegion}`,
     );
     return true;
   }

@@ -7,12 +7,19 @@ import { readFile } from 'node:fs/promises';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
 import { LOCAL_CONFIG_PATH } from '../lib/router-config-file.ts';
 
+/** The endpoint settings the local edge fills in once its replicas listen. */
+export interface LocalEndpoints {
+  readonly endpoints: Readonly<Record<string, string>>;
+  readonly edgeEndpoints: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly endpointCaCertificate: string;
+}
+
 /** The validated draft, and how to finish it once the replica endpoints are known. */
 export interface LocalEdgeConfig {
-  /** Every setting except `endpoints` (empty). */
+  /** Every setting except the endpoint settings (empty). */
   readonly draft: RouterConfig;
-  /** The final configuration: the draft's input with these replica endpoints. */
-  withEndpoints(endpoints: Readonly<Record<string, string>>): RouterConfig;
+  /** The final configuration: the draft's input with these endpoint settings. */
+  withEndpoints(endpoints: LocalEndpoints): RouterConfig;
 }
 
 /** Reads and validates the configuration; a bad file or override throws before anything starts. */
@@ -25,8 +32,8 @@ export async function readLocalEdgeConfig(
     throw new Error(`${configFile}: the router configuration must be a JSON object`);
   const input = mergeConfig({ ...file }, overrides);
   return {
-    draft: resolveRouterConfig({ ...input, endpoints: {} }),
-    withEndpoints: (endpoints) => resolveRouterConfig({ ...input, endpoints }),
+    draft: resolveRouterConfig({ ...input, endpoints: {}, edgeEndpoints: {}, endpointCaCertificate: null }),
+    withEndpoints: (local) => resolveRouterConfig({ ...input, ...local }),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The life of a local edge run as a child process (the load test's, the chaos scenario's): seed
- * the generated tenants, print one JSON handshake line on stdout for the parent, and stop the edge
+ * the generated tenants into every replica, print one JSON handshake line on stdout for the parent, and stop the edge
  * when the parent closes stdin or sends SIGTERM. A failure before the handshake is printed on
  * stderr (`error: ...`) and the process exits, which the parent reports.
  */
@@ -30,13 +30,16 @@ export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOpti
   // Listen before seeding, so a parent that gives up meanwhile still stops the edge.
   const stop = exitWithParent(() => edge.stop());
   try {
-    await seedLoadTestTenants({
-      client: edge.client,
-      tableName: edge.config.tableName,
-      tenants: options.tenants,
-      fallbackRegions: defaultRegionsRecord(edge.config),
-      onProgress: options.onSeedProgress,
-    });
+    // Initial data, the same in every replica: the run starts from a table that has its tenants.
+    await edge.writeInitialData((client, region) =>
+      seedLoadTestTenants({
+        client,
+        tableName: edge.config.tableName,
+        tenants: options.tenants,
+        fallbackRegions: defaultRegionsRecord(edge.config),
+        onProgress: region === edge.writeRegion ? options.onSeedProgress : undefined,
+      }),
+    );
     process.stdout.write(`${JSON.stringify(options.handshake(edge))}\n`);
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);

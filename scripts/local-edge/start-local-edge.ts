@@ -1,15 +1,19 @@
 /**
- * Starts the whole router on one machine: the embedded DynamoDB server (dynalite) with the table
- * and demo data, one fault-injectable DynamoDB endpoint per replica region, one echo origin per
- * region (plus the dedicated and default origins), the CloudFront emulator running the built
- * handler bundle, and the control API. Used by `npm start`, the end-to-end tests, the load test,
- * the migration tests and the chaos scenario.
+ * Starts the whole router on one machine: one DynamoDB store per replica region (dynalite) with
+ * the table and demo data, replication between them, fault-injectable endpoints per replica
+ * region (an operator endpoint, and one TLS endpoint per edge region at its distance), one echo
+ * origin per region (plus the dedicated and default origins), the CloudFront emulator running the
+ * built handler bundle in every regional edge cache region, and the control API. Used by
+ * `npm start`, the end-to-end tests, the load test, the migration tests and the chaos scenario.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
+import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
+import { localTlsCredentials } from '../lib/network/local-tls.ts';
+import type { ReplicationTargetStatus } from '../lib/replication/replicator.ts';
 import { startControlApi } from './control-api.ts';
 import { type DashboardState, startDashboardState } from './dashboard-state.ts';
 import type { DemoData, DemoHost } from './demo-data.ts';
@@ -22,13 +26,21 @@ import { type LocalData, startLocalData } from './local-data.ts';
 import { readLocalEdgeConfig } from './local-edge-config.ts';
 import { assertPortFree, LocalEdgeStartError, listenOr } from './local-edge-errors.ts';
 import { localEdgeStatus } from './local-edge-status.ts';
+import { type LatencyOption, type LocalWorld, resolveLocalWorld } from './local-world.ts';
 import { DEFAULT_ORIGIN_DOMAIN, type LocalOrigin, type OriginSet, startOriginSet } from './origin-set.ts';
 import type { FaultSetting } from './replica-proxy.ts';
-import { type ReplicaEndpoint, type ReplicaSet, startReplicaSet } from './replica-set.ts';
+import {
+  emulatedRoundTripMs,
+  type LatencyModel,
+  type ReplicaEndpoint,
+  type ReplicaSet,
+  startReplicaSet,
+} from './replica-set.ts';
 
 export { LocalEdgeStartError } from './local-edge-errors.ts';
+export type { LatencyOption } from './local-world.ts';
 export { DEFAULT_ORIGIN_DOMAIN, type LocalOrigin } from './origin-set.ts';
-export type { ReplicaEndpoint } from './replica-set.ts';
+export type { LatencyModel, ReplicaEndpoint } from './replica-set.ts';
 /** Demo hosts to print and test, re-exported for callers that only import this module. */
 export type { DemoHost };
 
@@ -43,9 +55,26 @@ export interface LocalEdgeOptions {
   readonly controlPort?: number;
   /** Interface every server listens on. @default '127.0.0.1' */
   readonly host?: string;
-  /** Edge region of requests without the `x-local-edge-region` header. @default DEFAULT_EDGE_REGION (us-east-1) */
+  /**
+   * Edge region of requests without the `x-local-edge-region` header: one of the 13 regional edge
+   * cache regions. @default DEFAULT_EDGE_REGION (us-east-1)
+   */
   readonly edgeRegion?: string;
-  /** Folder to persist the DynamoDB data in. @default in memory */
+  /**
+   * How far the replicas are from each edge region: `none` (0 ms), `real` (the measured round
+   * trips, docs/geography.md) or `{ scale }` (those times `scale`, for tests). @default 'none'
+   */
+  readonly latency?: LatencyOption;
+  /** Jitter added to each delayed chunk, up to this many ms. @default 0 */
+  readonly jitterMs?: number;
+  /**
+   * Lag of each replicated write (`lag-distribution.ts`: `MS`, `uniform:A-B`, `lognormal:MEDIAN,P99`);
+   * with latency, half the round trip between the two regions is added. @default '0'
+   */
+  readonly replicationLag?: string;
+  /** The replica region the tools write to. @default the first replica region */
+  readonly writeRegion?: string;
+  /** Folder to persist the DynamoDB data in, one folder per replica region. @default in memory */
   readonly dataDir?: string;
   /** Router configuration file. @default config/local.json */
   readonly configFile?: string;
@@ -78,10 +107,23 @@ export interface LocalEdge {
   readonly url: string;
   /** Control API base URL. */
   readonly controlUrl: string;
-  /** The embedded DynamoDB server itself (not behind a replica endpoint). */
+  /**
+   * The write region's operator endpoint: where the tools write (`DYNAMODB_ENDPOINT`); writes are
+   * replicated to the other replicas after the lag.
+   */
   readonly dynamodbEndpoint: string;
-  /** Replica region -> its fault-injectable DynamoDB endpoint (what the router reads). */
+  /** The replica region the tools write to. */
+  readonly writeRegion: string;
+  /** Replica region -> its endpoints: operator, and one per edge region (what the router reads). */
   readonly replicas: Readonly<Record<string, ReplicaEndpoint>>;
+  /** The edge regions the function runs in (the regional edge cache regions). */
+  readonly edgeRegions: readonly string[];
+  /** How far the replicas are from the edge regions. */
+  readonly latency: LatencyModel;
+  /** The generated CA the replica clients trust (PEM). */
+  readonly caCertificate: string;
+  /** Replication between the replicas: status, the `replication` fault (pause), drain. */
+  readonly replication: LocalReplication;
   /** Origin domain name -> the local server standing in for it. */
   readonly origins: Readonly<Record<string, LocalOrigin>>;
   /** The configuration baked into the handler (endpoints point at the replica endpoints). */
@@ -97,8 +139,13 @@ export interface LocalEdge {
   readonly functionLog: FunctionLog;
   /** The built bundle, when the router bundle is running. */
   readonly bundle: BuiltBundle | undefined;
-  /** A client of the embedded server (local credentials); closed by {@link LocalEdge.stop}. */
+  /** A client of {@link dynamodbEndpoint} (local credentials); closed by {@link LocalEdge.stop}. */
   readonly client: DynamoDBClient;
+  /**
+   * Writes the same data into every replica's store directly, not replicated (set-up before
+   * traffic, e.g. generated tenants, as if the table had been created with them).
+   */
+  writeInitialData(write: (client: DynamoDBClient, region: string) => Promise<unknown>): Promise<void>;
   /** Sets a replica region's fault. Throws RangeError for an unknown region or a bad setting. */
   setFault(region: string, fault: FaultSetting): Promise<void>;
   /** Every replica endpoint back to normal. */
@@ -106,12 +153,23 @@ export interface LocalEdge {
   /** Zeroes the emulator counters. */
   resetCounters(): void;
   /**
-   * Stops the embedded DynamoDB server for good (in-memory data is lost); replica endpoints then
-   * drop every connection. For a recoverable outage use `setFault(region, { mode: 'refuse' })`.
+   * Stops every replica's store for good (in-memory data is lost); replica endpoints then drop
+   * every connection. For a recoverable outage use `setFault(region, { mode: 'refuse' })`.
    */
   stopDynamoDB(): Promise<void>;
   /** Stops everything and removes the temporary bundle. Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Replication between the local replicas. */
+export interface LocalReplication {
+  /** Replica region -> pending, applied, paused, lag. */
+  status(): Record<string, ReplicationTargetStatus>;
+  /** The `replication` fault: writes into `region` queue up until {@link resume}. */
+  pause(region: string): void;
+  resume(region: string): void;
+  /** Resolves once every write made so far reached every replica that is not paused. */
+  drained(): Promise<void>;
 }
 
 /**
@@ -136,26 +194,32 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   await assertPortFree(host, options.port, 'port');
   await assertPortFree(host, options.controlPort, 'control-port');
   const { draft, withEndpoints } = await readLocalEdgeConfig(options.configFile, options.config);
+  const world = resolveLocalWorld({ ...options, edgeRegion, replicaRegions: draft.replicaRegions });
   return CleanupStack.build(async (stack) => {
-    const data = stack.use(
-      await startLocalData({
-        config: draft,
-        host,
-        region: edgeRegion,
-        dataDir: options.dataDir,
-        seed: options.seed ?? true,
-      }),
-    );
+    const data = stack.use(await startData(options, draft, world, host));
+    const tls = await localTlsCredentials();
     const replicas = stack.use(
       await startReplicaSet({
         regions: draft.replicaRegions,
-        target: data.endpoint,
+        stores: data.stores,
+        replicator: data.replicator,
+        tls,
+        edgeRegions: world.edgeRegions,
+        latency: world.latency,
+        jitterMs: world.jitterMs,
         host,
         random: options.random,
       }),
     );
+    const writeEndpoint = replicas.endpoints[world.writeRegion] as string;
+    const client = localDynamoDBClient(writeEndpoint, world.writeRegion);
+    stack.defer(() => client.destroy());
     const origins = stack.use(await startOriginSet(draft, host));
-    const config = withEndpoints(replicas.endpoints);
+    const config = withEndpoints({
+      endpoints: replicas.endpoints,
+      edgeEndpoints: replicas.edgeEndpoints,
+      endpointCaCertificate: tls.caCertificate,
+    });
     const echo = options.echoFunctionOutput;
     const functionLog = createFunctionLog({
       ...(echo !== false && { echo: echo ?? ((line: string) => process.stdout.write(`${line}\n`)) }),
@@ -165,6 +229,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       options,
       host,
       edgeRegion,
+      world,
       config,
       data,
       replicas,
@@ -178,28 +243,75 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       startDashboardState({ functionLog, counters: parts.counters, replicas: () => replicas.views() }),
     );
     const control = stack.use(await startControl(parts, emulator.url, dashboard));
-    return {
+    return localEdgeOf(parts, {
       url: emulator.url,
       controlUrl: control.url,
-      dynamodbEndpoint: data.endpoint,
-      replicas: replicas.views(),
-      origins: origins.views(),
-      config,
-      defaultEdgeRegion: edgeRegion,
-      edgeRegionHeader: EDGE_REGION_HEADER,
-      demo: data.demo,
-      counters: parts.counters,
-      functionLog,
-      bundle: handlers.bundle,
-      client: data.client,
-      setFault: (region, fault) => replicas.setFault(region, fault),
-      clearFaults: () => replicas.clearFaults(),
-      resetCounters: () => resetEdgeCounters(parts.counters),
-      stopDynamoDB: () => data.stopServer(),
-      // Closing must never fail a caller's shutdown: every step has run by the time this settles.
-      stop: () => stack.close().catch(() => {}),
-    };
+      client,
+      caCertificate: tls.caCertificate,
+      stack,
+    });
   });
+}
+
+/** The data step: the stores, the demo data and replication, with the emulated distance. */
+function startData(options: LocalEdgeOptions, draft: RouterConfig, world: LocalWorld, host: string) {
+  return startLocalData({
+    config: draft,
+    host,
+    dataDir: options.dataDir,
+    seed: options.seed ?? true,
+    replicationLag: world.replicationLag,
+    // A replicated write crosses the distance between the regions once: half a round trip.
+    distanceMs: (source, target) => emulatedRoundTripMs(world.latency, source, target) / 2,
+    log: options.log,
+  });
+}
+
+/** The running local edge, over what the steps started. */
+function localEdgeOf(
+  parts: Parts,
+  started: {
+    readonly url: string;
+    readonly controlUrl: string;
+    readonly client: DynamoDBClient;
+    readonly caCertificate: string;
+    readonly stack: CleanupStack;
+  },
+): LocalEdge {
+  const { data, replicas, world } = parts;
+  const replicator = data.replicator;
+  return {
+    url: started.url,
+    controlUrl: started.controlUrl,
+    dynamodbEndpoint: replicas.endpoints[world.writeRegion] as string,
+    writeRegion: world.writeRegion,
+    replicas: replicas.views(),
+    edgeRegions: world.edgeRegions,
+    latency: world.latency,
+    caCertificate: started.caCertificate,
+    replication: {
+      status: () => replicator.status(),
+      pause: (region) => replicator.pause(region),
+      resume: (region) => replicator.resume(region),
+      drained: () => replicator.drained(),
+    },
+    origins: parts.origins.views(),
+    config: parts.config,
+    defaultEdgeRegion: parts.edgeRegion,
+    edgeRegionHeader: EDGE_REGION_HEADER,
+    demo: data.demo,
+    counters: parts.counters,
+    functionLog: parts.functionLog,
+    bundle: parts.handlers.bundle,
+    client: started.client,
+    writeInitialData: (write) => data.writeInitialData(write),
+    setFault: (region, fault) => replicas.setFault(region, fault),
+    clearFaults: () => replicas.clearFaults(),
+    resetCounters: () => resetEdgeCounters(parts.counters),
+    stopDynamoDB: () => data.stopStores(),
+    // Closing must never fail a caller's shutdown: every step has run by the time this settles.
+    stop: () => started.stack.close().catch(() => {}),
+  };
 }
 
 /** What the steps started, for the emulator and the control API. */
@@ -207,6 +319,7 @@ interface Parts {
   readonly options: LocalEdgeOptions;
   readonly host: string;
   readonly edgeRegion: string;
+  readonly world: LocalWorld;
   readonly config: RouterConfig;
   readonly data: LocalData;
   readonly replicas: ReplicaSet;
@@ -223,6 +336,7 @@ function startEmulator(parts: Parts) {
     startEmulatorServer({
       edgeFunction: parts.handlers.edgeFunction,
       defaultEdgeRegion: parts.edgeRegion,
+      edgeRegions: new Set(parts.world.edgeRegions),
       defaultOrigin: {
         domainName: DEFAULT_ORIGIN_DOMAIN,
         customHeaders: { [config.originSecretHeader]: DEMO_ORIGIN_SECRET },
@@ -249,7 +363,9 @@ async function startControl(parts: Parts, edgeUrl: string, dashboard: DashboardS
         localEdgeStatus({ ...sources, defaultEdgeRegion: parts.edgeRegion, dataDir: options.dataDir }),
       edgeFunction: parts.handlers.edgeFunction,
       defaultEdgeRegion: parts.edgeRegion,
+      edgeRegions: new Set(parts.world.edgeRegions),
       replicas: parts.replicas.byRegion,
+      replicator: parts.data.replicator,
       resetCounters: () => resetEdgeCounters(parts.counters),
       functionLog: parts.functionLog,
       dashboard,
