@@ -7,7 +7,7 @@ import { integerOption, parseCommandLine, runMain, UsageError, writeHelp } from 
 import { DEFAULT_EDGE_REGION } from './lib/local-defaults.ts';
 import { DEFAULT_REPLICATION_LAG, parseLagDistribution } from './lib/replication/lag-distribution.ts';
 import { EDGE_REGION_HEADER } from './local-edge/emulator-server.ts';
-import { describeLatency, type LatencyOption } from './local-edge/local-world.ts';
+import { describeLatency, type LatencyOption, parseLatencyOption } from './local-edge/local-world.ts';
 import { type LocalEdge, LocalEdgeStartError, startLocalEdge } from './local-edge/start-local-edge.ts';
 
 const USAGE = `
@@ -44,15 +44,12 @@ Options:
  */
 const LOCAL_OBSERVABILITY = { decisionLogSampleRate: 1, metrics: { flushIntervalMs: 1000 } } as const;
 
-/** `--latency`: real, none or scaled:F. */
+/** `--latency`: real (the default), none or scaled:F. */
 function latencyOption(value: string | undefined): LatencyOption {
-  if (value === undefined || value === 'real') return 'real';
-  if (value === 'none') return 'none';
-  const scaled = /^scaled:(\d+(?:\.\d+)?)$/.exec(value);
-  const scale = scaled === null ? Number.NaN : Number(scaled[1]);
-  if (!(scale > 0 && scale <= 10))
+  const latency = parseLatencyOption(value ?? 'real');
+  if (latency === undefined)
     throw new UsageError(`--latency ${JSON.stringify(value)}: use real, none or scaled:F with 0 < F <= 10`);
-  return { scale };
+  return latency;
 }
 
 async function main(): Promise<number> {

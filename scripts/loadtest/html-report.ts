@@ -3,8 +3,9 @@
  * resources) with the summary, latency over time and the percentile distribution, or for a sweep
  * the growth of latency and read cost with the swept parameter. Pure.
  */
+import type { LatencySummary } from './latency-histogram.ts';
 import type { LoadTestResult } from './load-result.ts';
-import { formatSummary, formatSweepTable } from './summary-table.ts';
+import { formatMs, formatSummary, formatSweepTable } from './summary-table.ts';
 import { escapeXml, lineChart } from './svg-chart.ts';
 import type { SweepResult } from './sweep.ts';
 
@@ -15,6 +16,8 @@ pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; }
 svg { display: block; margin: 1rem 0; font-size: 11px; }
 svg .title { font-size: 13px; font-weight: 600; }
 svg .grid { stroke: #e4e4e4; } svg .frame { fill: none; stroke: #999; }
+table { border-collapse: collapse; } th, td { padding: 0.2rem 0.6rem; text-align: right; border-bottom: 1px solid #e4e4e4; }
+th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
 `;
 
 const COLORS = { p50: '#1f77b4', p99: '#d62728', max: '#7f7f7f', reads: '#2ca02c', router: '#ff7f0e' };
@@ -138,8 +141,42 @@ export function renderRunReport(result: LoadTestResult): string {
       latencyOverTimeChart(result),
       '<h2>Percentile distribution</h2>',
       percentileDistributionChart(result),
+      ...(result.byEdgeRegion === undefined ? [] : ['<h2>Edge regions</h2>', edgeRegionTable(result)]),
     ].join('\n'),
   );
+}
+
+/** The per-edge-region results as an HTML table (the same columns as the text summary). */
+export function edgeRegionTable(result: LoadTestResult): string {
+  const ms = (summary: LatencySummary | undefined, key: 'p50' | 'p99') =>
+    summary === undefined ? '-' : formatMs(summary[key]);
+  const head = [
+    'edge region',
+    'nearest replica',
+    'answered',
+    'failed',
+    'uncached p50',
+    'uncached p99',
+    'cached p50',
+    'cached p99',
+    'reads',
+  ];
+  const rows = Object.entries(result.byEdgeRegion ?? {}).map(([edge, r]) => [
+    edge,
+    r.nearestReplica === undefined
+      ? '-'
+      : `${r.nearestReplica.region} (${r.nearestReplica.rttMs.toFixed(0)} ms)`,
+    String(r.completed),
+    String(r.failed),
+    ms(r.uncached, 'p50'),
+    ms(r.uncached, 'p99'),
+    ms(r.cached, 'p50'),
+    ms(r.cached, 'p99'),
+    r.dynamoReads === undefined ? '-' : String(r.dynamoReads),
+  ]);
+  const cells = (tag: string, values: readonly string[]) =>
+    `<tr>${values.map((v) => `<${tag}>${escapeXml(v)}</${tag}>`).join('')}</tr>`;
+  return `<table>\n${cells('th', head)}\n${rows.map((r) => cells('td', r)).join('\n')}\n</table>`;
 }
 
 /** A self-contained HTML report of a sweep: the table, the growth chart, then each run's summary. */

@@ -25,7 +25,8 @@ export interface HttpTargetOptions {
 
 /** A ready HTTP target. */
 export interface HttpTarget {
-  send(host: string): Promise<RequestOutcome>;
+  /** One GET for `host`, with `headers` on top of the target's own. */
+  send(host: string, headers?: Readonly<Record<string, string>>): Promise<RequestOutcome>;
   close(): void;
 }
 
@@ -43,7 +44,7 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
   const httpsAgent = new HttpsAgent(agentOptions);
   const path = options.path ?? '/';
   return {
-    send(host) {
+    send(host, extraHeaders = {}) {
       const url = options.target ?? new URL(`https://${host}${path}`);
       const secure = url.protocol === 'https:';
       const send = secure ? httpsRequest : httpRequest;
@@ -66,7 +67,7 @@ export function createHttpTarget(options: HttpTargetOptions): HttpTarget {
             agent: secure ? httpsAgent : httpAgent,
             // TLS SNI must name the viewer's host when connecting to a fixed address.
             ...(secure && { servername: host }),
-            headers: { ...options.headers, host },
+            headers: { ...options.headers, ...extraHeaders, host },
           },
           (res) => {
             readBody(res).then((body) => done(describeResponse(res, body)), fail);

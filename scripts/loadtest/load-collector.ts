@@ -2,6 +2,9 @@
  * Collects the outcome of every measured request into histograms and counters, and builds the
  * {@link LoadTestResult}. Knows nothing about HTTP or the handler: the targets report outcomes.
  */
+
+import { EdgeRegionCollector } from './edge-region-collector.ts';
+import type { ViewerCacheState } from './edge-region-spread.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { LoadTestResult, LoadTestSettings, RequestCacheOutcome, TimelinePoint } from './load-result.ts';
 
@@ -17,6 +20,10 @@ export interface RequestOutcome {
   readonly routerMs?: number;
   /** How the route cache served it, when known. */
   readonly cacheOutcome?: RequestCacheOutcome;
+  /** The emulated edge region it was sent to (`--edge-regions`). */
+  readonly edgeRegion?: string;
+  /** Whether its tenant was cached in that edge region, as the viewer can tell. */
+  readonly viewerCache?: ViewerCacheState;
 }
 
 const OUTCOMES: readonly RequestCacheOutcome[] = ['hit', 'miss', 'stale', 'negative'];
@@ -30,6 +37,7 @@ export class LoadCollector {
   readonly #statuses = new Map<string, number>();
   readonly #errorKinds = new Map<string, number>();
   readonly #regions = new Map<string, number>();
+  readonly #byEdgeRegion = new Map<string, EdgeRegionCollector>();
   #errors = 0;
   #routerSumMs = 0;
   /** Sum of response times of the requests that reported a router time. */
@@ -42,6 +50,14 @@ export class LoadCollector {
    */
   record(latencyMs: number, measuredOffsetMs: number, outcome: RequestOutcome): void {
     const second = Math.max(0, Math.floor(measuredOffsetMs / 1000));
+    if (outcome.edgeRegion !== undefined) {
+      let edge = this.#byEdgeRegion.get(outcome.edgeRegion);
+      if (edge === undefined) {
+        edge = new EdgeRegionCollector();
+        this.#byEdgeRegion.set(outcome.edgeRegion, edge);
+      }
+      edge.record(latencyMs, outcome);
+    }
     let window = this.#windows.get(second);
     if (window === undefined) {
       window = { histogram: new LatencyHistogram(), errors: 0 };
@@ -95,6 +111,8 @@ export class LoadCollector {
     scheduled: number;
     measuredWallMs: number;
     dynamoReads?: number;
+    /** Table reads by edge region during the measured part. */
+    dynamoReadsByEdgeRegion?: Readonly<Record<string, number>>;
   }): LoadTestResult {
     const completed = this.#latency.count;
     const timeline: TimelinePoint[] = [...this.#windows.entries()]
@@ -138,6 +156,15 @@ export class LoadCollector {
           total: options.dynamoReads,
           per1000Requests: requests > 0 ? (options.dynamoReads * 1000) / requests : 0,
         },
+      }),
+      ...(this.#byEdgeRegion.size > 0 && {
+        byEdgeRegion: Object.fromEntries(
+          [...this.#byEdgeRegion].map(([region, edge]) => [
+            region,
+            // A region whose function never got a request to a replica read nothing: 0, not unknown.
+            edge.result(options.dynamoReadsByEdgeRegion && (options.dynamoReadsByEdgeRegion[region] ?? 0)),
+          ]),
+        ),
       }),
       timeline,
       distribution: this.#latency.distribution(),

@@ -65,6 +65,29 @@ export interface LoadTestResult {
   readonly regions: Readonly<Record<string, number>>;
   /** Table reads (GetItem) made during the measured part, when they can be counted. */
   readonly dynamoReads?: { readonly total: number; readonly per1000Requests: number };
+  /** The same, per emulated edge region (`--edge-regions`). */
+  readonly byEdgeRegion?: Readonly<Record<string, EdgeRegionResult>>;
   readonly timeline: readonly TimelinePoint[];
   readonly distribution: readonly PercentilePoint[];
+}
+
+/** What the requests sent to one edge region saw. */
+export interface EdgeRegionResult {
+  /** Requests that got an answer. */
+  readonly completed: number;
+  /** Requests that got none (timeout, connection error). */
+  readonly errors: number;
+  /** Requests that got no answer or a 5xx (e.g. a lookup that failed: 503). */
+  readonly failed: number;
+  /** Response time of the answered requests. */
+  readonly latency: LatencySummary;
+  /** Those whose tenant was not cached in the edge region yet (no earlier answer there). */
+  readonly uncached?: LatencySummary;
+  /** Those whose tenant was cached there. */
+  readonly cached?: LatencySummary;
+  readonly statuses: Readonly<Record<string, number>>;
+  /** Table reads the edge region's function made during the measured part. */
+  readonly dynamoReads?: number;
+  /** The replica the edge region reads first, and its round trip (docs/geography.md), ms. */
+  readonly nearestReplica?: { readonly region: string; readonly rttMs: number };
 }

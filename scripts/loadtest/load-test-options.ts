@@ -4,6 +4,8 @@
  */
 import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
+import { type LatencyOption, parseLatencyOption } from '../local-edge/local-world.ts';
+import { parseEdgeRegions } from './edge-region-spread.ts';
 import { parseSweep, type SweepSpec } from './sweep.ts';
 
 /** Validated settings of a load test run. */
@@ -25,6 +27,10 @@ export interface LoadTestOptions {
   readonly connections: number;
   readonly timeoutMs: number;
   readonly edgeRegion: string;
+  /** Spread requests over these edge regions (round robin) and report each (`--edge-regions`). */
+  readonly edgeRegions?: readonly string[];
+  /** Replica distance of the load test's own local edge. */
+  readonly latency: LatencyOption;
   readonly readLatencyMs: number;
   readonly cacheTtlMs?: number;
   readonly cacheMaxEntries?: number;
@@ -64,6 +70,9 @@ Load:
 
 Router (own local edge and in-process):
   --edge-region R        region the router runs in (default us-east-1)
+  --edge-regions all|R,R spread requests over these regional edge cache regions (round robin) and
+                         report latency, failures and reads per edge region (the local edge only)
+  --latency L            own local edge: replica distance real, none (default) or scaled:F
   --cache-ttl MS         route cache TTL (default from config/local.json)
   --cache-size N         route cache entries (default from config/local.json)
   --read-latency MS      in-process: latency added to every DynamoDB read, to emulate a far replica
@@ -80,6 +89,7 @@ Examples:
   npm run loadtest -- --rate 500 --duration 20 --tenants 10000
   npm run loadtest -- --in-process --rate 2000 --tenants 10000 --zipf 1.1 --html report.html
   npm run loadtest -- --in-process --sweep tenants=1000,10000,100000 --json sweep.json
+  npm run loadtest -- --edge-regions all --latency real --rate 130 --duration 30 --tenants 2000
 `;
 
 const OPTIONS = {
@@ -96,6 +106,8 @@ const OPTIONS = {
   zipf: { type: 'string' },
   'random-seed': { type: 'string' },
   'edge-region': { type: 'string' },
+  'edge-regions': { type: 'string' },
+  latency: { type: 'string' },
   'cache-ttl': { type: 'string' },
   'cache-size': { type: 'string' },
   'read-latency': { type: 'string' },
@@ -157,6 +169,14 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(edgeRegion)) {
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
   }
+  const spread = edgeRegionsOption(values['edge-regions'], inProcess, target, controlUrl, values.hosts);
+  const latency = parseLatencyOption(values.latency ?? 'none');
+  if (latency === undefined)
+    throw new UsageError(`--latency ${JSON.stringify(values.latency)}: use real, none or scaled:F`);
+  if (values.latency !== undefined && !(ownRouter && !inProcess))
+    throw new UsageError(
+      "--latency sets the distance of the load test's own local edge (no --target, --hosts, --in-process)",
+    );
   const cacheTtlMs = integerOption(values['cache-ttl'], 'cache-ttl', 0, 86_400_000);
   const cacheMaxEntries = integerOption(values['cache-size'], 'cache-size', 1, 10_000_000);
   const ratePerSecond = numberOption(values.rate, 'rate', 0.1, 200_000) ?? 200;
@@ -180,6 +200,8 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
     connections: integerOption(values.connections, 'connections', 1, 10_000) ?? 16,
     timeoutMs: integerOption(values.timeout, 'timeout', 1, 600_000) ?? 10_000,
     edgeRegion,
+    ...(spread !== undefined && { edgeRegions: spread }),
+    latency,
     readLatencyMs: numberOption(values['read-latency'], 'read-latency', 0, 10_000) ?? 0,
     ...(cacheTtlMs !== undefined && { cacheTtlMs }),
     ...(cacheMaxEntries !== undefined && { cacheMaxEntries }),
@@ -188,6 +210,27 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
     ...(values.html !== undefined && { htmlFile: values.html }),
     progress: values.progress === true,
   };
+}
+
+/** `--edge-regions`: only against a local edge (its own, or one at --target with --control). */
+function edgeRegionsOption(
+  value: string | undefined,
+  inProcess: boolean,
+  target: URL | undefined,
+  controlUrl: URL | undefined,
+  hostsFile: string | undefined,
+): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (inProcess) throw new UsageError('--edge-regions needs the local edge over HTTP, not --in-process');
+  if (target === undefined && hostsFile !== undefined)
+    throw new UsageError(
+      '--edge-regions picks local edge regions; it does not go with DNS (--hosts without --target)',
+    );
+  if (target !== undefined && controlUrl === undefined)
+    throw new UsageError('--edge-regions against --target needs --control URL (reads per edge region)');
+  const parsed = parseEdgeRegions(value);
+  if (!parsed.ok) throw new UsageError(`--edge-regions ${parsed.problem}`);
+  return parsed.regions;
 }
 
 /** The options of one run of a sweep: the swept parameter set to `value`. */

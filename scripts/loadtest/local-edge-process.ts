@@ -11,6 +11,7 @@ import type { LocalEdgeChildSettings } from './local-edge-child.ts';
 const settings = JSON.parse(process.argv[2] ?? '{}') as LocalEdgeChildSettings;
 const edge = await startLocalEdge({
   edgeRegion: settings.edgeRegion,
+  ...(settings.latency !== undefined && { latency: settings.latency }),
   config: {
     // Decision logs would go to this process's stdout, which carries the handshake line.
     decisionLogSampleRate: 0,

@@ -2,6 +2,9 @@
  * Runs one load test: sets up the target (in-process handler, the load test's own local edge, or
  * a given address), drives it on the arrival schedule and builds the result.
  */
+import type { RouterConfig } from '../../edge/config.ts';
+import { regionRoundTrip } from '../../edge/region-geography.ts';
+import { replicaOrderFor } from '../../edge/replica-order.ts';
 import {
   defaultRegionsRecord,
   generatedTenantDomain,
@@ -11,14 +14,15 @@ import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { createProgress } from '../lib/progress.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 import { arrivalSchedule } from './arrival-schedule.ts';
+import { spreadOverEdgeRegions } from './edge-region-spread.ts';
 import { generatedHosts, readHostList } from './host-list.ts';
 import { createHttpTarget } from './http-target.ts';
 import { startInProcessTarget } from './in-process-target.ts';
 import { LoadCollector, type RequestOutcome } from './load-collector.ts';
 import type { LoadTestResult, LoadTestSettings } from './load-result.ts';
 import type { LoadTestOptions } from './load-test-options.ts';
-import { localEdgeReads, spawnLocalEdge } from './local-edge-child.ts';
-import { runOpenLoop } from './open-loop-driver.ts';
+import { localEdgeReads, localEdgeReadsByEdgeRegion, spawnLocalEdge } from './local-edge-child.ts';
+import { errorKind, runOpenLoop } from './open-loop-driver.ts';
 import { seededRandom } from './seeded-random.ts';
 import { progressSuffix } from './summary-table.ts';
 import { zipfSampler } from './zipf-sampler.ts';
@@ -29,7 +33,16 @@ interface PreparedTarget {
   send(host: string, index: number): Promise<RequestOutcome>;
   /** Router table reads so far, when they can be counted. */
   readonly reads?: () => Promise<number>;
+  /** The same by edge region, when requests are spread over edge regions. */
+  readonly readsByEdgeRegion?: () => Promise<Record<string, number>>;
   close(): Promise<void>;
+}
+
+/** The send function of an HTTP target: spread over `--edge-regions` when given. */
+function httpSend(http: ReturnType<typeof createHttpTarget>, options: LoadTestOptions) {
+  const regions = options.edgeRegions;
+  if (regions === undefined) return (host: string) => http.send(host);
+  return spreadOverEdgeRegions((host, headers) => http.send(host, headers), regions, errorKind);
 }
 
 /** Hooks of {@link runLoadTest}. */
@@ -72,6 +85,7 @@ async function prepareTarget(options: LoadTestOptions, log: (line: string) => vo
       {
         tenants: options.tenants,
         edgeRegion: options.edgeRegion,
+        latency: options.latency,
         ...(options.cacheTtlMs !== undefined && { cacheTtlMs: options.cacheTtlMs }),
         ...(options.cacheMaxEntries !== undefined && { cacheMaxEntries: options.cacheMaxEntries }),
       },
@@ -85,8 +99,11 @@ async function prepareTarget(options: LoadTestOptions, log: (line: string) => vo
     });
     return {
       description: `local edge ${child.url}`,
-      send: (host) => http.send(host),
+      send: httpSend(http, options),
       reads: () => localEdgeReads(child.controlUrl),
+      ...(options.edgeRegions !== undefined && {
+        readsByEdgeRegion: () => localEdgeReadsByEdgeRegion(child.controlUrl),
+      }),
       async close() {
         http.close();
         await child.stop();
@@ -105,8 +122,12 @@ async function prepareTarget(options: LoadTestOptions, log: (line: string) => vo
   const control = options.controlUrl;
   return {
     description: options.target?.href ?? 'hosts via DNS',
-    send: (host) => http.send(host),
+    send: httpSend(http, options),
     ...(control !== undefined && { reads: () => localEdgeReads(control.href) }),
+    ...(control !== undefined &&
+      options.edgeRegions !== undefined && {
+        readsByEdgeRegion: () => localEdgeReadsByEdgeRegion(control.href),
+      }),
     async close() {
       http.close();
     },
@@ -173,12 +194,14 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
     const startedAt = new Date().toISOString();
     const runStart = performance.now();
     let readsAtStart: Promise<number> | undefined;
+    let edgeReadsAtStart: Promise<Record<string, number>> | undefined;
     const timing = await runOpenLoop({
       schedule,
       collector,
       send: (index) => target.send(hosts[sampler.next()] as string, index),
       onMeasuredStart: () => {
         readsAtStart = target.reads?.();
+        edgeReadsAtStart = target.readsByEdgeRegion?.();
       },
       onProgress: (sent) =>
         progress.update(
@@ -196,6 +219,7 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
     progress.finish();
     const readsAtEnd = await target.reads?.();
     const startReads = await readsAtStart;
+    const edgeReads = differenceOf(await edgeReadsAtStart, await target.readsByEdgeRegion?.());
     const settings: LoadTestSettings = {
       mode: options.mode,
       target: target.description,
@@ -207,21 +231,53 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
       zipf: options.zipf,
       seed: options.randomSeed,
       extra: {
-        edgeRegion: options.edgeRegion,
+        edgeRegion:
+          options.edgeRegions === undefined ? options.edgeRegion : `${options.edgeRegions.length} regions`,
+        ...(options.mode === 'http' &&
+          options.target === undefined &&
+          options.hostsFile === undefined && { latency: describeLatencyOption(options.latency) }),
         ...(options.cacheTtlMs !== undefined && { cacheTtlMs: options.cacheTtlMs }),
         ...(options.cacheMaxEntries !== undefined && { cacheMaxEntries: options.cacheMaxEntries }),
         ...(options.readLatencyMs > 0 && { readLatencyMs: options.readLatencyMs }),
         ...(timing.maxSendLagMs > 50 && { generatorLagMs: Math.round(timing.maxSendLagMs) }),
       },
     };
-    return collector.result({
+    const result = collector.result({
       settings,
       startedAt,
       scheduled,
       measuredWallMs: timing.measuredWallMs,
       ...(readsAtEnd !== undefined && startReads !== undefined && { dynamoReads: readsAtEnd - startReads }),
+      ...(edgeReads !== undefined && { dynamoReadsByEdgeRegion: edgeReads }),
     });
+    return withNearestReplicas(result, loadRouterConfig());
   } finally {
     await target.close();
   }
+}
+
+/** Each edge region's result with the replica it reads first and that replica's round trip. */
+function withNearestReplicas(result: LoadTestResult, config: RouterConfig): LoadTestResult {
+  if (result.byEdgeRegion === undefined) return result;
+  const byEdgeRegion = Object.fromEntries(
+    Object.entries(result.byEdgeRegion).map(([edge, r]) => {
+      const nearest = replicaOrderFor(edge, config)[0] as string;
+      const rttMs = regionRoundTrip(edge, nearest)?.ms ?? 0;
+      return [edge, { ...r, nearestReplica: { region: nearest, rttMs } }];
+    }),
+  );
+  return { ...result, byEdgeRegion };
+}
+
+/** Reads per edge region between two readings of the counters. */
+function differenceOf(
+  before: Record<string, number> | undefined,
+  after: Record<string, number> | undefined,
+): Record<string, number> | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  return Object.fromEntries(Object.entries(after).map(([region, n]) => [region, n - (before[region] ?? 0)]));
+}
+
+function describeLatencyOption(latency: LoadTestOptions['latency']): string {
+  return typeof latency === 'string' ? latency : `scaled:${latency.scale}`;
 }

@@ -73,7 +73,46 @@ export function formatSummary(result: LoadTestResult): string {
   }
   lines.push(`regions: ${counts(result.regions)}`);
   if (result.requests.errors > 0) lines.push(`errors: ${counts(result.errorKinds)}`);
+  if (result.byEdgeRegion !== undefined) lines.push('', formatEdgeRegionTable(result));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * One row per edge region: the replica it reads first and its round trip, answered and failed
+ * requests (no answer or 5xx), response-time percentiles of uncached and cached tenants, reads.
+ */
+export function formatEdgeRegionTable(result: LoadTestResult): string {
+  const rows: string[][] = [
+    [
+      'edge region',
+      'nearest replica',
+      'answered',
+      'failed',
+      'uncached p50',
+      'p99',
+      'cached p50',
+      'p99',
+      'reads',
+    ],
+  ];
+  const ms = (s: LatencySummary | undefined, key: 'p50' | 'p99') =>
+    s === undefined ? '-' : formatMs(s[key]);
+  for (const [edge, r] of Object.entries(result.byEdgeRegion ?? {})) {
+    rows.push([
+      edge,
+      r.nearestReplica === undefined
+        ? '-'
+        : `${r.nearestReplica.region} ${r.nearestReplica.rttMs.toFixed(0)} ms`,
+      String(r.completed),
+      String(r.failed),
+      ms(r.uncached, 'p50'),
+      ms(r.uncached, 'p99'),
+      ms(r.cached, 'p50'),
+      ms(r.cached, 'p99'),
+      r.dynamoReads === undefined ? '-' : String(r.dynamoReads),
+    ]);
+  }
+  return alignColumns(rows);
 }
 
 /** The table of a sweep: one row per value of the swept parameter. */

@@ -73,3 +73,11 @@ export function describeLatency(latency: LatencyModel): string {
   if (latency.kind === 'none') return 'none';
   return latency.scale === 1 ? 'real' : `scaled:${latency.scale}`;
 }
+
+/** Reads `real`, `none` or `scaled:F` (0 < F <= 10); undefined for anything else. */
+export function parseLatencyOption(value: string): LatencyOption | undefined {
+  if (value === 'real' || value === 'none') return value;
+  const scaled = /^scaled:(\d+(?:\.\d+)?)$/.exec(value);
+  const scale = scaled === null ? Number.NaN : Number(scaled[1]);
+  return scale > 0 && scale <= 10 ? { scale } : undefined;
+}
