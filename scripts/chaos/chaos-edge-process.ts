@@ -15,6 +15,8 @@ import type { ChaosEdgeHandshake, ChaosEdgeSettings } from './chaos-edge.ts';
 const settings = JSON.parse(process.argv[2] ?? '{}') as ChaosEdgeSettings;
 const edge = await startLocalEdge({
   edgeRegion: settings.edgeRegion,
+  latency: settings.latency,
+  replicationLag: settings.replicationLag,
   config: {
     // Errors are always logged; sampled decision lines would only add noise.
     decisionLogSampleRate: 0,

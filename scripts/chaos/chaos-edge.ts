@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { spawnChildServer } from '../lib/child-server.ts';
+import type { LatencyOption } from '../local-edge/local-world.ts';
 import type { FaultSetting } from '../local-edge/replica-proxy.ts';
 
 /** Settings passed to the child. */
@@ -15,7 +16,12 @@ export interface ChaosEdgeSettings {
   readonly maxStaleMs: number;
   readonly attemptTimeoutMs: number;
   readonly budgetMs: number;
+  /** The router's replication lag allowance (in its staleness bound), ms. */
   readonly replicationLagMs: number;
+  /** Replica distance of the edge. */
+  readonly latency: LatencyOption;
+  /** Lag of each replicated write (`lag-distribution.ts`). */
+  readonly replicationLag: string;
 }
 
 /** What the child reports once it is ready. */
@@ -48,6 +54,10 @@ export interface ReplicaCounts {
 export interface ChaosEdge extends ChaosEdgeHandshake {
   setFault(region: string, fault: FaultSetting): Promise<void>;
   clearFaults(): Promise<void>;
+  /** The `replication` fault: pauses or resumes replication into `region`. */
+  setReplicationPaused(region: string, paused: boolean): Promise<void>;
+  /** Replicated writes waiting for `region`. */
+  replicationPending(region: string): Promise<number>;
   /** Replica region -> counters. */
   replicaCounts(): Promise<Record<string, ReplicaCounts>>;
   /** Router log lines so far, by `level msg reason` (e.g. `error route-problem lookup-failed`). */
@@ -96,6 +106,13 @@ export async function spawnChaosEdge(settings: ChaosEdgeSettings): Promise<Chaos
     },
     async clearFaults() {
       await control('DELETE', '/faults');
+    },
+    async setReplicationPaused(region, paused) {
+      await control('PUT', `/replication/${encodeURIComponent(region)}`, { paused });
+    },
+    async replicationPending(region) {
+      const status = (await control('GET', '/replication')) as Record<string, { pending: number }>;
+      return status[region]?.pending ?? 0;
     },
     async replicaCounts() {
       const status = (await control('GET', '/status')) as {

@@ -24,32 +24,39 @@ export function formatChaosReport(report: ChaosReport): string {
     `nearest replica ${report.nearestReplica} (the one cut off); migrations run against ${report.operatorRegion}; ` +
       `took ${(report.durationMs / 1000).toFixed(1)} s`,
   );
+  const latency = typeof s.latency === 'string' ? s.latency : `scaled:${s.latency.scale}`;
+  lines.push(
+    `world: latency ${latency}, replication lag ${s.replicationLag} (router allows ${s.replicationLagAllowanceMs} ms)` +
+      report.replicationPauses
+        .map((p) => `; replication into ${p.region} paused, ${p.heldWrites} writes held`)
+        .join(''),
+  );
   lines.push('');
-  lines.push('phase              time (s)      injected');
+  lines.push('phase                time (s)      injected');
   for (const p of report.phases) {
     const faulted = Object.entries(p.replicas)
       .filter(([, r]) => r.faulted > 0)
       .map(([region, r]) => `${region} faulted ${r.faulted}/${r.requests}`)
       .join(', ');
     lines.push(
-      `${padEnd(p.name, 18)} ${pad((p.startMs / 1000).toFixed(1), 5)}-${padEnd((p.endMs / 1000).toFixed(1), 6)} ${p.description}${faulted === '' ? '' : ` [${faulted}]`}`,
+      `${padEnd(p.name, 20)} ${pad((p.startMs / 1000).toFixed(1), 5)}-${padEnd((p.endMs / 1000).toFixed(1), 6)} ${p.description}${faulted === '' ? '' : ` [${faulted}]`}`,
     );
   }
   lines.push('');
   lines.push(
-    'what viewers saw     cached tenants                          uncached tenants                        latency ms',
+    'what viewers saw       cached tenants                          uncached tenants                        latency ms',
   );
   lines.push(
-    'phase                sent     ok    503 failed misrte    sent     ok    503 failed misrte   p50    p99  router p99',
+    'phase                  sent     ok    503 failed misrte    sent     ok    503 failed misrte   p50    p99  router p99',
   );
   for (const p of report.phases) {
     lines.push(
-      `${padEnd(p.name, 18)} ${countsLine(p.cached)}  ${countsLine(p.uncached)} ${pad(ms(p.latency.p50), 5)} ${pad(ms(p.latency.p99), 6)} ${pad(ms(p.routerLatency.p99), 10)}`,
+      `${padEnd(p.name, 20)} ${countsLine(p.cached)}  ${countsLine(p.uncached)} ${pad(ms(p.latency.p50), 5)} ${pad(ms(p.latency.p99), 6)} ${pad(ms(p.routerLatency.p99), 10)}`,
     );
   }
   const t = report.totals;
   lines.push(
-    `${padEnd('total', 18)} ${countsLine(t.cached)}  ${countsLine(t.uncached)} ${pad(ms(report.latency.p50), 5)} ${pad(ms(report.latency.p99), 6)}`,
+    `${padEnd('total', 20)} ${countsLine(t.cached)}  ${countsLine(t.uncached)} ${pad(ms(report.latency.p50), 5)} ${pad(ms(report.latency.p99), 6)}`,
   );
   lines.push('');
   const m = report.migrations;

@@ -75,6 +75,8 @@ export interface ChaosReport {
   readonly table: TableDiff;
   /** Router log lines by `level msg reason`. */
   readonly routerLogs: Readonly<Record<string, number>>;
+  /** Each replication pause: its region and the replicated writes it was holding when it ended. */
+  readonly replicationPauses: readonly { readonly region: string; readonly heldWrites: number }[];
   readonly verdict: { readonly passed: boolean; readonly problems: readonly string[] };
 }
 

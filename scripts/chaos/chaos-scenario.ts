@@ -97,7 +97,9 @@ async function startRun(
     maxStaleMs: Math.max(300_000, durationMs * 2),
     attemptTimeoutMs: settings.attemptTimeoutMs,
     budgetMs: settings.budgetMs,
-    replicationLagMs: 500,
+    replicationLagMs: settings.replicationLagAllowanceMs,
+    latency: settings.latency,
+    replicationLag: settings.replicationLag,
   });
   stack.defer(() => edge.stop());
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -197,6 +199,8 @@ interface LoadRun {
   readonly measuredWallMs: number;
   /** The migration batches started by the timeline, still running. */
   readonly migrations: readonly Promise<MigrationResult[]>[];
+  /** Each replication pause: its region and the replicated writes it held when it ended. */
+  readonly replicationPauses: readonly { readonly region: string; readonly heldWrites: number }[];
 }
 
 /**
@@ -217,6 +221,7 @@ async function loadUnderFaults(
   // The load's time origin, set when the driver fires its first request; faults follow it.
   let t0 = 0;
   let injector: Promise<void> = Promise.resolve();
+  const replicationPauses: { region: string; heldWrites: number }[] = [];
   const send = async (index: number): Promise<RequestOutcome> => {
     const planned = requests[index] as PlannedRequest;
     const intendedMs = schedule.intendedMs[index] ?? 0;
@@ -237,7 +242,15 @@ async function loadUnderFaults(
   const timing = await runOpenLoop({
     onMeasuredStart: () => {
       t0 = performance.now();
-      injector = injectFaults({ timeline, edge, stats, t0, durationMs: ctx.durationMs, onPhase: startBatch });
+      injector = injectFaults({
+        timeline,
+        edge,
+        stats,
+        t0,
+        durationMs: ctx.durationMs,
+        onPhase: startBatch,
+        onReplicationResumed: (region, heldWrites) => replicationPauses.push({ region, heldWrites }),
+      });
     },
     schedule,
     send,
@@ -253,7 +266,7 @@ async function loadUnderFaults(
   });
   await injector;
   await edge.clearFaults();
-  return { stats, collector, measuredWallMs: timing.measuredWallMs, migrations };
+  return { stats, collector, measuredWallMs: timing.measuredWallMs, migrations, replicationPauses };
 }
 
 /** Reports each phase and starts its migration batch, if it has one, into `running`. */
@@ -352,6 +365,7 @@ function report(
     finalCheck: run.finalCheck,
     table: diffSnapshots(run.before, run.after, run.tenants.targets),
     routerLogs: Object.fromEntries([...edge.logCounts].sort(([a], [b]) => a.localeCompare(b))),
+    replicationPauses: run.load.replicationPauses,
   };
   return { ...body, verdict: chaosVerdict(body, run.timeline) };
 }

@@ -3,6 +3,8 @@
  * one of the test suite.
  */
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
+import { DEFAULT_REPLICATION_LAG } from '../lib/replication/lag-distribution.ts';
+import type { LatencyOption } from '../local-edge/local-world.ts';
 
 /** Settings of one scenario run. */
 export interface ChaosSettings {
@@ -32,9 +34,15 @@ export interface ChaosSettings {
   readonly attemptTimeoutMs: number;
   /** Total budget of one lookup, ms (the production default). */
   readonly budgetMs: number;
+  /** Distance between the edge regions and the replicas. */
+  readonly latency: LatencyOption;
+  /** Lag of each replicated write (`lag-distribution.ts`). */
+  readonly replicationLag: string;
+  /** The router's allowance for that lag in its staleness bound (what migrations wait), ms. */
+  readonly replicationLagAllowanceMs: number;
 }
 
-/** `npm run chaos`: about a minute. */
+/** `npm run chaos`: about a minute, at the real distances and replication lag. */
 export const FULL_CHAOS: ChaosSettings = {
   ratePerSecond: 60,
   phaseMs: 5_000,
@@ -49,6 +57,10 @@ export const FULL_CHAOS: ChaosSettings = {
   edgeRegion: DEFAULT_EDGE_REGION,
   attemptTimeoutMs: 250,
   budgetMs: 1_000,
+  latency: 'real',
+  replicationLag: DEFAULT_REPLICATION_LAG,
+  // The lag's 99th percentile (1.5 s) plus the farthest half round trip.
+  replicationLagAllowanceMs: 2_000,
 };
 
 /** The short version run by the test suite: about 20 seconds. */
@@ -60,4 +72,8 @@ export const QUICK_CHAOS: ChaosSettings = {
   hotTenants: 40,
   migrationsPerBatch: 4,
   migrationConcurrency: 2,
+  // Geography on, scaled down: the test suite stays fast and the phases keep their meaning.
+  latency: { scale: 0.25 },
+  replicationLag: '100',
+  replicationLagAllowanceMs: 500,
 };

@@ -22,6 +22,8 @@ export interface ChaosPhase {
   readonly startsMigration?: MigrationBatchName;
   /** True while the whole DynamoDB server is unreachable (uncached lookups must answer 503). */
   readonly serverDown: boolean;
+  /** Replica regions replication into which is paused during the phase (the `replication` fault). */
+  readonly replicationPaused: readonly string[];
 }
 
 /** Options of {@link chaosTimeline}. */
@@ -41,9 +43,11 @@ export interface TimelineOptions {
 /**
  * The phases, back to back: baseline; the nearest replica cut off (it accepts connections and
  * never answers); a share of reads throttled on every replica; the server stopped (every replica
- * endpoint refuses connections) for `outageMs`; recovery; a migration batch; then everything
- * together (cut-off + throttling + a second migration batch, with a full outage in the middle);
- * and a final recovery.
+ * endpoint refuses connections) for `outageMs`; recovery; a migration batch started while
+ * replication into the nearest replica is paused (the switches reach the viewers' replica only
+ * once it resumes), then running on with replication resumed; then everything together
+ * (cut-off + throttling + a second migration batch, with a full outage in the middle); and a
+ * final recovery.
  */
 export function chaosTimeline(options: TimelineOptions): ChaosPhase[] {
   const { phaseMs: p, outageMs: o, regions, nearest, throttleShare } = options;
@@ -54,7 +58,12 @@ export function chaosTimeline(options: TimelineOptions): ChaosPhase[] {
   const all = (fault: FaultSetting) => Object.fromEntries(regions.map((r) => [r, fault]));
   const degraded = Object.fromEntries(regions.map((r) => [r, r === nearest ? hang : throttle]));
   const pct = `${Math.round(throttleShare * 100)}%`;
-  const specs: Array<Omit<ChaosPhase, 'startMs' | 'endMs'> & { readonly lengthMs: number }> = [
+  const specs: Array<
+    Omit<ChaosPhase, 'startMs' | 'endMs' | 'replicationPaused'> & {
+      readonly lengthMs: number;
+      readonly replicationPaused?: readonly string[];
+    }
+  > = [
     { name: 'baseline', description: 'no fault', faults: {}, serverDown: false, lengthMs: p },
     {
       name: 'replica-cut-off',
@@ -79,10 +88,18 @@ export function chaosTimeline(options: TimelineOptions): ChaosPhase[] {
     },
     { name: 'recovery', description: 'no fault', faults: {}, serverDown: false, lengthMs: p },
     {
-      name: 'migration',
-      description: 'migration batch A running, no fault',
+      name: 'replication-paused',
+      description: `migration batch A starts; replication into ${nearest} paused`,
       faults: {},
       startsMigration: 'batch-a',
+      serverDown: false,
+      replicationPaused: [nearest],
+      lengthMs: p,
+    },
+    {
+      name: 'migration',
+      description: 'migration batch A running, replication resumed, no fault',
+      faults: {},
       serverDown: false,
       lengthMs: 2 * p,
     },
@@ -111,16 +128,16 @@ export function chaosTimeline(options: TimelineOptions): ChaosPhase[] {
     { name: 'final-recovery', description: 'no fault', faults: {}, serverDown: false, lengthMs: p },
   ];
   let at = 0;
-  return specs.map(({ lengthMs, ...phase }) => {
+  return specs.map(({ lengthMs, replicationPaused, ...phase }) => {
     const startMs = at;
     at += lengthMs;
-    return { ...phase, startMs, endMs: at };
+    return { ...phase, replicationPaused: replicationPaused ?? [], startMs, endMs: at };
   });
 }
 
-/** Total length of the {@link chaosTimeline}: nine ordinary phase lengths and two outages. */
+/** Total length of the {@link chaosTimeline}: ten ordinary phase lengths and two outages. */
 export function chaosDurationMs(options: Pick<TimelineOptions, 'phaseMs' | 'outageMs'>): number {
-  return 9 * options.phaseMs + 2 * options.outageMs;
+  return 10 * options.phaseMs + 2 * options.outageMs;
 }
 
 /** The phase an offset (ms from the start) falls in; the last phase for offsets past the end. */

@@ -142,6 +142,7 @@ describe('fault timeline', () => {
       'throttled-reads',
       'server-stopped',
       'recovery',
+      'replication-paused',
       'migration',
       'together',
       'together-stopped',
@@ -151,6 +152,8 @@ describe('fault timeline', () => {
     for (let i = 1; i < timeline.length; i++) expect(timeline[i]?.startMs).toBe(timeline[i - 1]?.endMs);
     expect(timeline.at(-1)?.endMs).toBe(chaosDurationMs({ phaseMs: 1000, outageMs: 2500 }));
     expect(phaseAt(timeline, 3500).name).toBe('server-stopped');
+    expect(timeline.find((p) => p.name === 'replication-paused')?.replicationPaused).toEqual(['us-east-1']);
+    expect(timeline.find((p) => p.name === 'migration')?.replicationPaused).toEqual([]);
     expect(timeline.find((p) => p.name === 'together')?.faults).toEqual({
       'us-east-1': { mode: 'hang' },
       'eu-west-1': { mode: 'throttle', share: 0.3 },
@@ -202,6 +205,11 @@ describe('chaos scenario (short version)', () => {
     const throttled = report.phases.find((p) => p.name === 'throttled-reads');
     expect(Object.values(throttled?.replicas ?? {}).some((r) => r.faulted > 0)).toBe(true);
     expect(report.routerLogs['error route-problem lookup-failed']).toBeGreaterThan(0);
+    // The migrations' switches written during the pause were held back from the viewers' replica.
+    expect(report.replicationPauses).toEqual([
+      { region: report.nearestReplica, heldWrites: expect.any(Number) },
+    ]);
+    expect(report.replicationPauses[0]?.heldWrites).toBeGreaterThan(0);
   });
 
   it('moves every migrated tenant to its target region and leaves the rest of the table as it was', () => {
