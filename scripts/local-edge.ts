@@ -156,7 +156,7 @@ function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
     `  CloudFront  ${edge.url}    control API ${edge.controlUrl}/status`,
     `  Dashboard   ${edge.controlUrl}/dashboard    logs: npm run logs -- --local --since 5m`,
     `  world       latency ${describeLatency(edge.latency)}, replication lag ${replicationLag}${edge.latency.kind === 'none' ? '' : ' + half the round trip'}; replicas ${replicas}`,
-    `  tools       export DYNAMODB_ENDPOINT=${edge.dynamodbEndpoint}   # ${edge.writeRegion}, the write region (table ${edge.config.tableName})`,
+    `  tools       export DYNAMODB_ENDPOINT=${edge.dynamodbEndpoint} LOCAL_EDGE_CONTROL=${edge.controlUrl}   # writes go to ${edge.writeRegion}`,
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,
     `        curl -H 'Host: ${first}' -H '${EDGE_REGION_HEADER}: ap-southeast-2' ${edge.url}/`,

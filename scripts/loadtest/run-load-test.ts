@@ -163,6 +163,20 @@ async function seedThroughControl(
   } finally {
     client.destroy();
   }
+  await replicationDrained(controlUrl);
+}
+
+/** Waits until the local edge has replicated every write to every replica that is not paused. */
+async function replicationDrained(controlUrl: URL): Promise<void> {
+  for (let attempt = 0; attempt < 1200; attempt++) {
+    const response = await fetch(new URL('/replication', controlUrl));
+    // An older local edge without replication: nothing to wait for.
+    if (response.status === 404) return;
+    const status = (await response.json()) as Record<string, { paused: boolean; pending: number }>;
+    if (Object.values(status).every((r) => r.paused || r.pending === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the local edge did not replicate the seeded tenants within 120 s');
 }
 
 /** Runs one load test and returns its result. */

@@ -44,6 +44,7 @@ Options:
   --verify-url URL      after the wait, probe this URL through the router until the target answers
   --verify-host HOST    Host header of the probe (a tenant domain)
   --verify-header NAME  response header naming the answering region (default: JSON body "region")
+  --verify-edge-region R  the local edge's edge region to probe from (x-local-edge-region header)
   --verify-timeout S    seconds of probing before giving up (default 60)
   --health-url URL      health URL of the target (default: the region's, else <pool origin>/health)
   --rollback            return the tenant to its source region from any phase before finalize
@@ -70,6 +71,7 @@ const OPTIONS = {
   'verify-url': { type: 'string' },
   'verify-host': { type: 'string' },
   'verify-header': { type: 'string' },
+  'verify-edge-region': { type: 'string' },
   'verify-timeout': { type: 'string' },
   'health-url': { type: 'string' },
   rollback: { type: 'boolean' },
@@ -167,6 +169,9 @@ function effectsOf(
             url: args.verifyUrl,
             host: values['verify-host'],
             regionHeader: values['verify-header'],
+            ...(values['verify-edge-region'] !== undefined && {
+              headers: { 'x-local-edge-region': parseRegionInput(values['verify-edge-region']) },
+            }),
           }),
     afterStep: options.afterStep,
   });

@@ -10,6 +10,7 @@ import { routeRequest } from '../../../../edge/resolve-route.ts';
 import { uncachedTenantStore } from '../../../../edge/tenant-store.ts';
 import { parseArguments, UsageError } from '../../cli.ts';
 import { printJson } from '../../cli-io.ts';
+import { readLocalEdgeWorld } from '../../local-edge-world.ts';
 import { formatOrigin } from '../input-validation.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import type { TenantsCommand } from './command.ts';
@@ -23,6 +24,9 @@ Runs the router's own resolution code against the table, without a cache.
 Options:
   --path URI          request path, for hosts split between tenants by path prefix (default /)
   --edge-region R     the edge region to read replicas from, nearest first (default: --region's)
+  --local-edge URL    a running local edge's control API (default $LOCAL_EDGE_CONTROL): read its
+                      replicas as the function in --edge-region does (its endpoints, at their
+                      distance, with their replication lag and faults)
 ${CONNECTION_HELP}`;
 
 /** The JSON form of a routing decision. */
@@ -51,7 +55,12 @@ export const resolveCommand: TenantsCommand = {
         name: 'tenants resolve',
         usage: USAGE,
         allowPositionals: true,
-        options: { ...CONNECTION_OPTIONS, path: { type: 'string' }, 'edge-region': { type: 'string' } },
+        options: {
+          ...CONNECTION_OPTIONS,
+          path: { type: 'string' },
+          'edge-region': { type: 'string' },
+          'local-edge': { type: 'string' },
+        },
       },
       argv,
     );
@@ -62,15 +71,26 @@ export const resolveCommand: TenantsCommand = {
     const connection = await openConnection(values, io);
     try {
       const { target } = connection;
-      const config: RouterConfig = { ...connection.config, tableName: target.tableName };
+      const localEdge = values['local-edge'] ?? io.env.LOCAL_EDGE_CONTROL;
+      const world = localEdge === undefined ? undefined : await readLocalEdgeWorld(localEdge);
+      const config: RouterConfig = {
+        ...connection.config,
+        tableName: target.tableName,
+        // The local edge's own endpoints: each replica at the edge region's distance, over TLS.
+        ...(world !== undefined && {
+          endpoints: world.endpoints,
+          edgeEndpoints: world.edgeEndpoints,
+          endpointCaCertificate: world.caCertificate,
+        }),
+      };
       // Lookup failures are part of the answer; the store's per-attempt warnings go to stderr.
       const logger: Logger = { log: (entry) => io.stderr.write(`${JSON.stringify(entry)}\n`) };
       const store = createDynamoDBTenantStore({
         config,
         edgeRegion: values['edge-region'] ?? target.region,
         logger,
-        // An explicit endpoint (the local edge) serves every replica region.
-        ...(target.endpoint === undefined ? {} : { clientForRegion: () => target.client }),
+        // Without the local edge's world, an explicit endpoint serves every replica region.
+        ...(world === undefined && target.endpoint !== undefined && { clientForRegion: () => target.client }),
       });
       const result = await routeRequest(
         { hostValues: [host], uri },
