@@ -84,6 +84,10 @@ function delayOf(options: DelayLinkOptions): () => number {
 /** Carries one connection's bytes both ways, each chunk delayed and in order. */
 function relay(client: Socket, upstream: Socket, rttMs: number, delay: () => number, stats: DelayLinkStats) {
   const acceptedAt = performance.now();
+  // The link writes each chunk when it is due; Nagle's algorithm would hold small ones back for
+  // an ACK the peer delays (tens to hundreds of ms on loopback), adding latency nobody asked for.
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
   const toServer = orderedSender(upstream);
   const toClient = orderedSender(client, () => {
     receivedSinceLastFlight = true;
