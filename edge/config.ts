@@ -67,7 +67,7 @@ export interface RouterConfig {
   readonly replicaRegions: readonly Region[];
   /**
    * Explicit nearest-replica order per edge region. Regions not listed get an order derived from
-   * region geography.
+   * the measured round-trip times (`region-geography.ts`).
    */
   readonly replicaOrder: Readonly<Record<string, readonly Region[]>>;
   /** DynamoDB endpoint URL per replica region; only for the local edge and tests. */
@@ -156,7 +156,7 @@ export const ROUTER_SETTINGS = {
     parse: (value, field) => requireRegionList(value, field, 1),
   },
   replicaOrder: {
-    doc: 'nearest-replica order per edge region (`{ "eu-central-1": ["eu-west-1", ...] }`); others are ordered by region geography',
+    doc: 'nearest-replica order per edge region (`{ "eu-central-1": ["eu-west-1", ...] }`); others are ordered by measured round-trip time (docs/geography.md)',
     default: {},
     parse: (value, field) => {
       const order: Record<string, Region[]> = {};
