@@ -5,27 +5,14 @@
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/HowCloudFrontWorks.html#CloudFrontRegionaledgecaches)
  * and writes their logs in the region where they ran
  * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/edge-functions-logs.html);
- * CloudFront's pages name the caches by city, the region codes are from CloudFront's locations
- * list as collected in docs/observability.md. Pure data.
+ * CloudFront's pages name the caches by city; the list of region codes lives with the rest of the
+ * geography in `region-geography-data.ts` (sources: docs/geography.md, docs/observability.md).
  */
 import type { Region } from './model.ts';
+import { REGIONAL_EDGE_CACHE_REGIONS } from './region-geography-data.ts';
 
-/** The 13 regional edge cache regions. */
-export const REGIONAL_EDGE_CACHE_REGIONS = [
-  'us-east-1',
-  'us-east-2',
-  'us-west-1',
-  'us-west-2',
-  'ap-south-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'eu-central-1',
-  'eu-west-1',
-  'eu-west-2',
-  'sa-east-1',
-] as const satisfies readonly string[];
+/** The 13 regional edge cache regions, from the geography data (docs/geography.md). */
+export { REGIONAL_EDGE_CACHE_REGIONS };
 
 /** The regional edge cache regions as {@link Region} values. */
 export const EDGE_REGIONS: readonly Region[] =
