@@ -55,11 +55,25 @@ describe('npm start (scripts/local-edge.ts)', () => {
     const res = await viewerRequest(target.origin, { host: host as string, path: target.pathname });
     expect(res.status).toBe(200);
     expect((res.json as OriginEcho).region).toBe('us-east-1');
-    expect(cli.output().stdout).toMatch(/DynamoDB {4}http:\/\/127\.0\.0\.1:\d+/);
+    // The tools' line: the write region's endpoint, and the control API to see the world through.
+    expect(cli.output().stdout).toMatch(
+      /export DYNAMODB_ENDPOINT=http:\/\/127\.0\.0\.1:\d+ LOCAL_EDGE_CONTROL=http:\/\/127\.0\.0\.1:\d+ {3}# writes go to us-east-1/,
+    );
+    expect(cli.output().stdout).toMatch(/world {7}latency real, replication lag lognormal:500,1500/);
 
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.output().stderr).toMatch(/SIGTERM, shutting down/);
+  });
+
+  it.each([
+    [['--latency', 'far'], /--latency "far"/],
+    [['--edge-region', 'eu-north-1'], /eu-north-1 has no regional edge cache/],
+  ])('refuses %j with one line on stderr and exit code 2', async (argv, message) => {
+    const cli = startCli(['--port', '0', '--control-port', '0', ...argv]);
+    expect(await cli.exited).toBe(2);
+    expect(cli.output().stderr).toMatch(message);
+    expect(cli.output().stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('fails with one line on stderr and exit code 2 when the port is in use', async () => {
