@@ -6,10 +6,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';
 import { type LagDistribution, lagSampler } from '../lib/replication/lag-distribution.ts';
-import { type ReplicaStores, startReplicaStores } from '../lib/replication/replica-stores.ts';
+import {
+  ReplicaStoreLayoutError,
+  type ReplicaStores,
+  startReplicaStores,
+} from '../lib/replication/replica-stores.ts';
 import { createReplicator, type Replicator } from '../lib/replication/replicator.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
 import { type DemoData, demoData, seedDemoData } from './demo-data.ts';
+import { LocalEdgeStartError } from './local-edge-errors.ts';
 
 /** Options of {@link startLocalData}. */
 export interface LocalDataOptions {
@@ -55,6 +60,9 @@ export async function startLocalData(options: LocalDataOptions): Promise<LocalDa
     regions: config.replicaRegions,
     host: options.host,
     dataDir: options.dataDir,
+  }).catch((error: unknown) => {
+    // A --data folder of the old layout is the caller's input: one line and exit code 2 on the CLI.
+    throw error instanceof ReplicaStoreLayoutError ? new LocalEdgeStartError(error.message) : error;
   });
   const sample = lagSampler(options.replicationLag, options.random ?? Math.random);
   const replicator = createReplicator({

@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   type BatchWriteItemCommandInput,
@@ -7,7 +10,11 @@ import {
   type PutItemCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type ReplicaStores, startReplicaStores } from '../../scripts/lib/replication/replica-stores.ts';
+import {
+  ReplicaStoreLayoutError,
+  type ReplicaStores,
+  startReplicaStores,
+} from '../../scripts/lib/replication/replica-stores.ts';
 import { createReplicator, type Replicator } from '../../scripts/lib/replication/replicator.ts';
 import { writtenItems } from '../../scripts/lib/replication/written-items.ts';
 import { ensureRouterTable } from '../../scripts/lib/router-table.ts';
@@ -161,5 +168,24 @@ describe('the replicator', () => {
     await replicator.flush();
     expect(await read('eu-west-1', pk)).toEqual(item(pk, 1, 'us'));
     expect(await read('ap-southeast-2', pk)).toEqual(item(pk, 1, 'us'));
+  });
+});
+
+describe('replica stores on disk', () => {
+  it('keep one folder per replica region and refuse the layout of a single store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'replica-stores-'));
+    try {
+      const persisted = await startReplicaStores({ regions: REGIONS, host: '127.0.0.1', dataDir: dir });
+      await persisted.close();
+      expect((await readdir(dir)).sort()).toEqual([...REGIONS].sort());
+      const old = join(dir, 'old');
+      await mkdir(old);
+      await writeFile(join(old, 'CURRENT'), 'MANIFEST-000001\n');
+      await expect(startReplicaStores({ regions: REGIONS, host: '127.0.0.1', dataDir: old })).rejects.toThrow(
+        ReplicaStoreLayoutError,
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

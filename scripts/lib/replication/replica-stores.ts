@@ -11,6 +11,11 @@ import { startAll } from '../cleanup-stack.ts';
 import { type DynaliteServer, startDynalite } from '../dynalite-server.ts';
 import { localDynamoDBClient } from '../local-dynamodb-client.ts';
 
+/** A `dataDir` whose layout is not one folder per replica region (bad input, not a bug). */
+export class ReplicaStoreLayoutError extends Error {
+  override readonly name = 'ReplicaStoreLayoutError';
+}
+
 /** One region's store. */
 export interface ReplicaStore {
   readonly region: string;
@@ -49,7 +54,7 @@ export interface ReplicaStoresOptions {
 export async function startReplicaStores(options: ReplicaStoresOptions): Promise<ReplicaStores> {
   const { dataDir } = options;
   if (dataDir !== undefined && existsSync(join(dataDir, 'CURRENT'))) {
-    throw new Error(
+    throw new ReplicaStoreLayoutError(
       `${dataDir} holds one DynamoDB store from before per-replica stores; move its files into ${join(dataDir, options.regions[0] ?? 'us-east-1')} (one folder per replica region) or use a new folder`,
     );
   }
