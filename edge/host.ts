@@ -1,8 +1,13 @@
 /**
- * Host header parsing and normalisation. Pure.
+ * Host header parsing and normalisation. Pure. Host names are processed as the WHATWG URL
+ * standard's host parser does (UTS #46 with the pinned `tr46`, not the Node runtime's IDNA
+ * tables, so the canonical form does not change with the runtime), then held to stricter rules
+ * (LDH labels, at least two, at most 253 characters). See docs/routing.md#1-host.
  */
-import { domainToASCII } from 'node:url';
+
+import { endsInANumber, parseIpv4NumberForm } from './ipv4-number-forms.ts';
 import type { CanonicalHost } from './model.ts';
+import { toASCII } from './uts46.cjs';
 
 /** Result of {@link parseHostHeader}. */
 export type ParsedHost =
@@ -17,9 +22,22 @@ export interface HostOptions {
 
 /** At least two lowercase LDH labels of 1-63 characters, no label starting or ending with `-`. */
 const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-/** A numeric last label: an IP address in some notation, never a host name. */
-const NUMERIC_TLD = /\.\d+$/;
-const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+/** A label that claims to be punycode: it must decode to a valid IDNA label. */
+const PUNYCODE_LABEL = /(?:^|\.)xn--/;
+/**
+ * The URL standard's domain-to-ASCII options (`beStrict` false): UTS #46 nontransitional
+ * processing with the Bidi and ContextJ checks and punycode validation of every `xn--` label.
+ * https://url.spec.whatwg.org/#concept-domain-to-ascii
+ */
+const URL_STANDARD_UTS46 = {
+  checkHyphens: false,
+  checkBidi: true,
+  checkJoiners: true,
+  useSTD3ASCIIRules: false,
+  transitionalProcessing: false,
+  verifyDNSLength: false,
+  ignoreInvalidPunycode: false,
+} as const;
 const IPV6_BRACKETED = /^\[[0-9a-f:.]{2,45}\]$/;
 const DIGITS = /^\d{1,5}$/;
 const ASCII_PRINTABLE = /^[\x21-\x7e]*$/;
@@ -62,7 +80,10 @@ export function parseHostHeader(values: readonly string[] | undefined, options: 
     const literal = name.slice(0, end + 1).toLowerCase();
     if (!IPV6_BRACKETED.test(literal)) return reject('bad IPv6 literal');
     if (!options.allowIpHosts) return reject('IP literal hosts are not allowed');
-    return { ok: true, host: literal as CanonicalHost, isIp: true };
+    // The URL standard's IPv6 serialisation (compressed, lowercase); no IDNA tables involved.
+    const url = `http://${literal}/`;
+    if (!URL.canParse(url)) return reject('bad IPv6 literal');
+    return { ok: true, host: new URL(url).hostname as CanonicalHost, isIp: true };
   }
 
   const colon = name.indexOf(':');
@@ -71,23 +92,36 @@ export function parseHostHeader(values: readonly string[] | undefined, options: 
     if (!isPort(name.slice(colon + 1))) return reject('bad port');
     name = name.slice(0, colon);
   }
-  if (name.endsWith('.')) name = name.slice(0, -1);
+  // One trailing dot is dropped; the IPv4 rules below still see it, as the URL standard does.
+  let trailingDot = name.endsWith('.');
+  if (trailingDot) name = name.slice(0, -1);
   if (name.length === 0) return reject('empty host name');
 
-  if (ASCII_PRINTABLE.test(name)) name = name.toLowerCase();
-  else {
-    const ascii = domainToASCII(name);
-    if (ascii === '') return reject('invalid internationalised host name');
-    name = ascii;
+  // ASCII without punycode labels: UTS #46 maps only upper to lower case there, and the LDH check
+  // below refuses every ASCII character it would keep but a host name must not have.
+  const ascii = ASCII_PRINTABLE.test(name);
+  if (ascii) name = name.toLowerCase();
+  if (!ascii || PUNYCODE_LABEL.test(name)) {
+    const processed = toASCII(name, URL_STANDARD_UTS46);
+    if (processed === null) return reject('invalid internationalised host name');
+    name = processed;
+    // Mapping may produce a trailing dot (U+3002 and other full stops); one is dropped as above.
+    if (!trailingDot && name.endsWith('.')) {
+      trailingDot = true;
+      name = name.slice(0, -1);
+    }
+  }
+  // What the URL standard reads as an IPv4 address (`0x7f.1`, `0177.0.0.1`, `127.1`) is one here,
+  // in its dotted-decimal form, or is refused when it is not a valid one.
+  const dotted = trailingDot ? `${name}.` : name;
+  if (endsInANumber(dotted)) {
+    const ip = parseIpv4NumberForm(dotted);
+    if (!ip.ok) return reject(ip.reason);
+    if (!options.allowIpHosts) return reject('IP literal hosts are not allowed');
+    return { ok: true, host: ip.address as CanonicalHost, isIp: true };
   }
   if (name.length > 253) return reject('host name longer than 253 characters');
-
-  if (IPV4.test(name)) {
-    if (!options.allowIpHosts) return reject('IP literal hosts are not allowed');
-    return { ok: true, host: name as CanonicalHost, isIp: true };
-  }
   if (!HOSTNAME.test(name)) return reject('not a valid host name');
-  if (NUMERIC_TLD.test(name)) return reject('numeric top-level label');
   return { ok: true, host: name as CanonicalHost, isIp: false };
 }
 

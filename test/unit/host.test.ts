@@ -14,6 +14,11 @@ describe('parseHostHeader', () => {
     ['bücher.example', 'xn--bcher-kva.example'],
     ['ÄPFEL.example.com', 'xn--pfel-koa.example.com'],
     ['xn--bcher-kva.example', 'xn--bcher-kva.example'],
+    ['XN--BCHER-KVA.Example', 'xn--bcher-kva.example'],
+    ['ｓｈｏｐ.acme.com', 'shop.acme.com'],
+    ['shop\u3002acme\u3002com', 'shop.acme.com'],
+    ['shop.acme.com\u3002', 'shop.acme.com'],
+    ['faß.example', 'xn--fa-hia.example'],
     ['a-b.c-d.example', 'a-b.c-d.example'],
   ])('normalises %j to %j', (raw, expected) => {
     expect(parseHostHeader([raw], strict)).toEqual({ ok: true, host: expected, isIp: false });
@@ -39,7 +44,18 @@ describe('parseHostHeader', () => {
     [['shop acme.com'], 'Host header has control characters or spaces'],
     [['10.0.0.1'], 'IP literal hosts are not allowed'],
     [['[::1]:8080'], 'IP literal hosts are not allowed'],
-    [['1.2.3.999'], 'numeric top-level label'],
+    [['1.2.3.999'], 'IPv4 address out of range'],
+    [['shop.123'], 'IPv4 address with a part that is not a number'],
+    [['shop.0x1f'], 'IPv4 address with a part that is not a number'],
+    [['0x7f.1'], 'IP literal hosts are not allowed'],
+    [['0177.0.0.1'], 'IP literal hosts are not allowed'],
+    [['2130706433'], 'IP literal hosts are not allowed'],
+    [['127.1'], 'IP literal hosts are not allowed'],
+    [['xn--1ug.wild.example.net'], 'invalid internationalised host name'],
+    [['xn--.example.com'], 'invalid internationalised host name'],
+    [['xn--a.example.com'], 'invalid internationalised host name'],
+    [['shop.xn--zz-.example'], 'invalid internationalised host name'],
+    [['a\u200db.example.com'], 'invalid internationalised host name'],
     [[`${'a'.repeat(64)}.example.com`], 'not a valid host name'],
     [[`${'a.'.repeat(127)}com`], 'host name longer than 253 characters'],
   ])('rejects %j (%s)', (values, reason) => {
@@ -50,6 +66,19 @@ describe('parseHostHeader', () => {
     const loose = { allowIpHosts: true };
     expect(parseHostHeader(['10.0.0.1:80'], loose)).toEqual({ ok: true, host: '10.0.0.1', isIp: true });
     expect(parseHostHeader(['[::1]:8080'], loose)).toEqual({ ok: true, host: '[::1]', isIp: true });
+  });
+
+  it.each([
+    ['0x7f.1', '127.0.0.1'],
+    ['0177.0.0.1', '127.0.0.1'],
+    ['2130706433', '127.0.0.1'],
+    ['127.1', '127.0.0.1'],
+    ['1.0x7f', '1.0.0.127'],
+    ['１２７.０.０.１', '127.0.0.1'],
+    ['[0:0::1]', '[::1]'],
+    ['[FE80::1]', '[fe80::1]'],
+  ])('reads the URL standard IP form %j as %j', (raw, host) => {
+    expect(parseHostHeader([raw], { allowIpHosts: true })).toEqual({ ok: true, host, isIp: true });
   });
 
   const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,20}[a-z0-9])?$/);
