@@ -22,6 +22,7 @@ export function chooseOrigin(
   tenant: TenantRecord,
   regions: RegionsRecord | undefined,
   viewerHost: string,
+  path: string,
   config: RouterConfig,
 ): OriginChoice {
   const tenantId = tenant.tenantId;
@@ -39,7 +40,7 @@ export function chooseOrigin(
     };
   }
   if (tenant.origin !== undefined) {
-    return forwardIfAllowed(tenant, tenant.origin, 'dedicated', viewerHost, config);
+    return forwardIfAllowed(tenant, tenant.origin, 'dedicated', viewerHost, path, config);
   }
   if (regions === undefined) {
     return {
@@ -64,11 +65,11 @@ export function chooseOrigin(
     const failover = tenant.failoverRegion ?? home.failover;
     const target = failover === undefined ? undefined : regions.regions.get(failover);
     if (failover !== undefined && target !== undefined && target.status === 'active') {
-      return forwardIfAllowed(tenant, target.origin, 'failover', viewerHost, config, failover);
+      return forwardIfAllowed(tenant, target.origin, 'failover', viewerHost, path, config, failover);
     }
     // Nowhere healthy to go: serving from the draining region beats failing every request.
   }
-  return forwardIfAllowed(tenant, home.origin, 'home', viewerHost, config);
+  return forwardIfAllowed(tenant, home.origin, 'home', viewerHost, path, config);
 }
 
 function forwardIfAllowed(
@@ -76,6 +77,7 @@ function forwardIfAllowed(
   origin: Origin,
   via: 'home' | 'dedicated' | 'failover',
   viewerHost: string,
+  path: string,
   config: RouterConfig,
   region = tenant.region,
 ): OriginChoice {
@@ -85,5 +87,5 @@ function forwardIfAllowed(
       problem: `origin ${JSON.stringify(origin.domainName)} of tenant ${tenant.tenantId} is outside the allowed suffixes`,
     };
   }
-  return { decision: { kind: 'forward', tenantId: tenant.tenantId, region, origin, viewerHost, via } };
+  return { decision: { kind: 'forward', tenantId: tenant.tenantId, region, origin, viewerHost, path, via } };
 }

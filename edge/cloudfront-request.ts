@@ -74,6 +74,8 @@ export function routeToCloudFrontRequest(
   for (const name in headers) {
     if (name.indexOf('_') !== -1 && isRouterHeader(name.replaceAll('_', '-'), config)) delete headers[name];
   }
+  // The origin gets exactly the path the decision was made on (normalised: docs/routing.md#path).
+  if (request.uri !== decision.path) request.uri = decision.path;
   headers.host = [{ key: 'Host', value: origin.domainName }];
   headers[FORWARDED_HOST_HEADER] = [{ key: 'X-Forwarded-Host', value: decision.viewerHost }];
   if (decision.tenantId === undefined) {
@@ -96,6 +98,7 @@ const STATUS_TEXT: Record<number, string> = {
 
 const MESSAGES: Record<string, string> = {
   'bad-host': 'The Host header is missing or not a valid host name.',
+  'bad-path': 'The request path is not valid or is ambiguous.',
   'unknown-host': 'No site is configured for this host name.',
   'unknown-tenant': 'No site is configured for this host name.',
   suspended: 'This site is suspended.',

@@ -9,6 +9,7 @@ import { ConfigError } from './errors.ts';
 import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from './lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
+import type { EncodedSlashPolicy } from './request-path.ts';
 import {
   resolveSettings,
   type SettingDefaults,
@@ -100,6 +101,11 @@ export interface RouterConfig {
   readonly decisionLogSampleRate: number;
   /** Accept IP-literal Host values (routed like unknown hosts). */
   readonly allowIpHosts: boolean;
+  /**
+   * `%2F` / `%5C` in a request path: `reject` (a 400) or `preserve` (kept encoded, as data inside
+   * its segment). See docs/routing.md#path.
+   */
+  readonly encodedSlashes: EncodedSlashPolicy;
   /**
    * Name of the origin custom header carrying the shared secret origins check. Kept from the
    * distribution's origin config, stripped if a client sends it.
@@ -330,6 +336,14 @@ export const ROUTER_SETTINGS = {
     doc: 'accept IP-literal Host values (routed like unknown hosts)',
     default: false,
     parse: requireBoolean,
+  },
+  encodedSlashes: {
+    doc: "`%2F` / `%5C` in a path: `'reject'` (400) or `'preserve'` (kept encoded, data inside its segment, never a separator)",
+    default: 'reject',
+    parse: (value, field): EncodedSlashPolicy => {
+      if (value !== 'reject' && value !== 'preserve') fail(field, "must be 'reject' or 'preserve'");
+      return value;
+    },
   },
   originSecretHeader: {
     doc: "origin custom header carrying the origins' shared secret; kept from the distribution, stripped from clients",

@@ -19,6 +19,7 @@ import {
   type TenantRecord,
 } from './model.ts';
 import { parseOrigin } from './origin-rules.ts';
+import { normaliseRequestPath } from './request-path.ts';
 
 /** A DynamoDB item as the SDK returns it. */
 export type Item = Record<string, AttributeValue>;
@@ -111,6 +112,18 @@ class Reader {
   }
 }
 
+/**
+ * A path prefix in the form the router matches on, or undefined when `key` is not one: a
+ * normalised path (`normaliseRequestPath`, encoded slashes kept) with no `;` parameters, at most
+ * 1024 characters; a trailing `/` is dropped (`/api/` is `/api`: both match `/api` and below).
+ */
+function pathPrefix(key: string): string | undefined {
+  if (key.length > 1024) return undefined;
+  const normal = normaliseRequestPath(key, { encodedSlashes: 'preserve' });
+  if (!normal.ok || normal.path !== key || normal.matchPath !== key) return undefined;
+  return key.length > 1 && key.endsWith('/') ? key.slice(0, -1) : key;
+}
+
 /** Validates a DOMAIN item. Throws {@link MalformedItemError}. */
 export function parseDomainItem(item: Item): DomainRecord {
   const r: Reader = new Reader(item.pk?.S ?? '(no pk)', item);
@@ -120,11 +133,17 @@ export function parseDomainItem(item: Item): DomainRecord {
   const paths = new Map<string, TenantId>();
   const entries = Object.entries(r.map('paths'));
   if (entries.length > MAX_PATH_PREFIXES) r.fail(`paths has more than ${MAX_PATH_PREFIXES} prefixes`);
-  for (const [prefix, value] of entries) {
-    if (!prefix.startsWith('/') || prefix.length > 1024)
-      r.fail(`paths key ${JSON.stringify(prefix)} must start with '/'`);
+  for (const [key, value] of entries) {
+    const prefix = pathPrefix(key);
+    if (prefix === undefined) {
+      r.fail(
+        `paths key ${JSON.stringify(key)} must be a normalised path of at most 1024 chars (docs/routing.md#path)`,
+      );
+    }
     const id = asTenantId(value.S ?? '');
-    if (id === undefined) r.fail(`paths[${JSON.stringify(prefix)}] is not a valid tenant id`);
+    if (id === undefined) r.fail(`paths[${JSON.stringify(key)}] is not a valid tenant id`);
+    if (paths.has(prefix))
+      r.fail(`paths has ${JSON.stringify(prefix)} twice (a trailing '/' is insignificant)`);
     paths.set(prefix, id);
   }
   return { host, tenantId, paths };

@@ -130,6 +130,8 @@ export type RouteDecision =
       readonly origin: Origin;
       /** The viewer's canonical host, kept in `x-forwarded-host`. */
       readonly viewerHost: string;
+      /** The normalised request path the decision was made on: exactly what the origin gets. */
+      readonly path: string;
       /** Why this origin: home region, dedicated origin, failover of a draining region, fallback. */
       readonly via: 'home' | 'dedicated' | 'failover' | 'fallback';
     }

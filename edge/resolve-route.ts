@@ -16,6 +16,7 @@ import type {
   TenantRecord,
 } from './model.ts';
 import { isAllowedOriginDomain } from './origin-rules.ts';
+import { type NormalisedPath, normaliseRequestPath } from './request-path.ts';
 import { platformTenantOf, tenantForPath, wildcardOf } from './resolve-tenant.ts';
 import type { CachedLookup, CachedTenantStore } from './tenant-store.ts';
 
@@ -23,7 +24,7 @@ import type { CachedLookup, CachedTenantStore } from './tenant-store.ts';
 export interface EdgeRequest {
   /** Every Host header value as received (normally exactly one). */
   readonly hostValues: readonly string[] | undefined;
-  /** The request path, without the query string. */
+  /** The request path as the viewer sent it, without the query string (normalised by the router). */
   readonly uri: string;
 }
 
@@ -62,7 +63,9 @@ type Missing =
 export function routeFromCache(request: EdgeRequest, deps: RouteDependencies): RouteResult | undefined {
   const parsed = (deps.parseHost ?? defaultParser(deps.config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const result = decide(request, parsed, deps.config, deps.store, undefined);
+  const path = normaliseRequestPath(request.uri, deps.config);
+  if (!path.ok) return badPath(parsed.host, path.reason);
+  const result = decide(path, parsed, deps.config, deps.store, undefined);
   return 'missing' in result ? undefined : result;
 }
 
@@ -78,12 +81,14 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   const { store, config } = deps;
   const parsed = (deps.parseHost ?? defaultParser(config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
+  const path = normaliseRequestPath(request.uri, config);
+  if (!path.ok) return badPath(parsed.host, path.reason);
   // Records read during this request, so a pass never asks twice (a stale answer is not in the cache).
   const read: ReadRecords = new Map();
   try {
     // Each pass either finishes or names one record not yet read; there are at most four.
     for (let pass = 0; pass <= 4; pass++) {
-      const result = decide(request, parsed, config, store, read);
+      const result = decide(path, parsed, config, store, read);
       if (!('missing' in result)) return result;
       if (result.missing === 'domain') read.set(domainKey(result.host), await store.getDomain(result.host));
       else if (result.missing === 'tenant')
@@ -138,7 +143,7 @@ function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
  * records this request has read so far.
  */
 function decide(
-  request: EdgeRequest,
+  path: Extract<NormalisedPath, { ok: true }>,
   parsed: Extract<ParsedHost, { ok: true }>,
   config: RouterConfig,
   store: CachedTenantStore,
@@ -146,7 +151,7 @@ function decide(
 ): RouteResult | Missing {
   const host = parsed.host;
   const outcomes: CacheOutcome[] = [];
-  if (parsed.isIp) return unknownHost(host, outcomes, config);
+  if (parsed.isIp) return unknownHost(host, path.path, outcomes, config);
   let tenantId = platformTenantFor(host, config);
   const byConvention = tenantId !== undefined;
   if (tenantId === undefined) {
@@ -163,15 +168,19 @@ function decide(
         domain = found.value;
       }
     }
-    if (domain !== undefined) tenantId = tenantForPath(domain, request.uri);
+    if (domain !== undefined) {
+      tenantId = tenantForPath(domain, path);
+      if (tenantId === undefined) return badPath(host, 'path parameters make the path prefix ambiguous');
+    }
   }
-  if (tenantId === undefined) return unknownHost(host, outcomes, config);
+  if (tenantId === undefined) return unknownHost(host, path.path, outcomes, config);
 
   const tenant = peekTenant(store, read, tenantId);
   if (tenant === undefined) return { missing: 'tenant', tenantId };
   outcomes.push(tenant.outcome);
   // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
-  if (tenant.value === undefined) return unknownHost(host, outcomes, config, tenantId, !byConvention);
+  if (tenant.value === undefined)
+    return unknownHost(host, path.path, outcomes, config, tenantId, !byConvention);
 
   let regions: RegionsRecord | undefined;
   if (tenant.value.origin === undefined && tenant.value.status === 'active') {
@@ -180,7 +189,7 @@ function decide(
     outcomes.push(found.outcome);
     regions = found.value;
   }
-  const choice = chooseOrigin(tenant.value, regions, host, config);
+  const choice = chooseOrigin(tenant.value, regions, host, path.path, config);
   return choice.problem === undefined
     ? { decision: choice.decision, outcomes, host }
     : { decision: choice.decision, outcomes, host, error: choice.problem };
@@ -208,6 +217,16 @@ function badHost(reason: string): RouteResult {
   return { decision: { kind: 'respond', status: 400, reason: 'bad-host' }, outcomes: [], error: reason };
 }
 
+/** A path the router cannot give one reading (docs/routing.md#path): a 400, never a guess. */
+function badPath(host: string, reason: string): RouteResult {
+  return {
+    decision: { kind: 'respond', status: 400, reason: 'bad-path' },
+    outcomes: [],
+    host,
+    error: reason,
+  };
+}
+
 const defaultParsers = new WeakMap<RouterConfig, HostParser>();
 
 function defaultParser(config: RouterConfig): HostParser {
@@ -221,6 +240,7 @@ function defaultParser(config: RouterConfig): HostParser {
 
 function unknownHost(
   host: string,
+  path: string,
   outcomes: CacheOutcome[],
   config: RouterConfig,
   tenantId?: TenantId,
@@ -237,6 +257,7 @@ function unknownHost(
       region: undefined,
       origin: policy.origin,
       viewerHost: host,
+      path,
       via: 'fallback',
     };
     return { decision, outcomes, host };

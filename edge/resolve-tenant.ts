@@ -28,20 +28,38 @@ export function wildcardOf(host: string): string | undefined {
   return parent.includes('.') ? `*.${parent}` : undefined;
 }
 
+/** A normalised request path: what the origin gets, and the same without `;` parameters. */
+export interface RequestPath {
+  readonly path: string;
+  readonly matchPath: string;
+}
+
 /**
- * The tenant serving `uri` on a domain: the longest path prefix that matches on a segment
- * boundary (`/shop` matches `/shop` and `/shop/x`, not `/shopping`), else the domain's tenant.
+ * The tenant serving a path on a domain: the longest path prefix that matches on a segment
+ * boundary (`/shop` matches `/shop`, `/shop/` and `/shop/x`, not `/shopping`), else the domain's
+ * tenant. Paths and prefixes are in the same normal form (`normaliseRequestPath`,
+ * `parseDomainItem`), so both sides read a path one way. Undefined when `;` parameters make the
+ * path ambiguous: servlet containers strip them (`/api;v=1/x` is `/api/x`), other servers do not
+ * (`api;v=1` is a segment of its own), and the two readings would go to different tenants.
  */
-export function tenantForPath(domain: DomainRecord, uri: string): TenantId {
+export function tenantForPath(domain: DomainRecord, request: RequestPath): TenantId | undefined {
   if (domain.paths === undefined) return domain.tenantId;
+  const tenantId = longestPrefixTenant(domain, request.matchPath);
+  if (request.path === request.matchPath) return tenantId;
+  return longestPrefixTenant(domain, request.path) === tenantId ? tenantId : undefined;
+}
+
+function longestPrefixTenant(domain: DomainRecord, matchPath: string): TenantId {
   let best: TenantId = domain.tenantId;
   let bestLength = 0;
-  for (const [prefix, tenantId] of domain.paths) {
-    if (prefix.length <= bestLength || !uri.startsWith(prefix)) continue;
-    const next = uri.charCodeAt(prefix.length);
-    if (prefix.endsWith('/') || Number.isNaN(next) || next === 47 /* / */) {
+  for (const [key, tenantId] of domain.paths ?? []) {
+    // A trailing '/' is insignificant: '/api/' is the prefix '/api' ('/' itself matches every path).
+    const length = key.length > 1 && key.endsWith('/') ? key.length - 1 : key.length;
+    if (length <= bestLength || !matchPath.startsWith(key.slice(0, length))) continue;
+    const next = matchPath.charCodeAt(length);
+    if (length === 1 || Number.isNaN(next) || next === 47 /* / */) {
       best = tenantId;
-      bestLength = prefix.length;
+      bestLength = length;
     }
   }
   return best;

@@ -94,6 +94,7 @@ export async function inMemoryCases(
     region: table.region,
     origin: table.pool,
     viewerHost: host,
+    path: '/',
     via: 'home',
   };
   const mixedCaseHost = `${host.toUpperCase()}:443`;

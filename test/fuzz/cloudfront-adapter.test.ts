@@ -50,6 +50,7 @@ const forwardArb = fc.record({
   region: fc.option(regionArb, { nil: undefined }),
   origin: originArb,
   viewerHost: fc.domain(),
+  path: fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
   via: fc.constantFrom('home' as const, 'dedicated' as const, 'failover' as const, 'fallback' as const),
 });
 
@@ -60,6 +61,7 @@ const respondArb: fc.Arbitrary<Extract<RouteDecision, { kind: 'respond' }>> = fc
     // The reasons the core produces (docs/routing.md); reasons are never taken from a request.
     reason: fc.constantFrom(
       'bad-host',
+      'bad-path',
       'unknown-host',
       'unknown-tenant',
       'suspended',
@@ -121,7 +123,7 @@ describe('CloudFront adapter under hostile requests', () => {
             decision.tenantId === undefined ? undefined : [{ key: 'X-Tenant-Id', value: decision.tenantId }],
           );
           expect(out.headers[FUZZ_SECRET_HEADER]).toBeUndefined();
-          expect(out.uri).toBe(sent.uri);
+          expect(out.uri).toBe(decision.path);
           expect(out.querystring).toBe(sent.querystring);
           // Everything else the viewer sent is passed on unchanged.
           for (const [name, values] of Object.entries(sent.headers)) {

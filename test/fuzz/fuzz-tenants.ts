@@ -165,7 +165,27 @@ const TENANT_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
  * The answer docs/routing.md prescribes for a canonical host and URI over {@link fuzzTableItems}.
  * The host must already be canonical (an invalid Host is a 400, and the host parser is fuzzed apart).
  */
-export function expectedRoute(host: string, uri: string): ExpectedRoute {
+/** The owner of the longest path prefix of `domain` matching `uri`, else the domain's tenant. */
+function prefixOwner(domain: DomainRecord, uri: string): string {
+  let id: string = domain.tenantId;
+  let best = 0;
+  for (const [key, owner] of domain.paths ?? []) {
+    // A trailing '/' in a prefix is insignificant: '/hooli/' is '/hooli' (docs/routing.md#path).
+    const prefix = key.length > 1 && key.endsWith('/') ? key.slice(0, -1) : key;
+    const boundary = uri.length === prefix.length || prefix === '/' || uri[prefix.length] === '/';
+    if (uri.startsWith(prefix) && boundary && prefix.length > best) {
+      id = owner;
+      best = prefix.length;
+    }
+  }
+  return id;
+}
+
+/**
+ * How the fuzz table routes `host` at a normalised path (`path`, and `matchPath` without `;`
+ * parameters): a 400 when the two readings of the path belong to different tenants.
+ */
+export function expectedRoute(host: string, at: { path: string; matchPath: string }): ExpectedRoute {
   let id: string | undefined;
   const platformSuffix = `.${FUZZ_PLATFORM_DOMAIN}`;
   if (host.endsWith(platformSuffix)) {
@@ -183,15 +203,8 @@ export function expectedRoute(host: string, uri: string): ExpectedRoute {
       domain = domainsByHost.get(`*.${parent}`);
     }
     if (domain === undefined) return { kind: 'respond', status: 404 };
-    id = domain.tenantId;
-    let best = 0;
-    for (const [prefix, owner] of domain.paths ?? []) {
-      const boundary = uri.length === prefix.length || prefix.endsWith('/') || uri[prefix.length] === '/';
-      if (uri.startsWith(prefix) && boundary && prefix.length > best) {
-        id = owner;
-        best = prefix.length;
-      }
-    }
+    id = prefixOwner(domain, at.matchPath);
+    if (prefixOwner(domain, at.path) !== id) return { kind: 'respond', status: 400 };
   }
   if (malformedTenantIds.has(id)) return { kind: 'respond', status: 502 };
   const tenant = tenantsById.get(id);
@@ -206,5 +219,5 @@ export function expectedRoute(host: string, uri: string): ExpectedRoute {
 
 /** The known hosts that forward (at `/`), so arbitraries reach the rewrite path often. */
 export const ROUTABLE_HOSTS: readonly string[] = KNOWN_HOSTS.filter(
-  (h) => expectedRoute(h, '/').kind === 'forward',
+  (h) => expectedRoute(h, { path: '/', matchPath: '/' }).kind === 'forward',
 );

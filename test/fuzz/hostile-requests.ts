@@ -238,6 +238,26 @@ export const viewerHeaders: fc.Arbitrary<CloudFrontHeaders> = fc
 /** URL path characters a viewer can send unencoded (RFC 3986 pchar without `%`). */
 const pathChar = fc.constantFrom(..."abcxyzABC019-._~!$&'()*+,;=:@/".split(''));
 
+/**
+ * Paths built to be read differently by different servers: dot segments plain and encoded,
+ * encoded prefix letters, duplicate slashes, `;` parameters, encoded and raw (back)slashes, case.
+ */
+export function trickyPath(
+  prefixes: readonly string[] = ['globex', 'hooli', 'evil', 'api'],
+): fc.Arbitrary<string> {
+  const piece = fc.oneof(
+    fc.constantFrom(...prefixes),
+    fc.constantFrom(...prefixes).map((p) => `%${p.charCodeAt(0).toString(16)}${p.slice(1)}`),
+    fc.constantFrom(...prefixes).map((p) => p.toUpperCase()),
+    fc.constantFrom('', '.', '..', '%2e', '%2E%2e', '.%2e', '...', 'x', 'cart', 'a.b'),
+    fc.constantFrom(';', ';x=1', '..;', '.;', 'x;y', '%3b', '%2f', '%2F', '%5c', '\\', '%25', '%zz', '%'),
+  );
+  const segment = fc.array(piece, { minLength: 1, maxLength: 3 }).map((p) => p.join(''));
+  return fc
+    .array(segment, { minLength: 0, maxLength: 6 })
+    .chain((segments) => fc.boolean().map((slash) => `/${segments.join('/')}${slash ? '/' : ''}`));
+}
+
 /** URIs: the path-split fixtures, percent-encoded unicode, dot segments, very long paths. */
 export const uri: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...KNOWN_URIS) },
@@ -253,6 +273,7 @@ export const uri: fc.Arbitrary<string> = fc.oneof(
     arbitrary: fc.constantFrom('/../../etc/passwd', '//evil.example.org/x', '/%2e%2e/%2f', '/%00', '/.'),
   },
   { weight: 1, arbitrary: fc.integer({ min: 1000, max: 8000 }).map((n) => `/${'a'.repeat(n)}`) },
+  { weight: 3, arbitrary: trickyPath() },
 );
 
 /** Query strings (without the `?`), percent-encoded as CloudFront passes them. */

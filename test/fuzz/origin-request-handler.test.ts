@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { parseHostHeader } from '../../edge/host.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
+import { normaliseRequestPath } from '../../edge/request-path.ts';
 import { type CachedTenantStore, uncachedTenantStore } from '../../edge/tenant-store.ts';
 import { checkOriginRequestResult } from '../../scripts/local-edge/cloudfront-rules.ts';
 import { capturingLogger } from '../support/capturing-logger.ts';
@@ -81,7 +82,12 @@ describe.each(stores)('origin-request handler under hostile requests (%s)', (_, 
             expect(isResponse(result) && result.status).toBe('400');
             return;
           }
-          const expected = expectedRoute(parsed.host, request.uri);
+          const path = normaliseRequestPath(request.uri, config);
+          if (!path.ok) {
+            expect(isResponse(result) && result.status).toBe('400');
+            return;
+          }
+          const expected = expectedRoute(parsed.host, path);
           if (expected.kind === 'respond') {
             expect(isResponse(result) && result.status).toBe(String(expected.status));
             if (expected.status === 502) expect(logger.at('error').length).toBeGreaterThan(errorsBefore);
@@ -91,6 +97,8 @@ describe.each(stores)('origin-request handler under hostile requests (%s)', (_, 
           const forwarded = result as CloudFrontRequest;
           const origin = forwarded.origin?.custom ?? forwarded.origin?.s3;
           expect(origin?.domainName).toBe(expected.domainName);
+          // The origin gets exactly the path the decision was made on.
+          expect(forwarded.uri).toBe(path.path);
           expect(forwarded.headers.host).toEqual([{ key: 'Host', value: expected.domainName }]);
           expect(forwarded.headers['x-tenant-id']).toEqual([
             { key: 'X-Tenant-Id', value: expected.tenantId },
@@ -172,7 +180,7 @@ describe.each(stores)('origin-request handler under hostile requests (%s)', (_, 
               origin: 'custom-with-secret',
             }),
           );
-          const genuine = expectedRoute(original, '/');
+          const genuine = expectedRoute(original, { path: '/', matchPath: '/' });
           if (isResponse(result) || genuine.kind !== 'forward') return;
           expect((result as CloudFrontRequest).headers['x-tenant-id']?.[0]?.value).not.toBe(genuine.tenantId);
         }),

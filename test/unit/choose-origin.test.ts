@@ -19,20 +19,23 @@ const allRegions = regions({ 'us-east-1': {}, 'eu-west-1': { failover: region('u
 
 describe('chooseOrigin', () => {
   it('forwards an active tenant to its home region pool', () => {
-    expect(chooseOrigin(tenant(), allRegions, 'shop.acme.com', config)).toEqual({
+    expect(chooseOrigin(tenant(), allRegions, 'shop.acme.com', '/', config)).toEqual({
       decision: {
         kind: 'forward',
         tenantId: 'acme',
         region: 'eu-west-1',
         origin: pool('eu-west-1'),
         viewerHost: 'shop.acme.com',
+        path: '/',
         via: 'home',
       },
     });
   });
 
   it('answers 403 for a suspended tenant', () => {
-    expect(chooseOrigin(tenant({ status: 'suspended' }), allRegions, 'h.example', config).decision).toEqual({
+    expect(
+      chooseOrigin(tenant({ status: 'suspended' }), allRegions, 'h.example', '/', config).decision,
+    ).toEqual({
       kind: 'respond',
       status: 403,
       reason: 'suspended',
@@ -41,20 +44,20 @@ describe('chooseOrigin', () => {
   });
 
   it('answers 503 with Retry-After for a tenant in maintenance', () => {
-    expect(chooseOrigin(tenant({ status: 'maintenance' }), allRegions, 'h.example', config).decision).toEqual(
-      {
-        kind: 'respond',
-        status: 503,
-        reason: 'maintenance',
-        tenantId: 'acme',
-        retryAfter: 17,
-      },
-    );
+    expect(
+      chooseOrigin(tenant({ status: 'maintenance' }), allRegions, 'h.example', '/', config).decision,
+    ).toEqual({
+      kind: 'respond',
+      status: 503,
+      reason: 'maintenance',
+      tenantId: 'acme',
+      retryAfter: 17,
+    });
   });
 
   it('forwards to a dedicated origin, custom or S3, without needing regions', () => {
     const s3 = anS3Origin({ path: '/acme' });
-    const choice = chooseOrigin(tenant({ origin: s3 }), undefined, 'h.example', config);
+    const choice = chooseOrigin(tenant({ origin: s3 }), undefined, 'h.example', '/', config);
     expect(choice.decision).toMatchObject({ kind: 'forward', origin: s3, via: 'dedicated' });
   });
 
@@ -63,7 +66,7 @@ describe('chooseOrigin', () => {
       'us-east-1': {},
       'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
-    expect(chooseOrigin(tenant(), draining, 'h.example', config).decision).toMatchObject({
+    expect(chooseOrigin(tenant(), draining, 'h.example', '/', config).decision).toMatchObject({
       kind: 'forward',
       region: 'us-east-1',
       origin: pool('us-east-1'),
@@ -77,7 +80,13 @@ describe('chooseOrigin', () => {
       'ap-southeast-2': {},
       'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
-    const choice = chooseOrigin(tenant({ failoverRegion: region('ap-southeast-2') }), draining, 'h', config);
+    const choice = chooseOrigin(
+      tenant({ failoverRegion: region('ap-southeast-2') }),
+      draining,
+      'h',
+      '/',
+      config,
+    );
     expect(choice.decision).toMatchObject({ region: 'ap-southeast-2', via: 'failover' });
   });
 
@@ -86,7 +95,7 @@ describe('chooseOrigin', () => {
       'us-east-1': { status: 'draining' },
       'eu-west-1': { status: 'draining', failover: region('us-east-1') },
     });
-    expect(chooseOrigin(tenant(), both, 'h', config).decision).toMatchObject({
+    expect(chooseOrigin(tenant(), both, 'h', '/', config).decision).toMatchObject({
       region: 'eu-west-1',
       via: 'home',
     });
@@ -94,7 +103,7 @@ describe('chooseOrigin', () => {
 
   it('refuses an origin outside the allowed suffixes, with a problem to log', () => {
     const evil: CustomOrigin = aCustomOrigin({ domainName: 'attacker.example.org' });
-    const choice = chooseOrigin(tenant({ origin: evil }), allRegions, 'h', config);
+    const choice = chooseOrigin(tenant({ origin: evil }), allRegions, 'h', '/', config);
     expect(choice.decision).toEqual({
       kind: 'respond',
       status: 502,
@@ -106,19 +115,19 @@ describe('chooseOrigin', () => {
 
   it('refuses a look-alike suffix that is not on a label boundary', () => {
     const evil: CustomOrigin = aCustomOrigin({ domainName: 'evilorigin.example.com' });
-    expect(chooseOrigin(tenant({ origin: evil }), allRegions, 'h', config).decision).toMatchObject({
+    expect(chooseOrigin(tenant({ origin: evil }), allRegions, 'h', '/', config).decision).toMatchObject({
       status: 502,
     });
   });
 
   it('answers 502 when the home region is not in the REGIONS item', () => {
-    const choice = chooseOrigin(tenant({ region: region('sa-east-1') }), allRegions, 'h', config);
+    const choice = chooseOrigin(tenant({ region: region('sa-east-1') }), allRegions, 'h', '/', config);
     expect(choice.decision).toMatchObject({ status: 502, reason: 'unknown-region' });
     expect(choice.problem).toContain('sa-east-1');
   });
 
   it('answers 503 when the REGIONS item is missing', () => {
-    expect(chooseOrigin(tenant(), undefined, 'h', config).decision).toMatchObject({
+    expect(chooseOrigin(tenant(), undefined, 'h', '/', config).decision).toMatchObject({
       status: 503,
       reason: 'no-regions',
     });

@@ -124,7 +124,21 @@ describe('item layout', () => {
     [
       'a path key without a slash',
       { pk: { S: 'DOMAIN#a.b' }, tenantId: { S: 'a' }, paths: { M: { x: { S: 'b' } } } },
-      "must start with '/'",
+      'must be a normalised path',
+    ],
+    ...['/a/../b', '/%61pi', '/a//b', '/api;v=1', '/a%2fb', '/a\\b'].map((key): [string, object, string] => [
+      `a path key ${key} that is not in normal form`,
+      { pk: { S: 'DOMAIN#a.b' }, tenantId: { S: 'a' }, paths: { M: { [key]: { S: 'b' } } } },
+      'must be a normalised path',
+    ]),
+    [
+      'the same prefix twice, with and without a trailing slash',
+      {
+        pk: { S: 'DOMAIN#a.b' },
+        tenantId: { S: 'a' },
+        paths: { M: { '/x': { S: 'b' }, '/x/': { S: 'c' } } },
+      },
+      'twice',
     ],
     [
       'a bad path tenant',

@@ -55,12 +55,28 @@ describe('tenantForPath', () => {
     ['/shopping', 'default'],
     ['/shop/europe', 'shop'],
     ['/blog/post', 'blog'],
-    ['/blog', 'default'],
+    ['/blog', 'blog'], // a trailing '/' in a prefix is insignificant: '/blog/' is '/blog'
   ])('sends %j to %j (longest prefix on a segment boundary)', (uri, tenant) => {
-    expect(tenantForPath(domain, uri)).toBe(tenant);
+    expect(tenantForPath(domain, { path: uri, matchPath: uri })).toBe(tenant);
   });
 
   it('uses the domain tenant when there is no path split', () => {
-    expect(tenantForPath({ host: 'a.example.com', tenantId: id('a') }, '/x')).toBe('a');
+    const at = { path: '/x;y', matchPath: '/x' };
+    expect(tenantForPath({ host: 'a.example.com', tenantId: id('a') }, at)).toBe('a');
+  });
+
+  it.each([
+    ['/shop/cart;v=1', '/shop/cart', 'shop'],
+    ['/shop/eu/x;lang=fr', '/shop/eu/x', 'shop-eu'],
+  ])('matches %j like %j when its parameters change nothing (%s)', (path, matchPath, tenant) => {
+    expect(tenantForPath(domain, { path, matchPath })).toBe(tenant);
+  });
+
+  it.each([
+    ['/shop;v=1', '/shop'],
+    ['/shop;v=1/cart', '/shop/cart'],
+    ['/shop/eu;x/cart', '/shop/eu/cart'],
+  ])('refuses %j: without its parameters (%j) it belongs to another tenant', (path, matchPath) => {
+    expect(tenantForPath(domain, { path, matchPath })).toBeUndefined();
   });
 });
