@@ -3,7 +3,7 @@
  */
 import type { RouterConfig } from './config.ts';
 import type { Origin, RegionsRecord, RouteDecision, TenantRecord } from './model.ts';
-import { isAllowedOriginDomain } from './origin-rules.ts';
+import { isAllowedOrigin } from './origin-rules.ts';
 
 /** Why a forward was refused, for the error log; absent when the decision is clean. */
 export interface OriginChoice {
@@ -81,11 +81,24 @@ function forwardIfAllowed(
   config: RouterConfig,
   region = tenant.region,
 ): OriginChoice {
-  if (!isAllowedOriginDomain(origin.domainName, config.allowedOriginSuffixes)) {
+  if (!isAllowedOrigin(origin, config.allowedOriginSuffixes)) {
     return {
       decision: { kind: 'respond', status: 502, reason: 'disallowed-origin', tenantId: tenant.tenantId },
       problem: `origin ${JSON.stringify(origin.domainName)} of tenant ${tenant.tenantId} is outside the allowed suffixes`,
     };
   }
-  return { decision: { kind: 'forward', tenantId: tenant.tenantId, region, origin, viewerHost, path, via } };
+  const decision: RouteDecision = {
+    kind: 'forward',
+    tenantId: tenant.tenantId,
+    region,
+    origin,
+    viewerHost,
+    path,
+    via,
+  };
+  // The tenant's own secret goes only to its own custom origin; the platform's, to pool origins only.
+  if (via === 'dedicated' && origin.type === 'custom' && tenant.originSecret !== undefined) {
+    return { decision: { ...decision, tenantSecret: tenant.originSecret } };
+  }
+  return { decision };
 }

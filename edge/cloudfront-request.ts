@@ -30,41 +30,49 @@ export function cloudFrontRequestToEdgeRequest(request: CloudFrontRequest): Edge
   };
 }
 
+/** The origin custom headers of a forward: the platform's to platform origins, the tenant's own to its. */
+function originCustomHeaders(
+  decision: Extract<RouteDecision, { kind: 'forward' }>,
+  distribution: CloudFrontHeaders | undefined,
+  config: RouterConfig,
+): CloudFrontHeaders {
+  // The distribution's origin custom headers carry the platform's origin secret, which lets its
+  // holder reach the pool origins around CloudFront: a dedicated origin is not the platform's.
+  if (decision.via !== 'dedicated') return distribution ?? {};
+  if (decision.tenantSecret === undefined || decision.origin.type !== 'custom') return {};
+  return { [config.originSecretHeader]: [{ key: config.originSecretHeader, value: decision.tenantSecret }] };
+}
+
 /**
  * Rewrites the request in place to a forward decision and returns it: the origin replaced (the
- * distribution's origin custom headers and timeouts carried over), `host` set to the origin domain
- * (CloudFront checks the origin's TLS certificate against it), `x-forwarded-host` and
- * `x-tenant-id` set by the router, whatever the client sent.
+ * distribution's origin timeouts carried over; its origin custom headers, with the platform's
+ * secret, only to platform pool origins), `host` set to the origin domain (CloudFront checks the
+ * origin's TLS certificate against it), `x-forwarded-host` and `x-tenant-id` set by the router,
+ * whatever the client sent. An S3 origin is sent as a custom origin over HTTPS to the bucket's REST
+ * endpoint: the `s3` form exposes no protocol, and a bucket chosen at the edge is not signed for
+ * anyway (authMethod `none`), so the custom form is the same request, HTTPS only.
  */
 export function routeToCloudFrontRequest(
   request: CloudFrontRequest,
   decision: Extract<RouteDecision, { kind: 'forward' }>,
   config: RouterConfig,
 ): CloudFrontRequest {
-  const previous = request.origin?.custom ?? request.origin?.s3;
-  const customHeaders: CloudFrontHeaders = previous?.customHeaders ?? {};
+  const custom = request.origin?.custom;
+  const distributionHeaders = (custom ?? request.origin?.s3)?.customHeaders;
   const origin = decision.origin;
-  if (origin.type === 'custom') {
-    const custom = request.origin?.custom;
-    request.origin = {
-      custom: {
-        customHeaders,
-        domainName: origin.domainName,
-        keepaliveTimeout: custom?.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT,
-        path: origin.path,
-        port: origin.port,
-        protocol: origin.protocol,
-        readTimeout: custom?.readTimeout ?? DEFAULT_READ_TIMEOUT,
-        sslProtocols: TLS_PROTOCOLS,
-      },
-    };
-  } else {
-    // authMethod 'none': CloudFront does not sign requests to a bucket chosen at the edge; the
-    // bucket's policy must allow the reads (see docs/routing.md).
-    request.origin = {
-      s3: { authMethod: 'none', customHeaders, domainName: origin.domainName, path: origin.path },
-    };
-  }
+  const https = origin.type === 's3';
+  request.origin = {
+    custom: {
+      customHeaders: originCustomHeaders(decision, distributionHeaders, config),
+      domainName: origin.domainName,
+      keepaliveTimeout: custom?.keepaliveTimeout ?? DEFAULT_KEEPALIVE_TIMEOUT,
+      path: origin.path,
+      port: https ? 443 : origin.port,
+      protocol: https ? 'https' : origin.protocol,
+      readTimeout: custom?.readTimeout ?? DEFAULT_READ_TIMEOUT,
+      sslProtocols: TLS_PROTOCOLS,
+    },
+  };
   const headers = request.headers;
   // The origin secret is CloudFront's to add from customHeaders; a client-sent copy is never passed on.
   // (Checked first: deleting a property that is absent still costs, on the hot path.)

@@ -8,7 +8,7 @@ import { type ConfigFields, configFields } from './config-fields.ts';
 import { ConfigError } from './errors.ts';
 import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from './lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from './model.ts';
-import { parseOrigin } from './origin-rules.ts';
+import { allowedSuffixProblem, parseOrigin } from './origin-rules.ts';
 import type { EncodedSlashPolicy } from './request-path.ts';
 import {
   resolveSettings,
@@ -215,7 +215,7 @@ export const ROUTER_SETTINGS = {
     parse: (value, field) => requireArray(value, field).map((d, i) => requireDomain(d, `${field}[${i}]`)),
   },
   allowedOriginSuffixes: {
-    doc: 'origin domain names must equal or end with one of these (`.origin.example.com`)',
+    doc: 'origin domain names must equal or end with one of these (`.origin.example.com`); AWS endpoints (S3 buckets) only by exact name, over HTTPS',
     parse: (value, field) => {
       const suffixes = requireArray(value, field).map((s, i) => {
         const suffix = requireString(s, `${field}[${i}]`).toLowerCase();
@@ -223,6 +223,8 @@ export const ROUTER_SETTINGS = {
         if (!DOMAIN_PATTERN.test(suffix.replace(/^\./, ''))) {
           fail(`${field}[${i}]`, `${JSON.stringify(suffix)} is not a domain suffix`);
         }
+        const problem = allowedSuffixProblem(suffix);
+        if (problem !== undefined) fail(`${field}[${i}]`, `${JSON.stringify(suffix)} ${problem}`);
         return suffix;
       });
       if (suffixes.length === 0) fail(field, 'must name at least one suffix');

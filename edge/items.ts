@@ -30,6 +30,11 @@ export const PARTITION_KEY = 'pk';
 export const REGION_INDEX = 'byRegion';
 /** Key of the single regions item. */
 export const REGIONS_KEY = 'REGIONS';
+/**
+ * A tenant's own origin secret: 32-128 URL-safe characters (the tools generate 43, 256 bits).
+ * docs/routing.md#4-rewrite-forward
+ */
+export const ORIGIN_SECRET_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
 /** Most path prefixes one domain item may split between tenants. */
 export const MAX_PATH_PREFIXES = 64;
 
@@ -174,6 +179,13 @@ export function parseTenantItem(item: Item): TenantRecord {
   if (item.origin !== undefined) record.origin = r.origin('origin');
   const failoverRegion = r.optRegion('failoverRegion');
   if (failoverRegion !== undefined) record.failoverRegion = failoverRegion;
+  for (const name of ['originSecret', 'nextOriginSecret'] as const) {
+    const secret = r.optStr(name, item, 128);
+    if (secret === undefined) continue;
+    if (!ORIGIN_SECRET_PATTERN.test(secret))
+      r.fail(`${name} must be 32-128 chars of A-Z, a-z, 0-9, '_' and '-'`);
+    record[name] = secret;
+  }
   if (item.domains !== undefined) {
     const list = item.domains.L;
     if (list === undefined) r.fail('domains must be a list');
@@ -269,6 +281,8 @@ export function tenantToItem(record: TenantRecord): Item {
   };
   if (record.origin !== undefined) item.origin = originToAttribute(record.origin);
   if (record.failoverRegion !== undefined) item.failoverRegion = { S: record.failoverRegion };
+  if (record.originSecret !== undefined) item.originSecret = { S: record.originSecret };
+  if (record.nextOriginSecret !== undefined) item.nextOriginSecret = { S: record.nextOriginSecret };
   if (record.domains !== undefined) item.domains = { L: record.domains.map((d) => ({ S: d })) };
   if (record.migration !== undefined) item.migration = migrationToAttribute(record.migration);
   return item;

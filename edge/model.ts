@@ -97,6 +97,13 @@ export interface TenantRecord {
   readonly updatedAt: string;
   readonly domains?: readonly string[];
   readonly migration?: MigrationRecord;
+  /**
+   * The tenant's own origin secret, sent in the origin secret header to its dedicated custom
+   * origin (never the platform's secret, which only pool origins get). docs/routing.md#4-rewrite-forward
+   */
+  readonly originSecret?: string;
+  /** The next secret of a rotation, staged for the origin to accept before it is sent; never sent. */
+  readonly nextOriginSecret?: string;
 }
 
 /** Region status: `draining` sends the region's tenants to its failover region. */
@@ -132,8 +139,13 @@ export type RouteDecision =
       readonly viewerHost: string;
       /** The normalised request path the decision was made on: exactly what the origin gets. */
       readonly path: string;
-      /** Why this origin: home region, dedicated origin, failover of a draining region, fallback. */
+      /**
+       * Why this origin: home region, dedicated origin, failover of a draining region, fallback.
+       * Only platform origins (`home`, `failover`, `fallback`) get the platform's origin secret.
+       */
       readonly via: 'home' | 'dedicated' | 'failover' | 'fallback';
+      /** For a dedicated custom origin: the tenant's own secret, sent in the origin secret header. */
+      readonly tenantSecret?: string;
     }
   | {
       readonly kind: 'respond';

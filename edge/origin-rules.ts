@@ -24,16 +24,65 @@ export function isValidOriginDomain(domainName: string): boolean {
 }
 
 /**
+ * AWS's own endpoint namespaces (`*.amazonaws.com`, `*.amazonaws.com.cn`): any AWS account can
+ * create a name under them (a bucket, a load balancer, an API), so a suffix there admits strangers.
+ */
+const AWS_NAMESPACE = /(?:^|\.)amazonaws\.com(?:\.cn)?$/;
+/**
+ * A virtual-hosted S3 REST endpoint (`<bucket>.s3.<region>.amazonaws.com`, optionally dual-stack)
+ * with a bucket name of no dots: the only S3 names whose TLS certificate (`*.s3.<region>...`)
+ * covers them, so the only ones reachable over HTTPS by name. Website endpoints have no HTTPS.
+ */
+const S3_REST_ENDPOINT =
+  /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]\.s3(?:\.dualstack)?\.[a-z]{2}(?:-[a-z]+)+-\d{1,2}\.amazonaws\.com(?:\.cn)?$/;
+
+/** Whether a domain is in an AWS endpoint namespace, where only exact names can be allowed. */
+export function isAwsEndpointName(domainName: string): boolean {
+  return AWS_NAMESPACE.test(domainName);
+}
+
+/** Whether a domain is an S3 bucket's virtual-hosted REST endpoint with a dot-free bucket name. */
+export function isS3RestEndpoint(domainName: string): boolean {
+  return S3_REST_ENDPOINT.test(domainName);
+}
+
+/**
  * Whether `domainName` is under one of the allowed suffixes. A suffix with a leading dot
  * (`.origin.example.com`) allows subdomains only; without one it also allows the name itself.
+ * A name in an AWS endpoint namespace (an S3 bucket, `tenant-assets.s3.eu-west-1.amazonaws.com`)
+ * is allowed only when listed exactly: `attacker.tenant-assets.s3...` is a bucket anyone can make.
  */
 export function isAllowedOriginDomain(domainName: string, allowedSuffixes: readonly string[]): boolean {
+  const exactOnly = AWS_NAMESPACE.test(domainName);
   for (const suffix of allowedSuffixes) {
-    if (suffix.startsWith('.')) {
+    if (exactOnly) {
+      if (domainName === suffix) return true;
+    } else if (suffix.startsWith('.')) {
       if (domainName.length > suffix.length && domainName.endsWith(suffix)) return true;
     } else if (domainName === suffix || domainName.endsWith(`.${suffix}`)) return true;
   }
   return false;
+}
+
+/**
+ * Whether the router may forward to `origin`: its domain is allowed ({@link isAllowedOriginDomain})
+ * and, in an AWS endpoint namespace, it is reached over HTTPS only (an S3 origin always is: see
+ * `routeToCloudFrontRequest`). The one rule for the router (read time) and every writer.
+ */
+export function isAllowedOrigin(origin: Origin, allowedSuffixes: readonly string[]): boolean {
+  if (!isAllowedOriginDomain(origin.domainName, allowedSuffixes)) return false;
+  return origin.type === 's3' || origin.protocol === 'https' || !AWS_NAMESPACE.test(origin.domainName);
+}
+
+/**
+ * Why an allowed-suffix entry admits origins nobody vetted, or undefined when it does not: a
+ * leading-dot suffix in an AWS endpoint namespace (`.s3.eu-west-1.amazonaws.com`).
+ */
+export function allowedSuffixProblem(suffix: string): string | undefined {
+  if (suffix.startsWith('.') && AWS_NAMESPACE.test(suffix)) {
+    return 'is a suffix in an AWS endpoint namespace, where any account can create names: list each bucket or endpoint exactly';
+  }
+  return undefined;
 }
 
 /** Result of {@link parseOrigin}. */
@@ -58,6 +107,13 @@ export function parseOrigin(value: unknown): ParsedOrigin {
     return { ok: false, problem: "origin.path must be empty or start with '/' with no trailing '/'" };
   }
   if (type === 's3') {
+    if (!S3_REST_ENDPOINT.test(domainName)) {
+      return {
+        ok: false,
+        problem:
+          'origin.domainName of an s3 origin must be <bucket>.s3.<region>.amazonaws.com with no dots in the bucket name (HTTPS only)',
+      };
+    }
     const region = typeof raw.region === 'string' ? asRegion(raw.region) : undefined;
     if (region === undefined)
       return { ok: false, problem: 'origin.region must be an AWS region for an s3 origin' };
@@ -67,6 +123,9 @@ export function parseOrigin(value: unknown): ParsedOrigin {
   const protocol = raw.protocol ?? 'https';
   if (protocol !== 'http' && protocol !== 'https')
     return { ok: false, problem: "origin.protocol must be 'http' or 'https'" };
+  if (protocol === 'http' && AWS_NAMESPACE.test(domainName)) {
+    return { ok: false, problem: 'origin.protocol must be https for an AWS endpoint (an S3 bucket)' };
+  }
   const port = raw.port ?? (protocol === 'https' ? 443 : 80);
   if (typeof port !== 'number' || !isValidOriginPort(port)) {
     return { ok: false, problem: 'origin.port must be 80, 443 or 1024-65535' };

@@ -15,7 +15,7 @@ import type {
   TenantId,
   TenantRecord,
 } from './model.ts';
-import { isAllowedOriginDomain } from './origin-rules.ts';
+import { isAllowedOrigin } from './origin-rules.ts';
 import { type NormalisedPath, normaliseRequestPath } from './request-path.ts';
 import { platformTenantOf, tenantForPath, wildcardOf } from './resolve-tenant.ts';
 import type { CachedLookup, CachedTenantStore } from './tenant-store.ts';
@@ -247,10 +247,7 @@ function unknownHost(
   danglingDomain = false,
 ): RouteResult {
   const policy = config.unknownHost;
-  if (
-    policy.action === 'forward' &&
-    isAllowedOriginDomain(policy.origin.domainName, config.allowedOriginSuffixes)
-  ) {
+  if (policy.action === 'forward' && isAllowedOrigin(policy.origin, config.allowedOriginSuffixes)) {
     const decision: RouteDecision = {
       kind: 'forward',
       tenantId: undefined,

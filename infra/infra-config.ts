@@ -10,7 +10,7 @@ import { type ConfigFields, configFields } from '../edge/config-fields.ts';
 import { ConfigError } from '../edge/errors.ts';
 import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from '../edge/lambda-edge-limits.ts';
 import type { CustomOrigin, Region } from '../edge/model.ts';
-import { isAllowedOriginDomain, parseOrigin } from '../edge/origin-rules.ts';
+import { isAllowedOrigin, parseOrigin } from '../edge/origin-rules.ts';
 import { EDGE_REGIONS } from '../edge/regional-edge-caches.ts';
 import {
   resolveSettings,
@@ -420,7 +420,7 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
   } satisfies Record<keyof typeof DERIVED_ROUTER_SETTINGS, unknown>);
 
   for (const [region, origin] of regionalOrigins) {
-    if (!isAllowedOriginDomain(origin.domainName, router.allowedOriginSuffixes))
+    if (!isAllowedOrigin(origin, router.allowedOriginSuffixes))
       fail(`regionalOrigins.${region}`, `${origin.domainName} is outside allowedOriginSuffixes`);
   }
   const defaultOriginRegion = settings.defaultOriginRegion ?? primaryRegion;

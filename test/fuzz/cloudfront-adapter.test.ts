@@ -52,6 +52,7 @@ const forwardArb = fc.record({
   viewerHost: fc.domain(),
   path: fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
   via: fc.constantFrom('home' as const, 'dedicated' as const, 'failover' as const, 'fallback' as const),
+  tenantSecret: fc.option(fc.stringMatching(/^[A-Za-z0-9_-]{32,48}$/), { nil: undefined }),
 });
 
 const respondArb: fc.Arbitrary<Extract<RouteDecision, { kind: 'respond' }>> = fc.record(
@@ -112,9 +113,15 @@ describe('CloudFront adapter under hostile requests', () => {
           const chosen = out.origin?.custom ?? out.origin?.s3;
           expect(chosen?.domainName).toBe(decision.origin.domainName);
           expect(chosen?.path).toBe(decision.origin.path);
-          expect(chosen?.customHeaders).toEqual(
-            sent.origin?.custom?.customHeaders ?? sent.origin?.s3?.customHeaders,
-          );
+          // Platform origins get the distribution's custom headers; a dedicated one never does.
+          const distribution = sent.origin?.custom?.customHeaders ?? sent.origin?.s3?.customHeaders;
+          const own =
+            decision.tenantSecret === undefined || decision.origin.type !== 'custom'
+              ? {}
+              : { [FUZZ_SECRET_HEADER]: [{ key: FUZZ_SECRET_HEADER, value: decision.tenantSecret }] };
+          expect(chosen?.customHeaders).toEqual(decision.via === 'dedicated' ? own : (distribution ?? {}));
+          expect(out.origin?.s3).toBeUndefined();
+          if (decision.origin.type === 's3') expect(out.origin?.custom?.protocol).toBe('https');
           expect(out.headers.host).toEqual([{ key: 'Host', value: decision.origin.domainName }]);
           expect(out.headers['x-forwarded-host']).toEqual([
             { key: 'X-Forwarded-Host', value: decision.viewerHost },

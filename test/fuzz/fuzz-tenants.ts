@@ -30,9 +30,13 @@ export const FUZZ_SECRET_HEADER = 'x-origin-secret';
 /**
  * Whether a domain is under an allowed suffix, by the rule in docs/routing.md: a leading-dot suffix
  * allows names strictly under it; a dotless one the name itself and names under it, on label
- * boundaries. Written independently of `edge/origin-rules.ts`, as the property's yardstick.
+ * boundaries; a name under amazonaws.com (an S3 bucket anyone can create) only when listed exactly.
+ * Written independently of `edge/origin-rules.ts`, as the property's yardstick.
  */
 export function isUnderAllowedSuffix(domainName: string): boolean {
+  if (domainName === 'amazonaws.com' || domainName.endsWith('.amazonaws.com')) {
+    return (FUZZ_ALLOWED_SUFFIXES as readonly string[]).includes(domainName);
+  }
   const labels = domainName.split('.');
   for (const suffix of FUZZ_ALLOWED_SUFFIXES) {
     const suffixLabels = suffix.replace(/^\./, '').split('.');
@@ -60,12 +64,10 @@ const goodTenants: TenantRecord[] = [
       port: 8080,
       path: '/site',
     }),
+    // Its own secret: sent to its own origin, never the platform's.
+    originSecret: 'umbrella-own-origin-secret-0123456789',
   }),
   aTenantRecord({ tenantId: tenantId('stark'), origin: anS3Origin({ path: '/stark' }) }),
-  aTenantRecord({
-    tenantId: tenantId('assets'),
-    origin: anS3Origin({ domainName: 'eu.tenant-assets.s3.eu-west-1.amazonaws.com' }),
-  }),
 ];
 
 /** Tenants that are well-formed items but point somewhere the router must never send traffic. */
@@ -83,6 +85,11 @@ const hostileTenants: TenantRecord[] = [
     origin: anS3Origin({ domainName: 'eviltenant-assets.s3.eu-west-1.amazonaws.com' }),
   }),
   aTenantRecord({ tenantId: tenantId('nowhere'), region: region('sa-east-1') }),
+  // A bucket under the allowed bucket's name: any AWS account can create it.
+  aTenantRecord({
+    tenantId: tenantId('assets'),
+    origin: anS3Origin({ domainName: 'eu.tenant-assets.s3.eu-west-1.amazonaws.com' }),
+  }),
 ];
 
 const domains: DomainRecord[] = [

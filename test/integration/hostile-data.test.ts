@@ -149,7 +149,52 @@ const TAMPERED_TENANTS: ReadonlyArray<readonly [string, Item, number, string]> =
       },
     }),
     502,
+    'malformed-item',
+  ],
+  [
+    'an S3 bucket under the allowed bucket (anyone can create attacker.tenant-assets...)',
+    tenantItem('t-s3-sub', {
+      origin: {
+        M: {
+          type: S('s3'),
+          domainName: S('attacker.tenant-assets.s3.eu-west-1.amazonaws.com'),
+          path: S(''),
+          region: S('eu-west-1'),
+        },
+      },
+    }),
+    502,
+    'malformed-item',
+  ],
+  [
+    'another S3 bucket',
+    tenantItem('t-s3-other', {
+      origin: {
+        M: {
+          type: S('s3'),
+          domainName: S('attacker-assets.s3.eu-west-1.amazonaws.com'),
+          path: S(''),
+          region: S('eu-west-1'),
+        },
+      },
+    }),
+    502,
     'disallowed-origin',
+  ],
+  [
+    'the allowed S3 bucket as a plain-http custom origin',
+    tenantItem('t-s3-http', {
+      origin: {
+        M: {
+          type: S('custom'),
+          domainName: S('tenant-assets.s3.eu-west-1.amazonaws.com'),
+          protocol: S('http'),
+          path: S(''),
+        },
+      },
+    }),
+    502,
+    'malformed-item',
   ],
   [
     'an origin given as an IP address',

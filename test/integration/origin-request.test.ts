@@ -99,7 +99,11 @@ describe('origin-request handler on a local DynamoDB', () => {
   it('routes a dedicated S3 origin', async () => {
     const { handle } = handlerFor(aRouterConfig({ endpoints: everyReplicaAt(table.endpoint) }));
     const request = req(await handle(anOriginRequestEvent({ hosts: ['stark.app.example.com'] })));
-    expect(request.origin?.s3?.domainName).toBe('tenant-assets.s3.eu-west-1.amazonaws.com');
+    expect(request.origin?.custom).toMatchObject({
+      domainName: 'tenant-assets.s3.eu-west-1.amazonaws.com',
+      protocol: 'https',
+      customHeaders: {},
+    });
   });
 
   it.each([

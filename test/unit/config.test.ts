@@ -50,6 +50,11 @@ describe('resolveRouterConfig', () => {
     [{ ...minimal, platformDomains: ['not a domain'] }, 'platformDomains[0]'],
     [{ ...minimal, allowedOriginSuffixes: ['com'] }, 'allowedOriginSuffixes[0] "com" is not a domain suffix'],
     [{ ...minimal, allowedOriginSuffixes: [] }, 'allowedOriginSuffixes must name at least one suffix'],
+    [
+      { ...minimal, allowedOriginSuffixes: ['.s3.eu-west-1.amazonaws.com'] },
+      'allowedOriginSuffixes[0] ".s3.eu-west-1.amazonaws.com" is a suffix in an AWS endpoint namespace',
+    ],
+    [{ ...minimal, encodedSlashes: 'decode' }, "encodedSlashes must be 'reject' or 'preserve'"],
     [{ ...minimal, cache: { ttlMs: -1 } }, 'cache.ttlMs must be an integer'],
     [{ ...minimal, lookup: { attemptTimeoutMs: 500, budgetMs: 100 } }, 'lookup.budgetMs must be at least'],
     [{ ...minimal, replicaOrder: { 'us-east-1': ['ap-south-1'] } }, 'ap-south-1 is not a replica region'],

@@ -50,7 +50,7 @@ describe('item layout', () => {
       updatedAt: 't',
       origin: {
         type: 's3',
-        domainName: 'b.s3.us-east-1.amazonaws.com',
+        domainName: 'bkt.s3.us-east-1.amazonaws.com',
         path: '',
         region: 'us-east-1' as Region,
       },
@@ -159,7 +159,11 @@ describe('item layout', () => {
             M: {
               status: { S: 'active' },
               origin: {
-                M: { type: { S: 's3' }, domainName: { S: 'b.s3.amazonaws.com' }, region: { S: 'us-east-1' } },
+                M: {
+                  type: { S: 's3' },
+                  domainName: { S: 'bkt.s3.us-east-1.amazonaws.com' },
+                  region: { S: 'us-east-1' },
+                },
               },
             },
           },

@@ -44,6 +44,11 @@ const records = {
       origin: anS3Origin({ domainName: 'assets.s3.eu-west-1.amazonaws.com', path: '/stark' }),
     }),
     tenant('evil', 'eu-west-1', { origin: aCustomOrigin({ domainName: 'attacker.example.org' }) }),
+    tenant('wayne', 'us-east-1', {
+      origin: aCustomOrigin({ domainName: 'wayne.dedicated.origin.example.com' }),
+      originSecret: 'wayne-own-secret-0123456789abcdefghij',
+      nextOriginSecret: 'wayne-next-secret-0123456789abcdefghi',
+    }),
   ],
   domains: [
     aDomainRecord({ host: 'shop.acme.com', tenantId: tenantId('acme') }),
@@ -119,6 +124,32 @@ describe('origin-request handler', () => {
     expect(custom).toMatchObject({ readTimeout: 30, keepaliveTimeout: 5, sslProtocols: ['TLSv1.2'] });
   });
 
+  it("never sends the distribution's origin custom headers (the platform secret) to a dedicated origin", async () => {
+    const { handle } = setup();
+    const secret = { 'X-Origin-Secret': 'platform-secret' };
+    const pool = asRequest(await handle(anOriginRequestEvent({ customHeaders: secret })));
+    expect(pool.origin?.custom?.customHeaders).toEqual({
+      'x-origin-secret': [{ key: 'X-Origin-Secret', value: 'platform-secret' }],
+    });
+    for (const host of ['umbrella.app.example.com', 'stark.app.example.com']) {
+      const dedicated = asRequest(
+        await handle(anOriginRequestEvent({ hosts: [host], customHeaders: secret })),
+      );
+      expect(dedicated.origin?.custom?.customHeaders).toEqual({});
+    }
+  });
+
+  it('sends a dedicated origin its own secret, the current one and not the staged next one', async () => {
+    const { handle } = setup();
+    const event = anOriginRequestEvent({
+      hosts: ['wayne.app.example.com'],
+      customHeaders: { 'X-Origin-Secret': 'platform-secret' },
+    });
+    expect(asRequest(await handle(event)).origin?.custom?.customHeaders).toEqual({
+      'x-origin-secret': [{ key: 'x-origin-secret', value: 'wayne-own-secret-0123456789abcdefghij' }],
+    });
+  });
+
   it('routes to a dedicated custom origin with its protocol, port and path', async () => {
     const { handle } = setup();
     const request = asRequest(await handle(anOriginRequestEvent({ hosts: ['umbrella.app.example.com'] })));
@@ -134,12 +165,17 @@ describe('origin-request handler', () => {
   it('routes to a dedicated S3 origin', async () => {
     const { handle } = setup();
     const request = asRequest(await handle(anOriginRequestEvent({ hosts: ['stark.app.example.com'] })));
+    // Over HTTPS to the bucket's REST endpoint, and without the platform's origin secret.
     expect(request.origin).toEqual({
-      s3: {
-        authMethod: 'none',
+      custom: {
+        customHeaders: {},
         domainName: 'assets.s3.eu-west-1.amazonaws.com',
+        keepaliveTimeout: 5,
         path: '/stark',
-        customHeaders: { 'x-origin-secret': [{ key: 'X-Origin-Secret', value: 'demo-secret' }] },
+        port: 443,
+        protocol: 'https',
+        readTimeout: 30,
+        sslProtocols: ['TLSv1.2'],
       },
     });
     expect(header(request, 'host')).toEqual(['assets.s3.eu-west-1.amazonaws.com']);

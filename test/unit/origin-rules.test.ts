@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { Origin } from '../../edge/model.ts';
 import {
+  allowedSuffixProblem,
+  isAllowedOrigin,
   isAllowedOriginDomain,
   isValidOriginPath,
   isValidOriginPort,
@@ -14,7 +17,7 @@ describe('isAllowedOriginDomain', () => {
     ['evilorigin.example.com', false],
     ['origin.example.com.attacker.net', false],
     ['assets.s3.eu-west-1.amazonaws.com', true],
-    ['sub.assets.s3.eu-west-1.amazonaws.com', true],
+    ['sub.assets.s3.eu-west-1.amazonaws.com', false], // AWS names only exactly: anyone can make that bucket
     ['other.s3.eu-west-1.amazonaws.com', false],
   ])('%j allowed: %s', (domain, allowed) => {
     expect(isAllowedOriginDomain(domain, suffixes)).toBe(allowed);
@@ -62,10 +65,10 @@ describe('parseOrigin', () => {
 
   it('reads an S3 origin with its region', () => {
     expect(
-      parseOrigin({ type: 's3', domainName: 'b.s3.eu-west-1.amazonaws.com', region: 'eu-west-1' }),
+      parseOrigin({ type: 's3', domainName: 'bkt.s3.eu-west-1.amazonaws.com', region: 'eu-west-1' }),
     ).toEqual({
       ok: true,
-      origin: { type: 's3', domainName: 'b.s3.eu-west-1.amazonaws.com', path: '', region: 'eu-west-1' },
+      origin: { type: 's3', domainName: 'bkt.s3.eu-west-1.amazonaws.com', path: '', region: 'eu-west-1' },
     });
   });
 
@@ -81,5 +84,54 @@ describe('parseOrigin', () => {
     const parsed = parseOrigin(value);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.problem).toContain(problem);
+  });
+});
+
+describe('isAllowedOrigin', () => {
+  const suffixes = ['.origin.example.com', 'assets.s3.eu-west-1.amazonaws.com'];
+  const custom = (domainName: string, protocol: 'http' | 'https') =>
+    ({ type: 'custom', domainName, protocol, port: protocol === 'https' ? 443 : 80, path: '' }) as const;
+
+  it.each([
+    [custom('a.origin.example.com', 'http'), true],
+    [custom('assets.s3.eu-west-1.amazonaws.com', 'https'), true],
+    [custom('assets.s3.eu-west-1.amazonaws.com', 'http'), false],
+    [
+      { type: 's3', domainName: 'assets.s3.eu-west-1.amazonaws.com', path: '', region: 'eu-west-1' } as const,
+      true,
+    ],
+    [
+      { type: 's3', domainName: 'evil.s3.eu-west-1.amazonaws.com', path: '', region: 'eu-west-1' } as const,
+      false,
+    ],
+  ])('%j allowed: %s', (origin, allowed) => {
+    expect(isAllowedOrigin(origin as Origin, suffixes)).toBe(allowed);
+  });
+
+  it.each([
+    ['.s3.eu-west-1.amazonaws.com', true],
+    ['.amazonaws.com', true],
+    ['.amazonaws.com.cn', true],
+    ['assets.s3.eu-west-1.amazonaws.com', false],
+    ['.origin.example.com', false],
+  ])('sees a problem in the allowed suffix %j: %s', (suffix, problem) => {
+    expect(allowedSuffixProblem(suffix) !== undefined).toBe(problem);
+  });
+
+  it.each([
+    ['a.b.s3.eu-west-1.amazonaws.com', 'no dots in the bucket name'],
+    ['bkt.s3-website-eu-west-1.amazonaws.com', 'no dots in the bucket name'],
+    ['bkt.s3.amazonaws.com', 'no dots in the bucket name'],
+    ['bkt.example.com', 'no dots in the bucket name'],
+  ])('refuses the S3 origin %j (%s)', (domainName, problem) => {
+    const parsed = parseOrigin({ type: 's3', domainName, region: 'eu-west-1' });
+    expect(parsed).toEqual({ ok: false, problem: expect.stringContaining(problem) });
+  });
+
+  it('refuses an AWS endpoint over plain HTTP', () => {
+    expect(parseOrigin({ domainName: 'bkt.s3.eu-west-1.amazonaws.com', protocol: 'http' })).toEqual({
+      ok: false,
+      problem: 'origin.protocol must be https for an AWS endpoint (an S3 bucket)',
+    });
   });
 });

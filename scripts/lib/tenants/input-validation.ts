@@ -15,7 +15,7 @@ import {
   type TenantId,
   type TenantStatus,
 } from '../../../edge/model.ts';
-import { isAllowedOriginDomain, parseOrigin } from '../../../edge/origin-rules.ts';
+import { isAllowedOrigin, parseOrigin } from '../../../edge/origin-rules.ts';
 import { InvalidInputError } from './tenant-errors.ts';
 
 /** Checks a tenant id: 1-63 chars of `a-z0-9-`, usable as a DNS label. */
@@ -120,9 +120,9 @@ export function parseOriginInput(value: string, allowedSuffixes: readonly string
 
 /** Refuses an origin outside the allowed suffixes: the router would refuse to forward to it. */
 export function requireAllowedOrigin(origin: Origin, allowedSuffixes: readonly string[]): void {
-  if (!isAllowedOriginDomain(origin.domainName, allowedSuffixes)) {
+  if (!isAllowedOrigin(origin, allowedSuffixes)) {
     throw new InvalidInputError(
-      `origin ${origin.domainName} is outside the allowed origin suffixes (${allowedSuffixes.join(', ')})`,
+      `origin ${origin.domainName} is outside the allowed origin suffixes (${allowedSuffixes.join(', ')}; AWS endpoints such as S3 buckets only by exact name, over HTTPS)`,
     );
   }
 }

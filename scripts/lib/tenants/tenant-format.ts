@@ -13,6 +13,9 @@ export function tenantToJson(record: TenantRecord): Record<string, unknown> {
     domains: record.domains ?? [],
     origin: record.origin === undefined ? null : formatOrigin(record.origin),
     failoverRegion: record.failoverRegion ?? null,
+    // Whether there is one, never the value: `origin-secret stage` shows a new value once.
+    originSecret: record.originSecret !== undefined,
+    nextOriginSecretStaged: record.nextOriginSecret !== undefined,
     version: record.version,
     updatedAt: record.updatedAt,
     migration: record.migration ?? null,
@@ -28,6 +31,7 @@ export function describeTenant(record: TenantRecord): string {
     `domains   ${(record.domains ?? []).join(', ') || '(none)'}`,
     `origin    ${record.origin === undefined ? '(region pool)' : formatOrigin(record.origin)}`,
     `failover  ${record.failoverRegion ?? '(region default)'}`,
+    `secret    ${record.originSecret === undefined ? '(none)' : 'own'}${record.nextOriginSecret === undefined ? '' : ', next staged'}`,
     `version   ${record.version} (updated ${record.updatedAt})`,
   ];
   const m = record.migration;

@@ -61,6 +61,11 @@ export function changedTenant(
   else if (change.origin !== undefined) record.origin = change.origin;
   if (change.failoverRegion === null) delete record.failoverRegion;
   else if (change.failoverRegion !== undefined) record.failoverRegion = change.failoverRegion;
+  for (const name of ['originSecret', 'nextOriginSecret'] as const) {
+    const value = change[name];
+    if (value === null) delete record[name];
+    else if (value !== undefined) record[name] = value;
+  }
   const migration = change.migration === undefined ? current.migration : (change.migration ?? undefined);
   if (migration === undefined) delete record.migration;
   else record.migration = routerMigration(migration);

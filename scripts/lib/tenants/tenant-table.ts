@@ -57,6 +57,10 @@ export interface TenantChange {
   readonly origin?: Origin | null;
   readonly failoverRegion?: Region | null;
   readonly migration?: MigrationState | null;
+  /** The tenant's own origin secret (sent to its dedicated origin); `null` removes it. */
+  readonly originSecret?: string | null;
+  /** A staged next origin secret (never sent); `null` removes it. */
+  readonly nextOriginSecret?: string | null;
 }
 
 /** Where a page of a region's tenants starts: a key returned as {@link TenantPage.nextKey}. Opaque. */

