@@ -7,8 +7,16 @@ import { LRUCache } from 'lru-cache';
 import type { CacheConfig } from './config.ts';
 import { ConfigError, MalformedItemError } from './errors.ts';
 import { ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS } from './lambda-edge-limits.ts';
-import type { DomainRecord, RegionsRecord, TenantRecord } from './model.ts';
-import type { CachedLookup, CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
+import type { RegionsRecord, TenantId } from './model.ts';
+import { slimDomain, slimTenant } from './route-records.ts';
+import type {
+  CachedLookup,
+  CachedTenantStore,
+  Clock,
+  DomainRoute,
+  TenantRoute,
+  TenantStore,
+} from './tenant-store.ts';
 
 /** Options of {@link createCachedTenantStore}. */
 export interface CachedTenantStoreOptions {
@@ -32,17 +40,42 @@ export interface CachedTenantStoreOptions {
   readonly refreshWaitMs?: number;
 }
 
-/** One cached answer. `value` undefined is a remembered absence. */
-interface Entry {
-  readonly value: unknown;
-  /** Fresh while `clock() < expiresAt`. */
-  readonly expiresAt: number;
-  /** May be served when a refresh fails while `clock() <= staleUntil`. */
-  readonly staleUntil: number;
-  /** After a failed refresh: served stale without a store read while `clock() < retryAt`. */
-  readonly retryAt: number;
-  /** The warm-path answer (`peek*`), built once so a hit allocates nothing. */
-  readonly answer: CachedLookup<unknown>;
+/**
+ * One cached answer, handed out as the warm path's `CachedLookup` itself (frozen: a hit allocates
+ * nothing). `value` undefined is a remembered absence. Two fields per entry, as one is held per
+ * cached record: `outcome` follows from `value` (a prototype getter, not a field), and times are
+ * milliseconds since the cache's epoch (its creation), small integers V8 keeps unboxed, where
+ * epoch milliseconds would each take a 16-byte heap number.
+ */
+class Entry implements CachedLookup<unknown> {
+  readonly outcome: 'hit' | 'negative';
+
+  constructor(
+    readonly value: unknown,
+    /** Fresh while `now < expiresAt`; may be served stale while `now <= expiresAt + maxStaleMs`. */
+    readonly expiresAt: number,
+  ) {
+    this.outcome = value === undefined ? 'negative' : 'hit';
+  }
+
+  /** After a failed refresh: served stale without a store read while `now < retryAt`. */
+  get retryAt(): number {
+    return 0;
+  }
+}
+
+/** An entry whose refresh failed: served stale without a store read until `retryAt`. */
+class FailedEntry extends Entry {
+  readonly #retryAt: number;
+
+  constructor(entry: Entry, retryAt: number) {
+    super(entry.value, entry.expiresAt);
+    this.#retryAt = retryAt;
+  }
+
+  override get retryAt(): number {
+    return this.#retryAt;
+  }
 }
 
 type Read<A> = (arg: A) => Promise<unknown>;
@@ -62,15 +95,23 @@ interface Flight {
  */
 const ABANDONED_FLIGHT_MS = ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS;
 
-/**
- * Cache keys are the lookup arguments themselves, not the item keys: host names always contain a
- * dot, tenant ids never do, and this key is upper case, so the three cannot collide. The warm path
- * then hashes the same string instances every time (V8 caches a string's hash in the string)
- * instead of building `TENANT#...` strings per request.
- */
-const REGIONS_CACHE_KEY = 'REGIONS';
-
 const BUDGET_SPENT: unique symbol = Symbol('budget spent');
+
+/** What a cached record is: which budget holds it, and how it is slimmed. */
+type Kind = 'domain' | 'tenant' | 'regions';
+
+/** The budgets of {@link createCachedTenantStore}, derived from `cache.maxTenants` / `maxAbsences`. */
+interface Budgets {
+  /** Found tenant records: `maxTenants`. */
+  readonly tenants: LRUCache<string, Entry>;
+  /**
+   * Found domain records, and the absences a found route depends on (the exact-host absence of a
+   * host served by its wildcard): `maxTenants`, one custom domain per tenant.
+   */
+  readonly domains: LRUCache<string, Entry>;
+  /** Every other absence (unknown hosts and tenants): `maxAbsences`; never evicts a found route. */
+  readonly absences: LRUCache<string, Entry>;
+}
 
 /**
  * Puts an lru-cache in front of `store`.
@@ -86,6 +127,10 @@ const BUDGET_SPENT: unique symbol = Symbol('budget spent');
  * - A `MalformedItemError` is never cached and never masked: the entry is dropped and the error
  *   rethrown, so a bad write is answered 502 at once and visibly rather than hidden behind the last
  *   good value for up to max-stale and then failing at a less obvious moment.
+ * - Budgets: found tenants and found domains each up to `cache.maxTenants`, the REGIONS record in
+ *   a slot of its own, and absences up to `cache.maxAbsences` apart, so no number of unknown hosts
+ *   can evict a found route (or REGIONS) that stale-if-error may need in an outage.
+ * - Records are cached slimmed to what the router reads ({@link TenantRoute}, {@link DomainRoute}).
  *
  * @example
  * const cached = createCachedTenantStore(store, { cache: config.cache });
@@ -95,8 +140,8 @@ export function createCachedTenantStore(
   store: TenantStore,
   options: CachedTenantStoreOptions,
 ): CachedTenantStore {
-  const { ttlMs, negativeTtlMs, maxStaleMs, maxEntries, errorBackoffMs } = options.cache;
-  const clock = options.clock ?? Date.now;
+  const { ttlMs, negativeTtlMs, maxStaleMs, maxTenants, maxAbsences, errorBackoffMs } = options.cache;
+  const wallClock = options.clock ?? Date.now;
   const { refreshWaitMs } = options;
   for (const [name, value] of Object.entries({
     ttlMs,
@@ -109,36 +154,78 @@ export function createCachedTenantStore(
       throw new ConfigError(`cached tenant store: ${name} must be a finite number >= 0, got ${value}`);
     }
   }
-  if (!(Number.isInteger(maxEntries) && maxEntries >= 1)) {
-    throw new ConfigError(`cached tenant store: maxEntries must be an integer >= 1, got ${maxEntries}`);
+  for (const [name, value] of Object.entries({ maxTenants, maxAbsences })) {
+    if (!(Number.isInteger(value) && value >= 1)) {
+      throw new ConfigError(`cached tenant store: ${name} must be an integer >= 1, got ${value}`);
+    }
   }
+  const epoch = wallClock();
+  /** Milliseconds since the cache's epoch: what entry times are kept in. */
+  const clock = () => wallClock() - epoch;
   // No TTL inside lru-cache: it would time entries on performance.now() unless given `perf`, and
   // it would drop expired entries that stale-if-error still needs. Expiry is checked here instead;
-  // the cache only bounds the number of entries (least recently used goes first).
-  const cache = new LRUCache<string, Entry>({ max: maxEntries });
+  // the caches only bound the number of entries (least recently used goes first).
+  const budgets: Budgets = {
+    tenants: new LRUCache<string, Entry>({ max: maxTenants }),
+    domains: new LRUCache<string, Entry>({ max: maxTenants }),
+    absences: new LRUCache<string, Entry>({ max: maxAbsences }),
+  };
+  // One record, read by every pool-routed request: never in a budget anything could evict it from.
+  let regionsEntry: Entry | undefined;
   const inflight = new Map<string, Flight>();
   // Bumped by clear(): a read that started before must not refill the cache afterwards.
   let generation = 0;
 
-  const readDomain: Read<string> = (host) => store.getDomain(host);
-  const readTenant: Read<TenantRecord['tenantId']> = (id) => store.getTenant(id);
+  const readDomain: Read<string> = async (host) => slimDomain(await store.getDomain(host));
+  const readTenant: Read<TenantId> = async (id) => slimTenant(await store.getTenant(id), id);
   const readRegions: Read<undefined> = () => store.getRegions();
+
+  function foundBudget(kind: Kind): LRUCache<string, Entry> | undefined {
+    return kind === 'domain' ? budgets.domains : kind === 'tenant' ? budgets.tenants : undefined;
+  }
+
+  /** The entry of `key`, without counting a use (`peek`) or counting one (`get`). */
+  function current(kind: Kind, key: string, use: boolean): Entry | undefined {
+    if (kind === 'regions') return regionsEntry;
+    const found = foundBudget(kind) as LRUCache<string, Entry>;
+    const entry = use ? found.get(key) : found.peek(key);
+    if (entry !== undefined) return entry;
+    return use ? budgets.absences.get(key) : budgets.absences.peek(key);
+  }
+
+  /**
+   * Stores `entry` in its budget: a found record with the found routes of its kind, an absence
+   * with the absences unless it already sits with the found routes (one a route depends on).
+   */
+  function put(kind: Kind, key: string, entry: Entry): void {
+    if (kind === 'regions') {
+      regionsEntry = entry;
+      return;
+    }
+    const found = foundBudget(kind) as LRUCache<string, Entry>;
+    if (entry.value !== undefined || found.has(key)) {
+      found.set(key, entry);
+      budgets.absences.delete(key);
+    } else budgets.absences.set(key, entry);
+  }
+
+  function drop(kind: Kind, key: string): void {
+    if (kind === 'regions') regionsEntry = undefined;
+    else {
+      foundBudget(kind)?.delete(key);
+      budgets.absences.delete(key);
+    }
+  }
 
   function makeEntry(value: unknown, fetchedAt: number): Entry {
     const absent = value === undefined;
     // TTL counts from when the read started: the value is at least that old.
     const expiresAt = fetchedAt + (absent ? negativeTtlMs : ttlMs);
-    const answer: CachedLookup<unknown> = Object.freeze({ value, outcome: absent ? 'negative' : 'hit' });
-    return {
-      value,
-      expiresAt,
-      staleUntil: expiresAt + maxStaleMs,
-      retryAt: 0,
-      answer,
-    };
+    return Object.freeze(new Entry(value, expiresAt));
   }
 
   async function fetchEntry<A>(
+    kind: Kind,
     key: string,
     read: Read<A>,
     arg: A,
@@ -149,20 +236,20 @@ export function createCachedTenantStore(
       const entry = makeEntry(await read(arg), fetchedAt);
       // peek, not get: storing must not count as a use. A read that started earlier than the one
       // that filled the entry (an abandoned flight) must not replace its newer answer.
-      const current = cache.peek(key);
-      if (gen === generation && (current === undefined || current.expiresAt <= entry.expiresAt)) {
-        cache.set(key, entry);
+      const existing = current(kind, key, false);
+      if (gen === generation && (existing === undefined || existing.expiresAt <= entry.expiresAt)) {
+        put(kind, key, entry);
       }
       return entry;
     } catch (error) {
-      if (error instanceof MalformedItemError && gen === generation) cache.delete(key);
+      if (error instanceof MalformedItemError && gen === generation) drop(kind, key);
       throw error;
     }
   }
 
-  function startFetch<A>(key: string, read: Read<A>, arg: A, now: number): Flight {
+  function startFetch<A>(kind: Kind, key: string, read: Read<A>, arg: A, now: number): Flight {
     const flight: Flight = {
-      promise: fetchEntry(key, read, arg, generation, now),
+      promise: fetchEntry(kind, key, read, arg, generation, now),
       startedAt: now,
       slow: false,
     };
@@ -175,10 +262,10 @@ export function createCachedTenantStore(
     return flight;
   }
 
-  function joinOrStartFetch<A>(key: string, read: Read<A>, arg: A, now: number): Flight {
-    const current = inflight.get(key);
-    if (current !== undefined && now - current.startedAt <= ABANDONED_FLIGHT_MS) return current;
-    return startFetch(key, read, arg, now);
+  function joinOrStartFetch<A>(kind: Kind, key: string, read: Read<A>, arg: A, now: number): Flight {
+    const flying = inflight.get(key);
+    if (flying !== undefined && now - flying.startedAt <= ABANDONED_FLIGHT_MS) return flying;
+    return startFetch(kind, key, read, arg, now);
   }
 
   function stale(entry: Entry): CachedLookup<unknown> {
@@ -186,15 +273,16 @@ export function createCachedTenantStore(
   }
 
   async function refresh<A>(
+    kind: Kind,
     key: string,
     read: Read<A>,
     arg: A,
     expired: Entry | undefined,
     now: number,
   ): Promise<CachedLookup<unknown>> {
-    const canServeStale = expired !== undefined && now <= expired.staleUntil;
+    const canServeStale = expired !== undefined && now <= expired.expiresAt + maxStaleMs;
     if (canServeStale && now < expired.retryAt) return stale(expired);
-    const flight = joinOrStartFetch(key, read, arg, now);
+    const flight = joinOrStartFetch(kind, key, read, arg, now);
     if (canServeStale && flight.slow) return stale(expired);
     try {
       const result =
@@ -209,53 +297,77 @@ export function createCachedTenantStore(
     } catch (error) {
       if (error instanceof MalformedItemError || expired === undefined) throw error;
       const failedAt = clock();
-      if (failedAt > expired.staleUntil) {
-        if (cache.peek(key) === expired) cache.delete(key);
+      if (failedAt > expired.expiresAt + maxStaleMs) {
+        if (current(kind, key, false) === expired) drop(kind, key);
         throw error;
       }
-      if (cache.peek(key) === expired) cache.set(key, { ...expired, retryAt: failedAt + errorBackoffMs });
+      if (current(kind, key, false) === expired) {
+        put(kind, key, Object.freeze(new FailedEntry(expired, failedAt + errorBackoffMs)));
+      }
       return stale(expired);
     }
   }
 
   // The router's warm path uses peek(); a hit here (a caller that did not peek first) is rare.
-  function lookup<A>(key: string, read: Read<A>, arg: A): Promise<CachedLookup<unknown>> {
-    const entry = cache.get(key);
+  function lookup<A>(kind: Kind, key: string, read: Read<A>, arg: A): Promise<CachedLookup<unknown>> {
+    const entry = current(kind, key, true);
     const now = clock();
-    if (entry !== undefined && now < entry.expiresAt) return Promise.resolve(entry.answer);
-    return refresh(key, read, arg, entry, now);
+    if (entry !== undefined && now < entry.expiresAt) return Promise.resolve(entry);
+    return refresh(kind, key, read, arg, entry, now);
   }
 
-  function peek(key: string): CachedLookup<unknown> | undefined {
-    const entry = cache.get(key);
-    return entry !== undefined && clock() < entry.expiresAt ? entry.answer : undefined;
+  // The warm path's peeks, one per kind: a found route is one map lookup, an absence two.
+  function fresh(entry: Entry | undefined): CachedLookup<unknown> | undefined {
+    return entry !== undefined && wallClock() - epoch < entry.expiresAt ? entry : undefined;
   }
 
   return {
     getDomain(host) {
-      return lookup(host, readDomain, host) as Promise<CachedLookup<DomainRecord>>;
+      return lookup('domain', host, readDomain, host) as Promise<CachedLookup<DomainRoute>>;
     },
     getTenant(tenantId) {
-      return lookup(tenantId, readTenant, tenantId) as Promise<CachedLookup<TenantRecord>>;
+      return lookup('tenant', tenantId, readTenant, tenantId) as Promise<CachedLookup<TenantRoute>>;
     },
     getRegions() {
-      return lookup(REGIONS_CACHE_KEY, readRegions, undefined) as Promise<CachedLookup<RegionsRecord>>;
+      return lookup('regions', '', readRegions, undefined) as Promise<CachedLookup<RegionsRecord>>;
     },
     peekDomain(host) {
-      return peek(host) as CachedLookup<DomainRecord> | undefined;
+      return fresh(budgets.domains.get(host) ?? budgets.absences.get(host)) as
+        | CachedLookup<DomainRoute>
+        | undefined;
     },
     peekTenant(tenantId) {
-      return peek(tenantId) as CachedLookup<TenantRecord> | undefined;
+      return fresh(budgets.tenants.get(tenantId) ?? budgets.absences.get(tenantId)) as
+        | CachedLookup<TenantRoute>
+        | undefined;
     },
     peekRegions() {
-      return peek(REGIONS_CACHE_KEY) as CachedLookup<RegionsRecord> | undefined;
+      return fresh(regionsEntry) as CachedLookup<RegionsRecord> | undefined;
+    },
+    keepAbsence(host) {
+      // Moved, not copied: an absence lives in one budget at a time.
+      const entry = budgets.absences.peek(host);
+      if (entry === undefined) return;
+      budgets.absences.delete(host);
+      budgets.domains.set(host, entry);
     },
     get size() {
-      return cache.size;
+      return budgets.tenants.size + budgets.domains.size + budgets.absences.size + (regionsEntry ? 1 : 0);
+    },
+    get sizes() {
+      return {
+        tenants: budgets.tenants.size,
+        domains: budgets.domains.size,
+        absences: budgets.absences.size,
+        regions: regionsEntry === undefined ? 0 : 1,
+      };
     },
     clear() {
       generation++;
-      cache.clear();
+      budgets.tenants.clear();
+      budgets.domains.clear();
+      budgets.absences.clear();
+      regionsEntry = undefined;
       inflight.clear();
     },
   };

@@ -2,8 +2,9 @@
  * Tenant record + regions -> routing decision. Pure.
  */
 import type { RouterConfig } from './config.ts';
-import type { Origin, RegionsRecord, RouteDecision, TenantRecord } from './model.ts';
+import type { Origin, RegionsRecord, RouteDecision } from './model.ts';
 import { isAllowedOrigin } from './origin-rules.ts';
+import type { TenantRoute } from './tenant-store.ts';
 
 /** Why a forward was refused, for the error log; absent when the decision is clean. */
 export interface OriginChoice {
@@ -19,7 +20,7 @@ export interface OriginChoice {
  * Every origin is checked against the allowed suffixes.
  */
 export function chooseOrigin(
-  tenant: TenantRecord,
+  tenant: TenantRoute,
   regions: RegionsRecord | undefined,
   viewerHost: string,
   path: string,
@@ -73,7 +74,7 @@ export function chooseOrigin(
 }
 
 function forwardIfAllowed(
-  tenant: TenantRecord,
+  tenant: TenantRoute,
   origin: Origin,
   via: 'home' | 'dedicated' | 'failover',
   viewerHost: string,

@@ -26,8 +26,13 @@ export interface CacheConfig {
   readonly negativeTtlMs: number;
   /** How long past its TTL an entry may still be served when a refresh fails. */
   readonly maxStaleMs: number;
-  /** Entry bound of the cache. */
-  readonly maxEntries: number;
+  /**
+   * Tenants the cache holds: this many tenant records, and as many domain records (one custom
+   * domain per tenant). Absences do not count against it.
+   */
+  readonly maxTenants: number;
+  /** Remembered absences (unknown hosts and tenants), kept apart so they never evict a route. */
+  readonly maxAbsences: number;
   /**
    * After a failed refresh was served stale, how long requests for that key are served stale at
    * once without asking the store (one read per key per backoff during an outage).
@@ -258,9 +263,14 @@ export const ROUTER_SETTINGS = {
         default: 300_000,
         parse: int(0, DAY_MS),
       },
-      maxEntries: {
-        doc: 'entry bound (least recently used goes first)',
+      maxTenants: {
+        doc: 'tenants cached: as many tenant records, and as many domain records (least recently used goes first)',
         default: 100_000,
+        parse: int(1, 10_000_000),
+      },
+      maxAbsences: {
+        doc: 'absences cached (unknown hosts and tenants), a budget of their own: they never evict a route',
+        default: 50_000,
         parse: int(1, 10_000_000),
       },
       errorBackoffMs: {

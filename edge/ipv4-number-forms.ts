@@ -17,12 +17,14 @@ const HEX_NUMBER = /^0[xX][0-9a-fA-F]*$/;
  * label (ignoring one empty label after a trailing dot) is all decimal digits or `0x` + hex digits.
  */
 export function endsInANumber(name: string): boolean {
-  const parts = name.split('.');
-  if (parts[parts.length - 1] === '') {
-    if (parts.length === 1) return false;
-    parts.pop();
-  }
-  const last = parts[parts.length - 1] as string;
+  // The last label without splitting the name: this runs for every host parsed.
+  let end = name.length;
+  if (end > 0 && name.charCodeAt(end - 1) === 46 /* . */) end--;
+  const last = name.slice(name.lastIndexOf('.', end - 1) + 1, end);
+  if (last === '') return false;
+  const first = last.charCodeAt(0);
+  // Neither a digit nor `0x`: not a number (the common case, decided without a regex).
+  if (first < 48 || first > 57) return false;
   return DIGITS.test(last) || HEX_NUMBER.test(last);
 }
 

@@ -35,10 +35,19 @@ export type NormalisedPath =
  */
 const NORMAL_PATH = /^(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9\-._~!$&'()*+,=:@]+)*\/?$/;
 const HEX = /^[0-9A-Fa-f]{2}$/;
+const MAX_PATH_LENGTH = 8192;
+
+/**
+ * Whether `uri` is already in normal form with nothing to strip for matching: then it is its own
+ * `path` and `matchPath`, and the warm path allocates nothing for it (one expression test; a
+ * hand-written loop measured slower).
+ */
+export function isNormalPath(uri: string): boolean {
+  return uri.length <= MAX_PATH_LENGTH && NORMAL_PATH.test(uri);
+}
 const UNRESERVED = /^[A-Za-z0-9\-._~]$/;
 /** Printable ASCII but space: CloudFront hands the function a path in this range. */
 const PRINTABLE = /^[\x21-\x7e]*$/;
-const MAX_PATH_LENGTH = 8192;
 
 function refuse(reason: string): NormalisedPath {
   return { ok: false, reason };
@@ -63,7 +72,7 @@ function refuse(reason: string): NormalisedPath {
  * // => { ok: true, path: '/api/x', matchPath: '/api/x' }
  */
 export function normaliseRequestPath(uri: string, options: PathOptions): NormalisedPath {
-  if (NORMAL_PATH.test(uri) && uri.length <= MAX_PATH_LENGTH) return { ok: true, path: uri, matchPath: uri };
+  if (isNormalPath(uri)) return { ok: true, path: uri, matchPath: uri };
   if (!uri.startsWith('/')) return refuse("path does not start with '/'");
   if (uri.length > MAX_PATH_LENGTH) return refuse(`path longer than ${MAX_PATH_LENGTH} characters`);
   if (!PRINTABLE.test(uri)) return refuse('path has spaces, control or non-ASCII characters');

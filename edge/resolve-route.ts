@@ -7,18 +7,12 @@ import type { RouterConfig } from './config.ts';
 import { MalformedItemError } from './errors.ts';
 import { HOST_MEMO_SIZE, type ParsedHost, parseHostHeader } from './host.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from './items.ts';
-import type {
-  CacheOutcome,
-  DomainRecord,
-  RegionsRecord,
-  RouteDecision,
-  TenantId,
-  TenantRecord,
-} from './model.ts';
+import type { CacheOutcome, RegionsRecord, RouteDecision, TenantId } from './model.ts';
 import { isAllowedOrigin } from './origin-rules.ts';
-import { type NormalisedPath, normaliseRequestPath } from './request-path.ts';
+import { isNormalPath, normaliseRequestPath } from './request-path.ts';
+import type { RequestPath } from './resolve-tenant.ts';
 import { platformTenantOf, tenantForPath, wildcardOf } from './resolve-tenant.ts';
-import type { CachedLookup, CachedTenantStore } from './tenant-store.ts';
+import type { CachedLookup, CachedTenantStore, DomainRoute, TenantRoute } from './tenant-store.ts';
 
 /** What the router needs from a viewer request. */
 export interface EdgeRequest {
@@ -63,8 +57,8 @@ type Missing =
 export function routeFromCache(request: EdgeRequest, deps: RouteDependencies): RouteResult | undefined {
   const parsed = (deps.parseHost ?? defaultParser(deps.config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const path = normaliseRequestPath(request.uri, deps.config);
-  if (!path.ok) return badPath(parsed.host, path.reason);
+  const path = requestPath(request.uri, deps.config);
+  if (typeof path === 'object' && 'refused' in path) return badPath(parsed.host, path.refused);
   const result = decide(path, parsed, deps.config, deps.store, undefined);
   return 'missing' in result ? undefined : result;
 }
@@ -81,8 +75,8 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   const { store, config } = deps;
   const parsed = (deps.parseHost ?? defaultParser(config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const path = normaliseRequestPath(request.uri, config);
-  if (!path.ok) return badPath(parsed.host, path.reason);
+  const path = requestPath(request.uri, config);
+  if (typeof path === 'object' && 'refused' in path) return badPath(parsed.host, path.refused);
   // Records read during this request, so a pass never asks twice (a stale answer is not in the cache).
   const read: ReadRecords = new Map();
   try {
@@ -127,11 +121,11 @@ type ReadRecords = Map<string, CachedLookup<unknown>>;
 
 // Module-level functions, not per-request closures: the warm path allocates as little as it can.
 function peekDomain(store: CachedTenantStore, read: ReadRecords | undefined, host: string) {
-  return (read?.get(domainKey(host)) as CachedLookup<DomainRecord> | undefined) ?? store.peekDomain(host);
+  return (read?.get(domainKey(host)) as CachedLookup<DomainRoute> | undefined) ?? store.peekDomain(host);
 }
 
 function peekTenant(store: CachedTenantStore, read: ReadRecords | undefined, id: TenantId) {
-  return (read?.get(tenantKey(id)) as CachedLookup<TenantRecord> | undefined) ?? store.peekTenant(id);
+  return (read?.get(tenantKey(id)) as CachedLookup<TenantRoute> | undefined) ?? store.peekTenant(id);
 }
 
 function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
@@ -143,7 +137,7 @@ function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
  * records this request has read so far.
  */
 function decide(
-  path: Extract<NormalisedPath, { ok: true }>,
+  path: ReadPath,
   parsed: Extract<ParsedHost, { ok: true }>,
   config: RouterConfig,
   store: CachedTenantStore,
@@ -151,7 +145,8 @@ function decide(
 ): RouteResult | Missing {
   const host = parsed.host;
   const outcomes: CacheOutcome[] = [];
-  if (parsed.isIp) return unknownHost(host, path.path, outcomes, config);
+  const forwardPath = typeof path === 'string' ? path : path.path;
+  if (parsed.isIp) return unknownHost(host, forwardPath, outcomes, config);
   let tenantId = platformTenantFor(host, config);
   const byConvention = tenantId !== undefined;
   if (tenantId === undefined) {
@@ -166,21 +161,27 @@ function decide(
         if (found === undefined) return { missing: 'domain', host: wildcard };
         outcomes.push(found.outcome);
         domain = found.value;
+        // This host's route is the wildcard and the absence of its own item: keep that absence
+        // with the found routes, out of reach of an unknown-host flood.
+        if (domain !== undefined && exact.outcome !== 'hit') store.keepAbsence(host);
       }
     }
     if (domain !== undefined) {
-      tenantId = tenantForPath(domain, path);
+      tenantId =
+        domain.paths === undefined
+          ? domain.tenantId
+          : tenantForPath(domain, typeof path === 'string' ? { path, matchPath: path } : path);
       if (tenantId === undefined) return badPath(host, 'path parameters make the path prefix ambiguous');
     }
   }
-  if (tenantId === undefined) return unknownHost(host, path.path, outcomes, config);
+  if (tenantId === undefined) return unknownHost(host, forwardPath, outcomes, config);
 
   const tenant = peekTenant(store, read, tenantId);
   if (tenant === undefined) return { missing: 'tenant', tenantId };
   outcomes.push(tenant.outcome);
   // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
   if (tenant.value === undefined)
-    return unknownHost(host, path.path, outcomes, config, tenantId, !byConvention);
+    return unknownHost(host, forwardPath, outcomes, config, tenantId, !byConvention);
 
   let regions: RegionsRecord | undefined;
   if (tenant.value.origin === undefined && tenant.value.status === 'active') {
@@ -189,7 +190,7 @@ function decide(
     outcomes.push(found.outcome);
     regions = found.value;
   }
-  const choice = chooseOrigin(tenant.value, regions, host, path.path, config);
+  const choice = chooseOrigin(tenant.value, regions, host, forwardPath, config);
   return choice.problem === undefined
     ? { decision: choice.decision, outcomes, host }
     : { decision: choice.decision, outcomes, host, error: choice.problem };
@@ -218,6 +219,19 @@ function badHost(reason: string): RouteResult {
 }
 
 /** A path the router cannot give one reading (docs/routing.md#path): a 400, never a guess. */
+/**
+ * A request path as the router reads it: a string when it is already in normal form (its own
+ * path and match path: the warm path allocates nothing for it), else the two readings.
+ */
+type ReadPath = string | RequestPath;
+
+/** The request's path as the router reads it (`normaliseRequestPath`), or why it has no one reading. */
+function requestPath(uri: string, config: RouterConfig): ReadPath | { readonly refused: string } {
+  if (isNormalPath(uri)) return uri;
+  const normal = normaliseRequestPath(uri, config);
+  return normal.ok ? normal : { refused: normal.reason };
+}
+
 function badPath(host: string, reason: string): RouteResult {
   return {
     decision: { kind: 'respond', status: 400, reason: 'bad-path' },

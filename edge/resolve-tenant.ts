@@ -1,7 +1,8 @@
 /**
  * Host -> tenant resolution rules. Pure.
  */
-import { asTenantId, type DomainRecord, type TenantId } from './model.ts';
+import { asTenantId, type TenantId } from './model.ts';
+import type { DomainRoute } from './tenant-store.ts';
 
 /**
  * The tenant of a platform subdomain (`acme.app.example.com` -> `acme`), by convention; undefined
@@ -42,14 +43,14 @@ export interface RequestPath {
  * path ambiguous: servlet containers strip them (`/api;v=1/x` is `/api/x`), other servers do not
  * (`api;v=1` is a segment of its own), and the two readings would go to different tenants.
  */
-export function tenantForPath(domain: DomainRecord, request: RequestPath): TenantId | undefined {
+export function tenantForPath(domain: DomainRoute, request: RequestPath): TenantId | undefined {
   if (domain.paths === undefined) return domain.tenantId;
   const tenantId = longestPrefixTenant(domain, request.matchPath);
   if (request.path === request.matchPath) return tenantId;
   return longestPrefixTenant(domain, request.path) === tenantId ? tenantId : undefined;
 }
 
-function longestPrefixTenant(domain: DomainRecord, matchPath: string): TenantId {
+function longestPrefixTenant(domain: DomainRoute, matchPath: string): TenantId {
   let best: TenantId = domain.tenantId;
   let bestLength = 0;
   for (const [key, tenantId] of domain.paths ?? []) {

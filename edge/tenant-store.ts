@@ -17,6 +17,23 @@ export interface TenantStore {
   getRegions(): Promise<RegionsRecord | undefined>;
 }
 
+/** What the router reads of a domain record: the route cache holds only this. */
+export type DomainRoute = Pick<DomainRecord, 'tenantId' | 'paths'>;
+
+/** What the router reads of a tenant record: the route cache holds only this. */
+export type TenantRoute = Pick<
+  TenantRecord,
+  'tenantId' | 'region' | 'status' | 'origin' | 'failoverRegion' | 'originSecret'
+>;
+
+/** Entries held per budget (see `createCachedTenantStore`). */
+export interface CacheSizes {
+  readonly tenants: number;
+  readonly domains: number;
+  readonly absences: number;
+  readonly regions: number;
+}
+
 /** A looked-up value and how the cache served it. `value` is undefined for a (cached) absence. */
 export interface CachedLookup<T> {
   readonly value: T | undefined;
@@ -28,17 +45,24 @@ export interface CachedLookup<T> {
  * synchronous `peek*` reads of fresh entries so a request whose every lookup hits never awaits.
  */
 export interface CachedTenantStore {
-  getDomain(host: string): Promise<CachedLookup<DomainRecord>>;
-  getTenant(tenantId: TenantId): Promise<CachedLookup<TenantRecord>>;
+  getDomain(host: string): Promise<CachedLookup<DomainRoute>>;
+  getTenant(tenantId: TenantId): Promise<CachedLookup<TenantRoute>>;
   getRegions(): Promise<CachedLookup<RegionsRecord>>;
   /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
-  peekDomain(host: string): CachedLookup<DomainRecord> | undefined;
+  peekDomain(host: string): CachedLookup<DomainRoute> | undefined;
   /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
-  peekTenant(tenantId: TenantId): CachedLookup<TenantRecord> | undefined;
+  peekTenant(tenantId: TenantId): CachedLookup<TenantRoute> | undefined;
   /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
   peekRegions(): CachedLookup<RegionsRecord> | undefined;
+  /**
+   * The absence of `host`'s own DOMAIN item is part of a found route (the host is served by its
+   * wildcard): keep it with the found routes, where unknown hosts cannot evict it.
+   */
+  keepAbsence(host: string): void;
   /** Number of entries held (for the status endpoint and the heap benchmark). */
   readonly size: number;
+  /** Entries held per budget. */
+  readonly sizes: CacheSizes;
   /** Drops every entry. */
   clear(): void;
 }
@@ -53,7 +77,9 @@ export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,
+    keepAbsence() {},
     size: 0,
+    sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },
     clear() {},
   };
 }

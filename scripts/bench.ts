@@ -10,9 +10,10 @@ import {
   type BundleMeasurement,
   type HeapMeasurement,
   measureBundle,
-  measureHeapPerRoutes,
+  measureHeapPerTenants,
 } from './bench/child-process-metrics.ts';
 import type { BenchResult } from './bench/harness.ts';
+import { HEAP_HOST_KINDS } from './bench/heap-host-kinds.ts';
 import { type HotPath, runHotPathBenchmarks } from './bench/hot-path-benchmarks.ts';
 import {
   formatMetricsLibraries,
@@ -28,8 +29,9 @@ Usage: npm run bench -- [options]
 Microbenchmarks of the router's hot paths (warm-up, then N samples of batched iterations; median,
 p25-p75 and MAD per operation): the bare Map.get + request rewrite floor, host parsing, the event
 rewrite, a warm cache hit and a cache miss through the whole handler (dynalite), and the raw SDK
-GetItem round-trip; each with its ratio to the floor. Then heap per 100,000 cached routes (fresh
---expose-gc process), and the built bundle's size and module-load time (fresh processes).
+GetItem round-trip; each with its ratio to the floor. Then heap per cached tenant, for 100,000
+platform and 100,000 custom-domain tenants (fresh --expose-gc processes), and the built bundle's
+size and module-load time (fresh processes).
 
 Options:
   --samples N       samples per benchmark (default 25)
@@ -71,7 +73,7 @@ runMain(async () => {
   const config = loadRouterConfig();
 
   let hotPaths: Record<HotPath, BenchResult> | undefined;
-  let heap: HeapMeasurement | undefined;
+  let heap: HeapMeasurement[] | undefined;
   let bundle: BundleMeasurement | undefined;
   let metricsLibraries: MetricsLibraryMeasurement[] | undefined;
   if (only.includes('hot-paths')) {
@@ -86,8 +88,11 @@ runMain(async () => {
     out(`\n${formatHotPaths(hotPaths)}`);
   }
   if (only.includes('heap')) {
-    process.stderr.write('bench: heap per 100,000 routes...\n');
-    heap = await measureHeapPerRoutes(100_000);
+    heap = [];
+    for (const kind of HEAP_HOST_KINDS) {
+      process.stderr.write(`bench: heap per cached ${kind} tenant (100,000 of them)...\n`);
+      heap.push(await measureHeapPerTenants(kind, 100_000));
+    }
   }
   if (only.includes('bundle')) {
     process.stderr.write('bench: bundle size and module-load time...\n');

@@ -3,6 +3,7 @@
  */
 import type { BundleMeasurement, HeapMeasurement } from './child-process-metrics.ts';
 import type { BenchResult } from './harness.ts';
+import { HEAP_BUDGET_BYTES } from './heap-host-kinds.ts';
 import type { HotPath } from './hot-path-benchmarks.ts';
 import { sampleStatistics } from './sample-statistics.ts';
 
@@ -22,7 +23,7 @@ export interface TargetCheck {
 /** Everything a bench run measured. */
 export interface BenchMeasurements {
   readonly hotPaths?: Readonly<Record<HotPath, BenchResult>>;
-  readonly heap?: HeapMeasurement;
+  readonly heap?: readonly HeapMeasurement[];
   readonly bundle?: BundleMeasurement;
 }
 
@@ -31,7 +32,6 @@ export const TARGETS = {
   cacheHitMedianUs: 5,
   cacheHitFloorRatio: 10,
   missOverheadMs: 0.3,
-  heapPer100kMb: 50,
   /** Lambda@Edge package limit for origin-triggered functions. */
   bundleLimitBytes: 50 * 1024 * 1024,
 } as const;
@@ -68,14 +68,14 @@ export function checkTargets(m: BenchMeasurements): TargetCheck[] {
       met: overheadMs < TARGETS.missOverheadMs,
     });
   }
-  if (m.heap !== undefined) {
-    const per100kMb = (m.heap.bytesPerRoute * 100_000) / MB;
+  for (const heap of m.heap ?? []) {
+    const budget = HEAP_BUDGET_BYTES[heap.kind];
     checks.push({
-      name: 'heap per 100,000 cached routes',
-      target: `< ${TARGETS.heapPer100kMb} MB`,
-      measured: `${per100kMb.toFixed(1)} MB (${Math.round(m.heap.bytesPerRoute)} B/route)`,
-      value: per100kMb,
-      met: per100kMb < TARGETS.heapPer100kMb,
+      name: `heap per cached ${heap.kind} tenant`,
+      target: `<= ${budget} B`,
+      measured: `${Math.round(heap.bytesPerTenant)} B (${(heap.bytes / MB).toFixed(1)} MB for ${heap.tenants.toLocaleString('en-US')}; empty cache ${(heap.fixedBytes / MB).toFixed(1)} MB)`,
+      value: heap.bytesPerTenant,
+      met: heap.bytesPerTenant <= budget,
     });
   }
   if (m.bundle !== undefined) {

@@ -11,30 +11,36 @@ import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { RouterConfig } from '../../edge/config.ts';
 import { bundleEdgeFunction } from '../../infra/edge-bundle.ts';
+import type { HeapHostKind } from './heap-host-kinds.ts';
 import { type SampleStatistics, sampleStatistics } from './sample-statistics.ts';
 
 const run = promisify(execFile);
 const HEAP_CHILD = fileURLToPath(new URL('./heap-per-routes-child.ts', import.meta.url));
 
-/** Heap held by the route cache for a number of routes. */
+/** Heap held by the route cache for a number of tenants of one host kind. */
 export interface HeapMeasurement {
-  readonly routes: number;
+  readonly kind: HeapHostKind;
+  readonly tenants: number;
+  /** Heap growth while the tenants were routed and cached. */
   readonly bytes: number;
-  readonly bytesPerRoute: number;
+  readonly bytesPerTenant: number;
+  /** Heap of the empty cache sized for them (its budgets' preallocated slots), not in `bytes`. */
+  readonly fixedBytes: number;
 }
 
-/** Fills a route cache with `routes` routes in a fresh `--expose-gc` process and reports its heap. */
-export async function measureHeapPerRoutes(routes: number): Promise<HeapMeasurement> {
+/**
+ * Routes `tenants` tenants of `kind` through the route cache in a fresh `--expose-gc` process and
+ * reports the heap they take.
+ */
+export async function measureHeapPerTenants(kind: HeapHostKind, tenants: number): Promise<HeapMeasurement> {
   const { stdout } = await run(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', HEAP_CHILD, String(routes)],
-    {
-      maxBuffer: 1 << 20,
-    },
+    ['--expose-gc', '--import', 'tsx', HEAP_CHILD, kind, String(tenants)],
+    { maxBuffer: 1 << 20 },
   );
   const line = stdout.trim().split('\n').at(-1) ?? '';
-  const parsed = JSON.parse(line) as { routes: number; bytes: number };
-  return { routes: parsed.routes, bytes: parsed.bytes, bytesPerRoute: parsed.bytes / parsed.routes };
+  const parsed = JSON.parse(line) as { tenants: number; bytes: number; fixedBytes: number };
+  return { kind, ...parsed, bytesPerTenant: parsed.bytes / parsed.tenants };
 }
 
 /** Size and load time of the built edge bundle. */

@@ -1,45 +1,84 @@
 /**
- * Child-process entry of the heap benchmark (run with `--expose-gc`): fills the route cache with N
- * tenant routes, each parsed from its item as the DynamoDB store does, and prints the heap growth
- * after full collections as one JSON line.
+ * Child-process entry of the heap benchmark (run with `--expose-gc`): routes N tenants of one host
+ * kind through the router's own cached store (`assembleRouter`, `routeRequest`), each record parsed
+ * from a full item as the DynamoDB store does, and prints as one JSON line the heap growth after
+ * full collections, and the fixed cost of the empty cache (its budgets' preallocated slots).
+ *
+ * Usage: heap-per-routes-child.ts <platform|custom-domain> <tenants>
  */
-import { parseTenantItem, tenantToItem } from '../../edge/items.ts';
+import { domainKey, type Item, parseDomainItem, parseTenantItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, TenantId } from '../../edge/model.ts';
+import { routeRequest } from '../../edge/resolve-route.ts';
 import { assembleRouter } from '../../edge/router-assembly.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
-import { loadTestTenantId } from '../lib/generated-tenants.ts';
+import { defaultRegionsRecord, loadTestTenantId } from '../lib/generated-tenants.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
+import { HEAP_HOST_KINDS, type HeapHostKind } from './heap-host-kinds.ts';
 
-const routes = Number(process.argv[2] ?? '100000');
+const kind = process.argv[2] as HeapHostKind;
+const tenants = Number(process.argv[3] ?? '100000');
+if (!HEAP_HOST_KINDS.includes(kind))
+  throw new Error(`host kind must be one of ${HEAP_HOST_KINDS.join(', ')}`);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 const base = loadRouterConfig();
-const config = { ...base, cache: { ...base.cache, maxEntries: Math.max(routes, 1) } };
+const config = { ...base, cache: { ...base.cache, maxTenants: Math.max(tenants, 1) } };
 const regions = config.replicaRegions;
+const platform = config.platformDomains[0] as string;
 const updatedAt = new Date().toISOString();
+const customHost = (id: string) => `www.${id}.example.net`;
+
+/** The full tenant item, as the tools write it: version, timestamps, the domain list. */
+function tenantItemOf(tenantId: TenantId): Item {
+  return tenantToItem({
+    tenantId,
+    region: regions[tenantId.length % regions.length] as Region,
+    status: 'active',
+    version: 3,
+    updatedAt,
+    ...(kind === 'custom-domain' && { domains: [customHost(tenantId)] }),
+  });
+}
+
+// A new record per read, parsed from its item, as the DynamoDB store builds it.
 const store: TenantStore = {
-  // A new record per read, parsed from the item form, as the DynamoDB store builds it.
-  getTenant: async (tenantId: TenantId) =>
-    parseTenantItem(
-      tenantToItem({
-        tenantId,
-        region: regions[tenantId.length % regions.length] as Region,
-        status: 'active',
-        version: 1,
-        updatedAt,
-      }),
-    ),
-  getDomain: async () => undefined,
-  getRegions: async () => undefined,
+  getTenant: async (tenantId) => parseTenantItem(tenantItemOf(tenantId)),
+  getDomain: async (host) => {
+    const id = /^www\.(lt-\d+)\.example\.net$/.exec(host)?.[1];
+    if (id === undefined) return undefined;
+    return parseDomainItem({
+      pk: { S: domainKey(host) },
+      kind: { S: 'domain' },
+      tenantId: { S: id },
+      updatedAt: { S: updatedAt },
+    });
+  },
+  getRegions: async () => ({ regions: defaultRegionsRecord(config), version: 1 }),
 };
-// The production assembly of the route cache, over a store that parses items as DynamoDB's does.
-const cache = assembleRouter({ config, edgeRegion: regions[0] as string, tenantStore: store }).store;
 const heapUsed = () => {
   for (let i = 0; i < 4; i++) gc();
   return process.memoryUsage().heapUsed;
 };
+const empty = heapUsed();
+const { store: cache } = assembleRouter({ config, edgeRegion: regions[0] as string, tenantStore: store });
+const hostOf = (i: number) => {
+  const id = loadTestTenantId(i);
+  return kind === 'platform' ? `${id}.${platform}` : customHost(id);
+};
+const route = (i: number) => routeRequest({ hostValues: [hostOf(i)], uri: '/' }, { store: cache, config });
+// Warm what every route shares (REGIONS, the code paths) before measuring what each one adds.
+await route(tenants);
+cache.clear();
 const before = heapUsed();
-for (let i = 0; i < routes; i++) await cache.getTenant(loadTestTenantId(i));
+for (let i = 0; i < tenants; i++) {
+  const { decision } = await route(i);
+  if (decision.kind !== 'forward') throw new Error(`tenant ${i} was not routed: ${JSON.stringify(decision)}`);
+}
 const after = heapUsed();
-if (cache.size !== routes) throw new Error(`cache holds ${cache.size} of ${routes} routes`);
-process.stdout.write(`${JSON.stringify({ routes, bytes: after - before })}\n`);
+const expected = kind === 'platform' ? tenants : 2 * tenants;
+const held = cache.sizes.tenants + cache.sizes.domains;
+if (held !== expected) throw new Error(`cache holds ${held} routes of ${tenants} ${kind} tenants`);
+// Fixed: the empty cache's budgets preallocate their slots (and the first route loads code).
+process.stdout.write(
+  `${JSON.stringify({ kind, tenants, bytes: after - before, fixedBytes: before - empty })}\n`,
+);

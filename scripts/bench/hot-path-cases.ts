@@ -138,8 +138,8 @@ export async function inMemoryCases(
 /**
  * The round-trip cases. A miss of the tenant item with the REGIONS item still cached: exactly one
  * GetItem per request, as for a platform-subdomain tenant whose entry expired. The same assembly
- * with a route cache of two entries, and two tenants alternating: each request evicts the other
- * tenant's entry (the least recently used; REGIONS is used by every request) and misses. (Not
+ * with a route cache of one tenant, and two tenants alternating: each request evicts the other
+ * tenant's entry and misses (REGIONS has a slot of its own). (Not
  * clear(): lru-cache preallocates `max` slots and clearing 100,000 of them costs more than the
  * read.) Throws unless a miss makes exactly one read, the premise of comparing it with one GetItem.
  */
@@ -149,7 +149,7 @@ export async function networkCases(
 ): Promise<NamedCase<'cache-miss' | 'raw-getitem'>[]> {
   const { config } = table;
   const missHandler = createHandler({
-    config: resolveRouterConfig({ ...config, cache: { ...config.cache, maxEntries: 2 } }),
+    config: resolveRouterConfig({ ...config, cache: { ...config.cache, maxTenants: 1 } }),
     clientForRegion: table.clientForRegion,
     logger: silentLogger,
     edgeRegion: table.region,

@@ -30,7 +30,7 @@ export interface InProcessTargetOptions {
   readonly edgeRegion: string;
   /** Cache TTL override, ms. @default config.cache.ttlMs */
   readonly cacheTtlMs?: number;
-  /** Cache size override, entries. @default config.cache.maxEntries */
+  /** Cache size override, tenants. @default config.cache.maxTenants */
   readonly cacheMaxEntries?: number;
   /** Latency added to every GetItem, ms, to emulate a far replica. @default 0 */
   readonly addedReadLatencyMs?: number;
@@ -114,7 +114,7 @@ function targetConfig(options: InProcessTargetOptions, endpoint: string): Router
     cache: {
       ...base.cache,
       ...(options.cacheTtlMs !== undefined && { ttlMs: options.cacheTtlMs }),
-      ...(options.cacheMaxEntries !== undefined && { maxEntries: options.cacheMaxEntries }),
+      ...(options.cacheMaxEntries !== undefined && { maxTenants: options.cacheMaxEntries }),
     },
   });
 }

@@ -74,7 +74,7 @@ Router (own local edge and in-process):
                          report latency, failures and reads per edge region (the local edge only)
   --latency L            own local edge: replica distance real, none (default) or scaled:F
   --cache-ttl MS         route cache TTL (default from config/local.json)
-  --cache-size N         route cache entries (default from config/local.json)
+  --cache-size N         route cache size in tenants, cache.maxTenants (default from config/local.json)
   --read-latency MS      in-process: latency added to every DynamoDB read, to emulate a far replica
 
 Reporting:

@@ -17,7 +17,7 @@ const edge = await startLocalEdge({
     decisionLogSampleRate: 0,
     cache: {
       ...(settings.cacheTtlMs !== undefined && { ttlMs: settings.cacheTtlMs }),
-      ...(settings.cacheMaxEntries !== undefined && { maxEntries: settings.cacheMaxEntries }),
+      ...(settings.cacheMaxEntries !== undefined && { maxTenants: settings.cacheMaxEntries }),
     },
   },
 });

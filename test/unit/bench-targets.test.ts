@@ -27,7 +27,10 @@ describe('checkTargets', () => {
   it('compares hit latency, the ratio to the floor, miss overhead, heap and bundle with their targets', () => {
     const checks = checkTargets({
       hotPaths: hotPaths({}),
-      heap: { routes: 100_000, bytes: 30 * 1024 * 1024, bytesPerRoute: 314.5728 },
+      heap: [
+        { kind: 'platform', tenants: 100_000, bytes: 17_000_000, bytesPerTenant: 170, fixedBytes: 1 },
+        { kind: 'custom-domain', tenants: 100_000, bytes: 36_000_000, bytesPerTenant: 360, fixedBytes: 1 },
+      ],
       bundle: { bytes: 600_000, gzipBytes: 180_000, loadMs: sampleStatistics([20, 22, 21]) },
     });
     const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
@@ -35,8 +38,8 @@ describe('checkTargets', () => {
     expect(byName['cache hit / floor (Map.get + rewrite)']).toMatchObject({ value: 9, met: true });
     expect(byName['cache miss: router time on top of raw GetItem']?.value).toBeCloseTo(0.2, 6);
     expect(byName['cache miss: router time on top of raw GetItem']?.met).toBe(true);
-    expect(byName['heap per 100,000 cached routes']).toMatchObject({ met: true });
-    expect(byName['heap per 100,000 cached routes']?.value).toBeCloseTo(30, 6);
+    expect(byName['heap per cached platform tenant']).toMatchObject({ value: 170, met: true });
+    expect(byName['heap per cached custom-domain tenant']).toMatchObject({ value: 360, met: false });
     expect(byName['bundle module-load time (fresh process, median)']).toMatchObject({
       value: 21,
       met: undefined,

@@ -3,6 +3,7 @@ import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import type { CacheConfig } from '../../edge/config.ts';
 import { ConfigError, LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from '../../edge/items.ts';
+import { slimTenant } from '../../edge/route-records.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { type ControlledTenantStore, controlledTenantStore } from '../support/controlled-tenant-store.ts';
 import { type FakeClock, fakeClock } from '../support/fake-clock.ts';
@@ -14,7 +15,8 @@ const CACHE: CacheConfig = {
   ttlMs: 30_000,
   negativeTtlMs: 5_000,
   maxStaleMs: 300_000,
-  maxEntries: 100,
+  maxTenants: 100,
+  maxAbsences: 100,
   errorBackoffMs: 1_000,
 };
 const acme = aTenantRecord();
@@ -51,7 +53,7 @@ describe('createCachedTenantStore', () => {
 
       expect(first.outcome).toBe('miss');
       expect(first.value).toBeDefined();
-      expect(second).toEqual({ value: first.value, outcome: 'hit' });
+      expect(second).toMatchObject({ value: first.value, outcome: 'hit' });
       expect(store.readsOf(key)).toBe(1);
     });
 
@@ -69,8 +71,14 @@ describe('createCachedTenantStore', () => {
       table.putRecords({ tenants: [moved] });
       clock.advance(CACHE.ttlMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'miss' });
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'hit' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(moved, moved.tenantId),
+        outcome: 'miss',
+      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(moved, moved.tenantId),
+        outcome: 'hit',
+      });
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -88,9 +96,9 @@ describe('createCachedTenantStore', () => {
 
   describe('absent items', () => {
     it('remembers an absence for the negative TTL', async () => {
-      expect(await cached.getTenant(nobody)).toEqual({ value: undefined, outcome: 'miss' });
+      expect(await cached.getTenant(nobody)).toMatchObject({ value: undefined, outcome: 'miss' });
       clock.advance(CACHE.negativeTtlMs - 1);
-      expect(await cached.getTenant(nobody)).toEqual({ value: undefined, outcome: 'negative' });
+      expect(await cached.getTenant(nobody)).toMatchObject({ value: undefined, outcome: 'negative' });
       expect(store.readsOf(tenantKey(nobody))).toBe(1);
     });
 
@@ -100,7 +108,10 @@ describe('createCachedTenantStore', () => {
       table.putRecords({ tenants: [created] });
       clock.advance(CACHE.negativeTtlMs);
 
-      expect(await cached.getTenant(nobody)).toEqual({ value: created, outcome: 'miss' });
+      expect(await cached.getTenant(nobody)).toMatchObject({
+        value: slimTenant(created, created.tenantId),
+        outcome: 'miss',
+      });
     });
 
     it('keeps found items for the full TTL after absences have expired', async () => {
@@ -119,7 +130,10 @@ describe('createCachedTenantStore', () => {
       store.breakWith(outage());
       clock.advance(CACHE.ttlMs + CACHE.maxStaleMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'stale',
+      });
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -128,7 +142,10 @@ describe('createCachedTenantStore', () => {
       store.breakWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       clock.advance(CACHE.ttlMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'stale',
+      });
     });
 
     it('rethrows the error once the entry is past max-stale', async () => {
@@ -151,7 +168,10 @@ describe('createCachedTenantStore', () => {
       store.breakWith(outage());
       clock.advance(CACHE.negativeTtlMs + 1_000);
 
-      expect(await cached.getDomain('www.acme.example.net')).toEqual({ value: undefined, outcome: 'stale' });
+      expect(await cached.getDomain('www.acme.example.net')).toMatchObject({
+        value: undefined,
+        outcome: 'stale',
+      });
     });
 
     it('serves stale without asking the store during the error backoff after a failed refresh', async () => {
@@ -161,7 +181,10 @@ describe('createCachedTenantStore', () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(999);
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'stale',
+      });
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -173,8 +196,14 @@ describe('createCachedTenantStore', () => {
       store.heal();
       clock.advance(1_000);
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'hit' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'miss',
+      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'hit',
+      });
     });
 
     it('does not let the error backoff stretch serving stale past max-stale', async () => {
@@ -248,7 +277,7 @@ describe('createCachedTenantStore', () => {
       store.release();
 
       for (const answer of await Promise.all(reads))
-        expect(answer).toEqual({ value: acme, outcome: 'stale' });
+        expect(answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'stale' });
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -260,7 +289,7 @@ describe('createCachedTenantStore', () => {
 
       expect(store.held).toBe(2);
       store.release();
-      expect(await fresh).toEqual({ value: acme, outcome: 'miss' });
+      expect(await fresh).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'miss' });
       await abandoned;
     });
 
@@ -287,7 +316,8 @@ describe('createCachedTenantStore', () => {
     it.each([
       ['a negative TTL', { cache: { ...CACHE, ttlMs: -1 } }],
       ['a non-finite max-stale', { cache: { ...CACHE, maxStaleMs: Number.NaN } }],
-      ['a zero size bound', { cache: { ...CACHE, maxEntries: 0 } }],
+      ['a zero tenant bound', { cache: { ...CACHE, maxTenants: 0 } }],
+      ['a zero absence bound', { cache: { ...CACHE, maxAbsences: 0 } }],
       ['a negative refresh wait', { cache: CACHE, refreshWaitMs: -5 }],
     ])('refuses %s with a ConfigError', (_, options) => {
       expect(() => createCachedTenantStore(store, options)).toThrow(ConfigError);
@@ -295,16 +325,47 @@ describe('createCachedTenantStore', () => {
   });
 
   describe('size bound and clear', () => {
-    it('holds at most maxEntries, dropping the least recently used', async () => {
-      const small = createCachedTenantStore(store, { cache: { ...CACHE, maxEntries: 2 }, clock: clock.now });
+    it('holds at most maxTenants tenants, dropping the least recently used', async () => {
+      const other = aTenantRecord({ tenantId: tenantId('other') });
+      table.putRecords({ tenants: [other] });
+      const small = createCachedTenantStore(store, { cache: { ...CACHE, maxTenants: 1 }, clock: clock.now });
       await small.getTenant(acme.tenantId);
-      await small.getTenant(nobody);
-      await small.getTenant(acme.tenantId); // acme is now the most recently used
-      await small.getRegions(); // evicts nobody
+      await small.getTenant(other.tenantId); // evicts acme
 
-      expect(small.size).toBe(2);
-      expect((await small.getTenant(acme.tenantId)).outcome).toBe('hit');
-      expect((await small.getTenant(nobody)).outcome).toBe('miss');
+      expect(small.sizes.tenants).toBe(1);
+      expect((await small.getTenant(other.tenantId)).outcome).toBe('hit');
+      expect((await small.getTenant(acme.tenantId)).outcome).toBe('miss');
+    });
+
+    it('keeps absences in a budget of their own: however many, they never evict a found route', async () => {
+      const small = createCachedTenantStore(store, {
+        cache: { ...CACHE, maxTenants: 1, maxAbsences: 2 },
+        clock: clock.now,
+      });
+      await small.getTenant(acme.tenantId);
+      await small.getDomain('shop.acme.com');
+      await small.getRegions();
+      for (let i = 0; i < 10; i++) await small.getDomain(`unknown-${i}.example.org`);
+
+      expect(small.sizes).toEqual({ tenants: 1, domains: 1, absences: 2, regions: 1 });
+      expect(small.peekTenant(acme.tenantId)?.outcome).toBe('hit');
+      expect(small.peekDomain('shop.acme.com')?.outcome).toBe('hit');
+      expect(small.peekRegions()?.outcome).toBe('hit');
+    });
+
+    it('keeps an absence a route depends on with the found routes (keepAbsence)', async () => {
+      const small = createCachedTenantStore(store, { cache: { ...CACHE, maxAbsences: 1 }, clock: clock.now });
+      await small.getDomain('www.acme.example.net'); // served by a wildcard: its own item is absent
+      small.keepAbsence('www.acme.example.net');
+      await small.getDomain('unknown.example.org');
+      await small.getDomain('other-unknown.example.org');
+      clock.advance(CACHE.negativeTtlMs);
+      await small.getDomain('www.acme.example.net'); // refreshed: stays with the found routes
+
+      expect(small.sizes).toMatchObject({ domains: 1, absences: 1 });
+      expect(small.peekDomain('www.acme.example.net')).toEqual(
+        expect.objectContaining({ value: undefined, outcome: 'negative' }),
+      );
     });
 
     it('counts found and absent entries in size', async () => {
@@ -344,11 +405,14 @@ describe('createCachedTenantStore', () => {
 
       const answer = cached.getTenant(acme.tenantId);
       await vi.advanceTimersByTimeAsync(200);
-      expect(await answer).toEqual({ value: acme, outcome: 'stale' });
+      expect(await answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'stale' });
 
       store.release();
       await vi.waitFor(async () =>
-        expect(await cached.getTenant(acme.tenantId)).toEqual({ value: moved, outcome: 'hit' }),
+        expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+          value: slimTenant(moved, moved.tenantId),
+          outcome: 'hit',
+        }),
       );
       expect(store.readsOf(acmeKey)).toBe(2);
     });
@@ -361,7 +425,10 @@ describe('createCachedTenantStore', () => {
       await vi.advanceTimersByTimeAsync(200);
       await first;
 
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'stale' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'stale',
+      });
       expect(store.held).toBe(1);
       store.release();
     });
@@ -372,13 +439,16 @@ describe('createCachedTenantStore', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       store.release();
 
-      expect(await answer).toEqual({ value: acme, outcome: 'miss' });
+      expect(await answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'miss' });
     });
 
     it('returns the refreshed value when it arrives within the refresh wait', async () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(CACHE.ttlMs);
-      expect(await cached.getTenant(acme.tenantId)).toEqual({ value: acme, outcome: 'miss' });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
+        value: slimTenant(acme, acme.tenantId),
+        outcome: 'miss',
+      });
     });
   });
 });

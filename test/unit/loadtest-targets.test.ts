@@ -108,7 +108,9 @@ describe('createRequestOutcomeRecorder', () => {
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,
+    keepAbsence() {},
     size: 0,
+    sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },
     clear() {},
   });
   const handlerWith = (recorder: ReturnType<typeof createRequestOutcomeRecorder>) =>
