@@ -56,6 +56,13 @@ export function chooseOrigin(
     };
   }
   const home = regions.regions.get(tenant.region);
+  const unreadable = home === undefined ? regions.malformed?.get(tenant.region) : undefined;
+  if (unreadable !== undefined) {
+    return {
+      decision: { kind: 'respond', status: 502, reason: 'malformed-item', tenantId },
+      problem: `the REGIONS entry of ${tenant.region} (home of ${tenantId}) is malformed: ${unreadable}`,
+    };
+  }
   if (home === undefined) {
     return {
       decision: { kind: 'respond', status: 502, reason: 'unknown-region', tenantId },

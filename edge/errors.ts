@@ -13,10 +13,11 @@ export class MalformedItemError extends Error {
   override readonly name = 'MalformedItemError';
   constructor(
     readonly key: string,
-    message: string,
+    /** What is wrong with the item, without the key. */
+    readonly problem: string,
     options?: ErrorOptions,
   ) {
-    super(`malformed item ${key}: ${message}`, options);
+    super(`malformed item ${key}: ${problem}`, options);
   }
 }
 

@@ -35,6 +35,8 @@ export const REGIONS_KEY = 'REGIONS';
  * docs/routing.md#4-rewrite-forward
  */
 export const ORIGIN_SECRET_PATTERN = /^[A-Za-z0-9_-]{32,128}$/;
+/** Longest health-check URL a REGIONS entry may hold (the router's limit for a string field). */
+export const MAX_HEALTH_URL_LENGTH = 2048;
 /** Most path prefixes one domain item may split between tenants. */
 export const MAX_PATH_PREFIXES = 64;
 
@@ -215,28 +217,45 @@ export function parseTenantItem(item: Item): TenantRecord {
   return record;
 }
 
-/** Validates the REGIONS item. Throws {@link MalformedItemError}. */
+/** One entry of the REGIONS item. Throws {@link MalformedItemError} naming the entry. */
+function parseRegionEntry(r: Reader, name: string, value: AttributeValue): [Region, RegionRecord] {
+  const region = asRegion(name);
+  if (region === undefined) r.fail(`regions key ${JSON.stringify(name)} is not a region name`);
+  const entry = value.M;
+  if (entry === undefined) r.fail(`regions.${name} must be a map`);
+  const origin = r.origin('origin', entry);
+  if (origin.type !== 'custom') r.fail(`regions.${name}.origin must be a custom origin`);
+  const status = r.str('status', entry, 32);
+  if (status !== 'active' && status !== 'draining') r.fail(`regions.${name}.status must be active or draining`);
+  const record: { -readonly [K in keyof RegionRecord]: RegionRecord[K] } = { origin, status };
+  const failover = r.optRegion('failover', entry);
+  if (failover !== undefined) record.failover = failover;
+  const healthUrl = r.optStr('healthUrl', entry, MAX_HEALTH_URL_LENGTH);
+  if (healthUrl !== undefined) record.healthUrl = healthUrl;
+  return [region, record];
+}
+
+/**
+ * Validates the REGIONS item, isolating each entry: a malformed entry is left out of `regions` and
+ * recorded in `malformed` (its problem), so it fails only its own region's tenants, never every
+ * region's (docs/data-model.md). A malformed `regions` map or `version` fails the whole item.
+ * Throws {@link MalformedItemError}.
+ */
 export function parseRegionsItem(item: Item): RegionsRecord {
   const r: Reader = new Reader(REGIONS_KEY, item);
   const regions = new Map<Region, RegionRecord>();
+  const malformed = new Map<string, string>();
   for (const [name, value] of Object.entries(r.map('regions'))) {
-    const region = asRegion(name);
-    if (region === undefined) r.fail(`regions key ${JSON.stringify(name)} is not a region name`);
-    const entry = value.M;
-    if (entry === undefined) r.fail(`regions.${name} must be a map`);
-    const origin = r.origin('origin', entry);
-    if (origin.type !== 'custom') r.fail(`regions.${name}.origin must be a custom origin`);
-    const status = r.str('status', entry, 32);
-    if (status !== 'active' && status !== 'draining')
-      r.fail(`regions.${name}.status must be active or draining`);
-    const record: { -readonly [K in keyof RegionRecord]: RegionRecord[K] } = { origin, status };
-    const failover = r.optRegion('failover', entry);
-    if (failover !== undefined) record.failover = failover;
-    const healthUrl = r.optStr('healthUrl', entry);
-    if (healthUrl !== undefined) record.healthUrl = healthUrl;
-    regions.set(region, record);
+    try {
+      const [region, record] = parseRegionEntry(r, name, value);
+      regions.set(region, record);
+    } catch (error) {
+      if (!(error instanceof MalformedItemError)) throw error;
+      malformed.set(name, error.problem);
+    }
   }
-  return { regions, version: r.num('version') };
+  const version = r.num('version');
+  return malformed.size === 0 ? { regions, version } : { regions, version, malformed };
 }
 
 // ---- writing -------------------------------------------------------------------------------
@@ -347,6 +366,8 @@ export function checkedDomainItem(record: DomainRecord, updatedAt: string): Item
 /** The item form of the regions record, checked by {@link parseRegionsItem}. Throws {@link MalformedItemError}. */
 export function checkedRegionsItem(record: RegionsRecord, updatedAt: string): Item {
   const item = regionsToItem(record, updatedAt);
-  parseRegionsItem(item);
+  // Strict for writers: the router isolates a malformed entry, but no writer may store one.
+  const [name, problem] = [...(parseRegionsItem(item).malformed ?? [])][0] ?? [];
+  if (name !== undefined) throw new MalformedItemError(REGIONS_KEY, `${problem} (entry ${name})`);
   return item;
 }

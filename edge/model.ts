@@ -123,6 +123,11 @@ export interface RegionRecord {
 export interface RegionsRecord {
   readonly regions: ReadonlyMap<Region, RegionRecord>;
   readonly version: number;
+  /**
+   * Entries the router could not read, by their key, with the problem: left out of `regions`, so a
+   * bad entry fails its own region's tenants (502) and no other region's. Absent when there is none.
+   */
+  readonly malformed?: ReadonlyMap<string, string>;
 }
 
 /** How a lookup was served, for logs and the load test. */

@@ -548,21 +548,21 @@ describe('a tampered REGIONS item', () => {
         },
       },
     ],
-  ] as const)('answers 502 for every pool tenant when REGIONS has %s', async (_, entries) => {
+  ] as const)('answers 502 only for the tenants of the entry, when REGIONS has %s', async (_, entries) => {
     await tamper(regionsItem(4, entries as Record<string, Item[string]>));
     const { handle, logger } = freshHandler();
-    expect(await request(handle, 'east.app.example.com')).toEqual({
-      kind: 'response',
-      status: 502,
-      error: 'malformed-item',
-    });
-    expect(await request(handle, 'steady.app.example.com')).toEqual({
-      kind: 'response',
-      status: 502,
-      error: 'malformed-item',
+    const bad = Object.keys(entries)[0] === 'us-east-1';
+    // One bad entry fails its own region's tenants (a clean 502, logged), never another region's.
+    expect(await request(handle, 'east.app.example.com')).toMatchObject(
+      bad ? { kind: 'response', status: 502, error: 'malformed-item' } : { kind: 'forward' },
+    );
+    expect(await request(handle, 'steady.app.example.com')).toMatchObject({
+      kind: 'forward',
+      domainName: 'pool.eu-west-1.origin.example.com',
     });
     expect(logger.at('error').every((e) => e.reason === 'malformed-item')).toBe(true);
-    expect(logger.at('error')).toHaveLength(2);
+    expect(logger.at('error')).toHaveLength(bad ? 1 : 0);
+    if (bad) expect(String(logger.at('error')[0]?.error)).toContain('REGIONS entry of us-east-1');
   });
 
   it('a REGIONS item stored with the wrong types is refused', async () => {

@@ -72,3 +72,48 @@ describe('tenants origin-secret', () => {
     expect(usage.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('tenants and a malformed REGIONS entry', () => {
+  it('refuses an over-long health URL at write time, by the router’s own limit', async () => {
+    const before = await rawItem('REGIONS');
+    const r = await tenants(
+      'region',
+      'set',
+      'eu-west-1',
+      '--health-url',
+      `https://h.example.com/${'x'.repeat(2100)}`,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/longer than 2048/);
+    expect(await rawItem('REGIONS')).toEqual(before);
+  });
+
+  it('shows a malformed entry, keeps it through other writes, and repairs it with region set', async () => {
+    const item = await rawItem('REGIONS');
+    const regions = item.regions?.M ?? {};
+    await h.local.seed([
+      { ...item, regions: { M: { ...regions, 'us-east-1': { M: { status: { S: 'open' } } } } } },
+    ]);
+    const listed = await json('regions');
+    expect(listed.regions.map((r: { region: string }) => r.region)).toEqual(['eu-west-1']);
+    expect(listed.malformed).toEqual([{ region: 'us-east-1', problem: expect.stringMatching(/origin/) }]);
+    expect((await tenants('regions')).stdout).toMatch(/us-east-1 +MALFORMED .*tenants region set us-east-1/);
+
+    // Another region's write keeps the malformed entry as it was, for an operator to see.
+    await json('region', 'set', 'eu-west-1', '--status', 'draining');
+    expect((await rawItem('REGIONS')).regions?.M?.['us-east-1']).toEqual({ M: { status: { S: 'open' } } });
+
+    const repaired = await tenants(
+      'region',
+      'set',
+      'us-east-1',
+      '--origin',
+      'https://pool.us-east-1.origin.example.com',
+    );
+    expect(repaired.code).toBe(0);
+    const after = await json('regions');
+    expect(after.malformed).toEqual([]);
+    expect(after.regions.map((r: { region: string }) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
+    await json('region', 'set', 'eu-west-1', '--status', 'active');
+  });
+});

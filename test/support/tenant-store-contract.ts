@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MalformedItemError } from '../../edge/errors.ts';
 import { domainToItem, type Item } from '../../edge/items.ts';
+import type { Region } from '../../edge/model.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
 import { MALFORMED_CASES, MALFORMED_REGIONS_ITEM } from './malformed-items.ts';
 import {
@@ -185,9 +186,11 @@ export function describeTenantStoreContract(name: string, setup: () => Promise<T
         },
       );
 
-      it('refuses a regions item with an unknown region status', async () => {
+      it('isolates a regions entry with an unknown region status', async () => {
         await harness.seed([MALFORMED_REGIONS_ITEM]);
-        await expect(store.getRegions()).rejects.toBeInstanceOf(MalformedItemError);
+        const isolated = await store.getRegions();
+        expect([...(isolated?.malformed?.keys() ?? [])]).toEqual(['us-east-1']);
+        expect(isolated?.regions.has('us-east-1' as Region)).toBe(false);
         await harness.seed(recordItems({ regions }));
         expect(await store.getRegions()).toEqual(regions);
       });

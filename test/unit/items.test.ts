@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedItemError } from '../../edge/errors.ts';
 import {
+  checkedRegionsItem,
   domainToItem,
   type Item,
   parseDomainItem,
@@ -10,6 +11,7 @@ import {
   tenantToItem,
 } from '../../edge/items.ts';
 import type { DomainRecord, Region, RegionsRecord, TenantId, TenantRecord } from '../../edge/model.ts';
+import { someRegions } from '../support/records.ts';
 
 const tenant: TenantRecord = {
   tenantId: 'acme' as TenantId,
@@ -170,6 +172,37 @@ describe('item layout', () => {
         },
       },
     };
-    expect(() => parseRegionsItem(item)).toThrowError('must be a custom origin');
+    expect(parseRegionsItem(item).malformed).toEqual(
+      new Map([['us-east-1', 'regions.us-east-1.origin must be a custom origin']]),
+    );
+  });
+
+  it('isolates each malformed REGIONS entry and keeps the others', () => {
+    const good = {
+      M: { status: { S: 'active' }, origin: { M: { domainName: { S: 'pool.eu.origin.example.com' } } } },
+    };
+    const item: Item = {
+      pk: { S: 'REGIONS' },
+      version: { N: '7' },
+      regions: {
+        M: {
+          'eu-west-1': good,
+          'us-east-1': { M: { ...good.M, healthUrl: { S: `https://h.example.com/${'x'.repeat(2100)}` } } },
+          'not a region': good,
+        },
+      },
+    };
+    const parsed = parseRegionsItem(item);
+    expect([...parsed.regions.keys()]).toEqual(['eu-west-1']);
+    expect([...(parsed.malformed?.keys() ?? [])]).toEqual(['us-east-1', 'not a region']);
+    expect(parsed.malformed?.get('us-east-1')).toBe('healthUrl is longer than 2048');
+    expect(parsed.version).toBe(7);
+  });
+
+  it('refuses to encode a regions record the router would isolate (writers are strict)', () => {
+    const regions = someRegions({ 'eu-west-1': { healthUrl: `https://h.example.com/${'x'.repeat(2100)}` } });
+    expect(() => checkedRegionsItem(regions, '2026-01-01T00:00:00.000Z')).toThrowError(
+      'healthUrl is longer than 2048 (entry eu-west-1)',
+    );
   });
 });

@@ -270,28 +270,48 @@ async function claimDomain(ctx: Context, host: string, tenantId: TenantId): Prom
   );
 }
 
-/** Writes the regions record conditional on the version read (`undefined`: must not exist). */
+/**
+ * Writes the regions record conditional on the version read (`undefined`: must not exist). An
+ * existing item is updated entry by entry (`SET regions.<r> = ...`), so an entry this write does
+ * not carry, such as a malformed one the router isolates, is kept as it was, for an operator to
+ * see and repair (`region set` on it replaces it).
+ */
 async function putRegions(
   ctx: Context,
   regions: RegionsRecord['regions'],
   expected: number | undefined,
 ): Promise<RegionsRecord> {
   const record: RegionsRecord = { regions, version: (expected ?? 0) + 1 };
+  const item = regionsItemOf(record, ctx.now());
+  const conflict = 'the regions item changed concurrently; retry';
+  if (expected === undefined) {
+    await putNew(ctx, item, conflict);
+    return record;
+  }
+  const names: Record<string, string> = { '#regions': 'regions', '#version': 'version', '#updatedAt': 'updatedAt' };
+  const values: Record<string, AttributeValue> = {
+    ':expected': { N: String(expected) },
+    ':version': item.version as AttributeValue,
+    ':updatedAt': item.updatedAt as AttributeValue,
+  };
+  const sets = ['#version = :version', '#updatedAt = :updatedAt'];
+  Object.entries(item.regions?.M ?? {}).forEach(([region, entry], i) => {
+    names[`#r${i}`] = region;
+    values[`:r${i}`] = entry;
+    sets.push(`#regions.#r${i} = :r${i}`);
+  });
   await conditional(
     ctx.client.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: ctx.tableName,
-        Item: regionsItemOf(record, ctx.now()),
-        ConditionExpression: expected === undefined ? 'attribute_not_exists(pk)' : '#version = :expected',
-        ...(expected === undefined
-          ? {}
-          : {
-              ExpressionAttributeNames: { '#version': 'version' },
-              ExpressionAttributeValues: { ':expected': { N: String(expected) } },
-            }),
+        Key: { [PARTITION_KEY]: { S: REGIONS_KEY } },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     ),
-    'the regions item changed concurrently; retry',
+    conflict,
   );
   return record;
 }

@@ -2,6 +2,7 @@
  * Declaring regions and changing their pool origin, status (`active` / `draining`), failover region
  * and health-check URL: one conditional write of the `REGIONS` item (checked on its `version`).
  */
+import { MAX_HEALTH_URL_LENGTH } from '../../../edge/items.ts';
 import type { CustomOrigin, Region, RegionRecord, RegionStatus, RegionsRecord } from '../../../edge/model.ts';
 import { modifyWithRetry } from './modify-with-retry.ts';
 import type { OperationContext } from './operation-context.ts';
@@ -25,6 +26,9 @@ export async function setRegion(
     const ok = URL.canParse(change.healthUrl) && /^https?:$/.test(new URL(change.healthUrl).protocol);
     if (!ok)
       throw new InvalidInputError(`--health-url ${JSON.stringify(change.healthUrl)} is not an http(s) URL`);
+    // The router's own limit (edge/items.ts); the write is checked by its parser too.
+    if (change.healthUrl.length > MAX_HEALTH_URL_LENGTH)
+      throw new InvalidInputError(`--health-url is longer than ${MAX_HEALTH_URL_LENGTH} characters`);
   }
   if (change.failover === region) throw new InvalidInputError(`region ${region} cannot fail over to itself`);
   return modifyWithRetry(await ctx.table.getRegions(), {

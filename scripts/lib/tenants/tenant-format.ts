@@ -59,14 +59,32 @@ export function regionToJson(name: string, region: RegionRecord): Record<string,
   };
 }
 
-/** One line per region. */
+/** The JSON form of the entries the router could not read (`tenants regions`). */
+export function malformedRegionsToJson(regions: RegionsRecord | undefined): Record<string, unknown>[] {
+  return [...(regions?.malformed ?? [])].map(([region, problem]) => ({ region, problem }));
+}
+
+/** One line per region; a malformed entry says so, with the fix. */
 export function describeRegions(regions: RegionsRecord | undefined): string {
-  if (regions === undefined || regions.regions.size === 0) return 'no regions declared\n';
-  return [...regions.regions]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(
-      ([name, r]) =>
+  const malformed = [...(regions?.malformed ?? [])];
+  if ((regions === undefined || regions.regions.size === 0) && malformed.length === 0)
+    return 'no regions declared\n';
+  const good = [...(regions?.regions ?? [])].map(
+    ([name, r]) =>
+      [
+        name,
         `${name.padEnd(16)} ${r.status.padEnd(9)} ${formatOrigin(r.origin)}  failover ${r.failover ?? '-'}  health ${r.healthUrl ?? '-'}\n`,
-    )
+      ] as const,
+  );
+  const bad = malformed.map(
+    ([name, problem]) =>
+      [
+        name,
+        `${name.padEnd(16)} MALFORMED ${problem}; its tenants get 502: repair with \`tenants region set ${name} --origin URL\`\n`,
+      ] as const,
+  );
+  return [...good, ...bad]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, line]) => line)
     .join('');
 }

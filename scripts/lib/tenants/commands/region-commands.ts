@@ -9,7 +9,7 @@ import { currentActor } from '../operation-context.ts';
 import { setRegion } from '../region-settings.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
-import { describeRegions, regionToJson } from '../tenant-format.ts';
+import { describeRegions, malformedRegionsToJson, regionToJson } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
 
 const SET_USAGE = `Usage: npm run tenants -- region set <region> [options]
@@ -105,6 +105,7 @@ export const regionsCommand: TenantsCommand = {
         printJson(io, {
           version: regions?.version ?? 0,
           regions: [...(regions?.regions ?? [])].map(([name, r]) => regionToJson(name, r)),
+          malformed: malformedRegionsToJson(regions),
         });
       } else io.stdout.write(describeRegions(regions));
       return 0;
