@@ -226,7 +226,8 @@ function parseRegionEntry(r: Reader, name: string, value: AttributeValue): [Regi
   const origin = r.origin('origin', entry);
   if (origin.type !== 'custom') r.fail(`regions.${name}.origin must be a custom origin`);
   const status = r.str('status', entry, 32);
-  if (status !== 'active' && status !== 'draining') r.fail(`regions.${name}.status must be active or draining`);
+  if (status !== 'active' && status !== 'draining')
+    r.fail(`regions.${name}.status must be active or draining`);
   const record: { -readonly [K in keyof RegionRecord]: RegionRecord[K] } = { origin, status };
   const failover = r.optRegion('failover', entry);
   if (failover !== undefined) record.failover = failover;

@@ -288,7 +288,11 @@ async function putRegions(
     await putNew(ctx, item, conflict);
     return record;
   }
-  const names: Record<string, string> = { '#regions': 'regions', '#version': 'version', '#updatedAt': 'updatedAt' };
+  const names: Record<string, string> = {
+    '#regions': 'regions',
+    '#version': 'version',
+    '#updatedAt': 'updatedAt',
+  };
   const values: Record<string, AttributeValue> = {
     ':expected': { N: String(expected) },
     ':version': item.version as AttributeValue,
