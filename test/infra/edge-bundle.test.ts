@@ -29,6 +29,14 @@ describe('edge bundlers', () => {
     expect(sync.file).toBe(join(dir, 'sync', 'index.js'));
   });
 
+  it('leave the writers-only Public Suffix List out, and load UTS #46 lazily', async () => {
+    const { file } = await bundleEdgeFunction({ config, outdir: join(dir, 'contents') });
+    const code = readFileSync(file, 'utf8');
+    expect(code).not.toContain('blogspot');
+    // tr46 is bundled, inside a function: required on the first non-ASCII or xn-- host only.
+    expect(code).toContain('xn--');
+  });
+
   it('refuse to bake a configuration the handler would reject', () => {
     const bad = { ...config, replicaRegions: [] } as unknown as RouterConfig;
     expect(() => edgeBuildOptions({ config: bad, outdir: dir })).toThrow(ConfigError);

@@ -117,3 +117,43 @@ describe('tenants and a malformed REGIONS entry', () => {
     await json('region', 'set', 'eu-west-1', '--status', 'active');
   });
 });
+
+describe('tenants refuses what would capture or leak other people’s traffic', () => {
+  it.each([
+    ['*.co.uk', /wildcard directly over the public suffix co\.uk/],
+    ['*.github.io', /wildcard directly over the public suffix github\.io/],
+    ['co.uk', /co\.uk is a public suffix/],
+    ['github.io', /github\.io is a public suffix/],
+  ])('refuses the domain %j (a public suffix, or a wildcard over one)', async (domain, message) => {
+    const r = await tenants('add', 'greedy', 'eu-west-1', '--domain', domain);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(await h.tenant('greedy')).toBeUndefined();
+  });
+
+  it('accepts a wildcard over a registrable domain under a public suffix', async () => {
+    const out = await json('add', 'uk-shop', 'eu-west-1', '--domain', '*.uk-shop.co.uk');
+    expect(out.tenant.domains).toEqual(['*.uk-shop.co.uk']);
+  });
+
+  it.each([
+    ['http://tenant-assets.s3.eu-west-1.amazonaws.com', /must be https for an AWS endpoint/],
+    ['https://attacker.tenant-assets.s3.eu-west-1.amazonaws.com', /outside the allowed origin suffixes/],
+    ['https://other-bucket.s3.eu-west-1.amazonaws.com', /outside the allowed origin suffixes/],
+  ])('refuses the origin %j (S3 only by exact bucket name, over HTTPS)', async (origin, message) => {
+    const r = await tenants('add', 'bucketed', 'eu-west-1', '--origin', origin);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('accepts the allowed bucket over HTTPS', async () => {
+    const out = await json(
+      'add',
+      'bucketed',
+      'eu-west-1',
+      '--origin',
+      'https://tenant-assets.s3.eu-west-1.amazonaws.com',
+    );
+    expect(out.tenant.origin).toBe('https://tenant-assets.s3.eu-west-1.amazonaws.com');
+  });
+});

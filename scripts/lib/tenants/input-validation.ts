@@ -16,6 +16,7 @@ import {
   type TenantStatus,
 } from '../../../edge/model.ts';
 import { isAllowedOrigin, parseOrigin } from '../../../edge/origin-rules.ts';
+import { publicSuffixProblem } from '../../../edge/public-suffix.ts';
 import { InvalidInputError } from './tenant-errors.ts';
 
 /** Checks a tenant id: 1-63 chars of `a-z0-9-`, usable as a DNS label. */
@@ -79,6 +80,9 @@ export function parseDomainInput(value: string, config: Pick<RouterConfig, 'plat
       `wildcard ${JSON.stringify(value)} must cover a domain with at least two labels`,
     );
   }
+  const suffix = publicSuffixProblem(wildcard ? `*.${host}` : host);
+  if (suffix !== undefined)
+    throw new InvalidInputError(`domain ${JSON.stringify(value)} is refused: ${suffix}`);
   for (const platform of config.platformDomains) {
     if (host === platform || host.endsWith(`.${platform}`)) {
       throw new InvalidInputError(

@@ -3,6 +3,7 @@
  * and checks (`edge/items.ts`) plus the migration lease the tools keep in the tenant's `migration`
  * map, and the audit entries. Pure: records to items and back, and the change of a tenant record.
  */
+
 import { MalformedItemError } from '../../../edge/errors.ts';
 import {
   auditKey,
@@ -13,6 +14,7 @@ import {
   parseTenantItem,
 } from '../../../edge/items.ts';
 import type { DomainRecord, MigrationRecord, RegionsRecord, TenantRecord } from '../../../edge/model.ts';
+import { publicSuffixProblem } from '../../../edge/public-suffix.ts';
 import { UnroutableRecordError } from './tenant-errors.ts';
 import type { AuditEntry, MigrationState, TenantChange, TenantSnapshot } from './tenant-table.ts';
 
@@ -72,8 +74,13 @@ export function changedTenant(
   return { record, migration };
 }
 
-/** The item of a domain record, checked by the router's parser; {@link UnroutableRecordError} if refused. */
+/**
+ * The item of a domain record, checked by the router's parser and refused for a public suffix or a
+ * wildcard directly over one (`edge/public-suffix.ts`); {@link UnroutableRecordError} if refused.
+ */
 export function domainItemOf(record: DomainRecord, updatedAt: string): Item {
+  const problem = publicSuffixProblem(record.host);
+  if (problem !== undefined) throw new UnroutableRecordError(`refused before writing: ${problem}`);
   return refuseUnroutable(() => checkedDomainItem(record, updatedAt));
 }
 
