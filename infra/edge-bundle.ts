@@ -8,6 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, buildSync } from 'esbuild';
 import { type RouterConfig, resolveRouterConfig } from '../edge/config.ts';
+import { bundleTargetOf, DEFAULT_EDGE_RUNTIME, type EdgeRuntime } from './edge-runtime.ts';
 
 /** Options of {@link bundleEdgeFunction}. */
 export interface BundleOptions {
@@ -17,6 +18,8 @@ export interface BundleOptions {
   readonly outdir: string;
   /** @default true */
   readonly minify?: boolean;
+  /** The Lambda runtime the bundle runs on; its esbuild target follows. @default DEFAULT_EDGE_RUNTIME */
+  readonly runtime?: EdgeRuntime;
 }
 
 /** What {@link bundleEdgeFunction} wrote. */
@@ -50,7 +53,7 @@ export function edgeBuildOptions(options: BundleOptions): BuildOptions & { outfi
     outfile: join(options.outdir, BUNDLE_FILE_NAME),
     bundle: true,
     platform: 'node',
-    target: 'node22',
+    target: bundleTargetOf(options.runtime ?? DEFAULT_EDGE_RUNTIME),
     format: 'cjs',
     // The SDK's ES module builds tree-shake; its CommonJS builds (esbuild's default for node) do not:
     // 570 KB -> 380 KB and about half the module-load time (a cold start cost at every edge).

@@ -8,6 +8,7 @@ import { AssetHashType, DockerImage } from 'aws-cdk-lib';
 import { Code } from 'aws-cdk-lib/aws-lambda';
 import type { RouterConfig } from '../edge/config.ts';
 import { bundleEdgeFunctionSync } from './edge-bundle.ts';
+import { DEFAULT_EDGE_RUNTIME, type EdgeRuntime } from './edge-runtime.ts';
 
 /** The folder the bundle is built from; the asset's nominal source. */
 const EDGE_SOURCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../edge');
@@ -17,9 +18,9 @@ const EDGE_SOURCE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../edg
  * The asset hash is taken from the output, so a configuration change is a new function version.
  *
  * @example
- * new EdgeFunction(stack, 'Fn', { code: edgeFunctionCode(config.router), handler: 'index.handler', ... });
+ * new EdgeFunction(stack, 'Fn', { code: edgeFunctionCode(config.router, 'nodejs22.x'), handler: 'index.handler', ... });
  */
-export function edgeFunctionCode(config: RouterConfig): Code {
+export function edgeFunctionCode(config: RouterConfig, runtime: EdgeRuntime = DEFAULT_EDGE_RUNTIME): Code {
   return Code.fromAsset(EDGE_SOURCE_DIR, {
     assetHashType: AssetHashType.OUTPUT,
     bundling: {
@@ -27,7 +28,7 @@ export function edgeFunctionCode(config: RouterConfig): Code {
       image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:22-slim'),
       local: {
         tryBundle(outputDir: string): boolean {
-          bundleEdgeFunctionSync({ config, outdir: outputDir });
+          bundleEdgeFunctionSync({ config, outdir: outputDir, runtime });
           return true;
         },
       },

@@ -10,13 +10,14 @@ import { Construct } from 'constructs';
 import type { RouterConfig } from '../edge/config.ts';
 import type { Region } from '../edge/model.ts';
 import { edgeLogGroupName } from '../edge/regional-edge-caches.ts';
+import type { EdgeRuntime } from './edge-runtime.ts';
 import type { EdgeFunctionConfig } from './infra-config.ts';
 
-/**
- * The runtime of the edge function: the newest Node.js runtime Lambda offers (Lambda@Edge follows
- * Lambda's supported runtimes; nodejs20.x is deprecated). The handler is async, as Node.js 24 requires.
- */
-export const EDGE_RUNTIME = Runtime.NODEJS_24_X;
+/** The CDK runtime of each runtime setting (`edge-runtime.ts`); the handler is async, as newer Node.js requires. */
+const CDK_RUNTIMES: Readonly<Record<EdgeRuntime, Runtime>> = {
+  'nodejs22.x': Runtime.NODEJS_22_X,
+  'nodejs20.x': Runtime.NODEJS_20_X,
+};
 
 /** The only DynamoDB action the handler calls (`edge/dynamodb-tenant-store.ts`). */
 export const EDGE_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
@@ -56,7 +57,7 @@ export class EdgeRouterFunction extends Construct {
     super(scope, id);
     this.function = new experimental.EdgeFunction(this, 'Function', {
       functionName: props.functionName,
-      runtime: EDGE_RUNTIME,
+      runtime: CDK_RUNTIMES[props.sizing.runtime],
       handler: 'index.handler',
       code: props.code,
       memorySize: props.sizing.memorySize,
@@ -80,6 +81,12 @@ export class EdgeRouterFunction extends Construct {
         ),
       }),
     );
+    Validations.of(this.function.lambda).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'Lambda@Edge runs only the runtimes its restrictions page lists (Node.js 22 is the newest listed); an ' +
+        'unlisted one fails the distribution update (edgeFunction.runtime, docs/deploying.md#runtime).',
+    });
     grantLogWritesOnly(this.function, props);
   }
 }

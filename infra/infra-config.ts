@@ -18,6 +18,13 @@ import {
   type SettingsSpec,
   settingDefaults,
 } from '../edge/setting-spec.ts';
+import {
+  ORIGIN_REQUEST_POLICY_REFUSES,
+  type OriginRequestSettings,
+  ROUTER_INPUT_HEADER,
+  type Selection,
+} from './cloudfront-policies.ts';
+import { DEFAULT_EDGE_RUNTIME, EDGE_RUNTIMES, type EdgeRuntime } from './edge-runtime.ts';
 
 /** CloudFront cache policy TTLs, in seconds. Defaults: {@link INFRA_SETTINGS}. */
 export interface CdnCacheConfig {
@@ -41,6 +48,8 @@ export interface EdgeFunctionConfig {
    * Origin-request triggers allow at most 30.
    */
   readonly timeoutSeconds: number;
+  /** The Lambda runtime; the bundle's esbuild target follows it (`edge-runtime.ts`). */
+  readonly runtime: EdgeRuntime;
 }
 
 /** Logs, alarms and the dashboard. Defaults: {@link INFRA_SETTINGS}. */
@@ -86,8 +95,10 @@ export interface InfraConfig {
   readonly routerCache: CacheConfig;
   /** CloudFront cache policy TTLs. */
   readonly cdnCache: CdnCacheConfig;
-  /** Extra viewer headers the origins need, sent by the origin request policy. */
-  readonly forwardedHeaders: readonly string[];
+  /** What the origin request policy sends besides the cache key. */
+  readonly originRequest: OriginRequestSettings;
+  /** Viewer headers in the cache key besides Host (and so sent to the origin). */
+  readonly cacheKeyHeaders: readonly string[];
   /** CloudFront price class. */
   readonly priceClass: PriceClass;
   /** ARN of a global (us-east-1) WAF web ACL to attach, if any. */
@@ -154,7 +165,7 @@ const ALIAS_PATTERN =
   /^(?:\*\.)?(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
 const HEADER_NAME_PATTERN = /^[A-Za-z0-9-]{1,128}$/;
 /** Headers the distribution already sends (the router's inputs); listing them again is a mistake. */
-const ALWAYS_FORWARDED = new Set(['host']);
+const ALWAYS_FORWARDED = new Set([ROUTER_INPUT_HEADER.toLowerCase()]);
 const YEAR_SECONDS = 31_536_000;
 /** The retention periods CloudWatch Logs accepts, days. */
 const LOG_RETENTION_DAYS = [
@@ -192,6 +203,26 @@ const optionalArn =
     if (arn !== undefined && !pattern.test(arn)) fail(field, problem);
     return arn;
   };
+/** A list of header names, none always forwarded, each also checked by `check(header, field)`. */
+function headerNames(value: unknown, field: string, check: (header: string, at: string) => void): string[] {
+  const names = requireArray(value, field).map((h, i) => {
+    const at = `${field}[${i}]`;
+    const header = requireString(h, at);
+    if (!HEADER_NAME_PATTERN.test(header)) fail(at, 'is not a header name');
+    if (ALWAYS_FORWARDED.has(header.toLowerCase())) fail(at, `${header} is always forwarded`);
+    check(header, at);
+    return header;
+  });
+  if (new Set(names.map((n) => n.toLowerCase())).size !== names.length) fail(field, 'has duplicates');
+  return names;
+}
+
+/** `'all'`, `'none'`, or a list of names (cookies, query parameters). */
+function selection(value: unknown, field: string): Selection {
+  if (value === 'all' || value === 'none') return value;
+  return requireArray(value, field).map((v, i) => requireString(v, `${field}[${i}]`));
+}
+
 /** A router setting validated by `resolveRouterConfig` once the router configuration is derived. */
 const passedToRouter = (value: unknown): unknown => value;
 
@@ -298,17 +329,40 @@ export const INFRA_SETTINGS = {
       },
     },
   },
-  forwardedHeaders: {
-    doc: 'extra viewer headers origins need (e.g. `CloudFront-Viewer-Country`)',
+  originRequest: {
+    doc: "what the origin request policy sends to the function and the origin besides the cache key (default: CloudFront's managed AllViewer settings)",
+    group: {
+      headers: {
+        doc: "`'allViewer'` (every viewer header) or a list of header names (Host is always sent); never Authorization: see `cacheKeyHeaders`",
+        default: 'allViewer',
+        parse: (value, field): OriginRequestSettings['headers'] =>
+          value === 'allViewer'
+            ? 'allViewer'
+            : headerNames(value, field, (header, at) => {
+                const refusal = ORIGIN_REQUEST_POLICY_REFUSES[header.toLowerCase()];
+                if (refusal !== undefined) fail(at, refusal);
+              }),
+      },
+      cloudFrontHeaders: {
+        doc: "CloudFront's own headers to add (`CloudFront-Viewer-Country`, ...)",
+        default: [],
+        parse: (value, field) =>
+          headerNames(value, field, (header, at) => {
+            if (!/^cloudfront-/i.test(header)) fail(at, `${header} is not a CloudFront-* header`);
+          }),
+      },
+      cookies: { doc: "`'all'`, `'none'` or a list of cookie names", default: 'all', parse: selection },
+      queryStrings: {
+        doc: "`'all'`, `'none'` or a list of query parameter names",
+        default: 'all',
+        parse: selection,
+      },
+    },
+  },
+  cacheKeyHeaders: {
+    doc: 'viewer headers in the cache key besides Host; they reach the origin too (Authorization goes here)',
     default: [],
-    parse: (value, field) =>
-      requireArray(value, field).map((h, i) => {
-        const header = requireString(h, `${field}[${i}]`);
-        if (!HEADER_NAME_PATTERN.test(header)) fail(`${field}[${i}]`, 'is not a header name');
-        if (ALWAYS_FORWARDED.has(header.toLowerCase()))
-          fail(`${field}[${i}]`, `${header} is always forwarded`);
-        return header;
-      }),
+    parse: (value, field) => headerNames(value, field, () => undefined),
   },
   priceClass: {
     doc: 'CloudFront price class: `PriceClass_100` / `_200` / `_All`',
@@ -337,6 +391,12 @@ export const INFRA_SETTINGS = {
         doc: 'timeout, seconds: at least a second beyond `router.lookup.budgetMs`, at most 30',
         default: 5,
         parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS / 1000),
+      },
+      runtime: {
+        doc: `Lambda runtime, one the Lambda@Edge restrictions page lists (${EDGE_RUNTIMES.join(', ')}); the bundle's target follows it`,
+        default: DEFAULT_EDGE_RUNTIME,
+        parse: (value, field): EdgeRuntime =>
+          EDGE_RUNTIMES.find((r) => r === value) ?? fail(field, `must be one of ${EDGE_RUNTIMES.join(', ')}`),
       },
     },
   },

@@ -29,13 +29,13 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  type CloudFrontPolicies,
+  cloudFrontPolicies,
+  ROUTER_INPUT_HEADER,
+  type Selection,
+} from './cloudfront-policies.ts';
 import type { InfraConfig } from './infra-config.ts';
-
-/** The header the cache key is built from besides path and query: the viewer's Host. */
-export const CACHE_KEY_HEADERS = ['Host'] as const;
-
-/** Viewer headers always sent to the origin-request function: Host is what the router routes on. */
-export const ROUTER_INPUT_HEADERS = ['Host'] as const;
 
 /** Props of {@link RouterDistribution}. */
 export interface RouterDistributionProps {
@@ -66,11 +66,13 @@ export class RouterDistribution extends Construct {
   constructor(scope: Construct, id: string, props: RouterDistributionProps) {
     super(scope, id);
     const { config } = props;
+    // The same policies the local CloudFront emulator applies (infra/cloudfront-policies.ts).
+    const policies = cloudFrontPolicies(config);
     this.originSecret = originSecret(this, config);
     this.logBucket = accessLogBucket(this, config);
     this.cachePolicy = new CachePolicy(this, 'CachePolicy', {
       comment: 'Tenant router: Host is part of the cache key, so tenants never share cached pages',
-      headerBehavior: CacheHeaderBehavior.allowList(...CACHE_KEY_HEADERS),
+      headerBehavior: CacheHeaderBehavior.allowList(...policies.cacheKey.headers),
       queryStringBehavior: CacheQueryStringBehavior.all(),
       // Cookies stay out of the key (they would defeat caching); origins mark personal pages private.
       cookieBehavior: CacheCookieBehavior.none(),
@@ -80,15 +82,7 @@ export class RouterDistribution extends Construct {
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
     });
-    this.originRequestPolicy = new OriginRequestPolicy(this, 'OriginRequestPolicy', {
-      comment: 'Tenant router: Host for routing, plus the viewer headers origins need',
-      headerBehavior: OriginRequestHeaderBehavior.allowList(
-        ...ROUTER_INPUT_HEADERS,
-        ...config.forwardedHeaders,
-      ),
-      queryStringBehavior: OriginRequestQueryStringBehavior.all(),
-      cookieBehavior: OriginRequestCookieBehavior.all(),
-    });
+    this.originRequestPolicy = originRequestPolicy(this, policies);
     this.distribution = this.#distribution(config, props.edgeFunction);
   }
 
@@ -222,4 +216,34 @@ function priceClassKey(value: InfraConfig['priceClass']): keyof typeof PriceClas
     case 'PriceClass_All':
       return 'PRICE_CLASS_ALL';
   }
+}
+
+/**
+ * The origin request policy: by default every viewer header, cookie and query string (the settings
+ * of CloudFront's managed AllViewer policy), plus the configured CloudFront headers.
+ */
+function originRequestPolicy(scope: Construct, policies: CloudFrontPolicies): OriginRequestPolicy {
+  const { headers, cloudFrontHeaders, cookies, queryStrings } = policies.originRequest;
+  return new OriginRequestPolicy(scope, 'OriginRequestPolicy', {
+    comment: 'Tenant router: the viewer request as tenant applications need it (Host for routing)',
+    headerBehavior:
+      headers === 'allViewer'
+        ? OriginRequestHeaderBehavior.all(...cloudFrontHeaders)
+        : // Host only of the cache key's headers: the cache key's reach the origin anyway, and naming
+          // one such as Authorization here is what CloudFront refuses.
+          OriginRequestHeaderBehavior.allowList(ROUTER_INPUT_HEADER, ...headers, ...cloudFrontHeaders),
+    cookieBehavior: pick(cookies, OriginRequestCookieBehavior),
+    queryStringBehavior: pick(queryStrings, OriginRequestQueryStringBehavior),
+  });
+}
+
+function pick<B>(
+  selection: Selection,
+  behaviors: { all(): B; none(): B; allowList(...names: string[]): B },
+): B {
+  return selection === 'all'
+    ? behaviors.all()
+    : selection === 'none'
+      ? behaviors.none()
+      : behaviors.allowList(...selection);
 }

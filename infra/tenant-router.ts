@@ -61,7 +61,7 @@ export class TenantRouter extends Construct {
     });
     this.edgeFunction = new EdgeRouterFunction(this, 'EdgeFunction', {
       router: config.router,
-      code: props.code ?? edgeFunctionCode(config.router),
+      code: props.code ?? edgeFunctionCode(config.router, config.edgeFunction.runtime),
       sizing: config.edgeFunction,
       account: config.account,
       functionName: config.edgeFunctionName,

@@ -10,7 +10,7 @@ import { LOCAL_CONFIG_PATH, loadRouterConfig } from './lib/router-config-file.ts
 const USAGE = `
 Usage: npm run build -- [--config FILE] [--outdir DIR] [--no-minify] [--json]
 
-Bundles edge/origin-request.ts with esbuild (CommonJS, node22 target, minified) into
+Bundles edge/origin-request.ts with esbuild (CommonJS, the target of the default runtime, minified) into
 <outdir>/index.js, with the validated router configuration baked in.
 
 Options:

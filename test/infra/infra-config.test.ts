@@ -35,10 +35,15 @@ describeSettingsSpec('deployment settings', {
 describe('resolveInfraConfig', () => {
   it('derives the same router configuration from infra/config/example.json as before the settings spec', () => {
     // example-router-config.json is what resolveInfraConfig returned at 73b4c76, before the spec;
-    // the one intended difference is the new cache.errorBackoffMs setting, at its default.
+    // the intended differences are the settings added since, at their defaults (cache.maxEntries
+    // became maxTenants in the fixture, as in the example).
     const before = readJson('./example-router-config.json') as { cache: object };
     const config = resolveInfraConfig(readJson('../../infra/config/example.json'));
-    expect(config.router).toEqual({ ...before, cache: { ...before.cache, errorBackoffMs: 1_000 } });
+    expect(config.router).toEqual({
+      ...before,
+      encodedSlashes: 'reject',
+      cache: { ...before.cache, errorBackoffMs: 1_000, maxAbsences: 50_000 },
+    });
   });
 
   it('derives the router configuration: every table region, the domains, suffixes and cache', () => {
@@ -120,7 +125,27 @@ describe('resolveInfraConfig', () => {
       { cdnCache: { defaultTtlSeconds: 100, maxTtlSeconds: 10 } },
       /minTtlSeconds <= defaultTtlSeconds/,
     ],
-    ['Host among the forwarded headers', { forwardedHeaders: ['host'] }, /host is always forwarded/],
+    [
+      'Host among the forwarded headers',
+      { originRequest: { headers: ['host'] } },
+      /host is always forwarded/,
+    ],
+    [
+      'Authorization in the origin request policy',
+      { originRequest: { headers: ['Accept-Language', 'Authorization'] } },
+      /originRequest.headers\[1\] CloudFront rejects an origin request policy naming Authorization \(HTTP 400\): put it in cacheKeyHeaders/,
+    ],
+    [
+      'a viewer header among the CloudFront headers',
+      { originRequest: { cloudFrontHeaders: ['Accept'] } },
+      /not a CloudFront-\* header/,
+    ],
+    ['Host in the cache key headers', { cacheKeyHeaders: ['Host'] }, /Host is always forwarded/],
+    [
+      'a runtime Lambda@Edge does not list',
+      { edgeFunction: { runtime: 'nodejs24.x' } },
+      /runtime must be one of nodejs22.x, nodejs20.x/,
+    ],
     [
       'a timeout above the origin-trigger limit',
       { edgeFunction: { timeoutSeconds: 31 } },

@@ -51,9 +51,9 @@ describe('TenantRouter with the primary outside us-east-1', () => {
     synth.edge.resourceCountIs('AWS::Lambda::Function', 1);
   });
 
-  it('runs the function on nodejs24.x with no environment variables', () => {
+  it('runs the function on nodejs22.x (the newest the Lambda@Edge docs list) with no environment variables', () => {
     const fn = onlyResource(synth.edge, 'AWS::Lambda::Function');
-    expect(fn.Properties.Runtime).toBe('nodejs24.x');
+    expect(fn.Properties.Runtime).toBe('nodejs22.x');
     expect(fn.Properties.Handler).toBe('index.handler');
     expect(fn.Properties.Environment).toBeUndefined();
     expect(fn.Properties.MemorySize).toBe(512);
@@ -158,11 +158,11 @@ describe('TenantRouter with the primary outside us-east-1', () => {
     });
   });
 
-  it('sends Host and the configured viewer headers to the origin-request function', () => {
+  it('sends every viewer header, cookie and query string by default (the managed AllViewer settings)', () => {
     const policyId = onlyResource(synth.main, 'AWS::CloudFront::OriginRequestPolicy').logicalId;
     synth.main.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
       OriginRequestPolicyConfig: {
-        HeadersConfig: { HeaderBehavior: 'whitelist', Headers: ['Host'] },
+        HeadersConfig: { HeaderBehavior: 'allViewer' },
         QueryStringsConfig: { QueryStringBehavior: 'all' },
         CookiesConfig: { CookieBehavior: 'all' },
       },
@@ -227,8 +227,14 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
         defaultOriginRegion: 'eu-west-1',
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555',
         domainNames: ['*.app.example.com', 'shop.example.org'],
-        forwardedHeaders: ['CloudFront-Viewer-Country'],
-        edgeFunction: { memorySize: 1024, timeoutSeconds: 10 },
+        originRequest: {
+          headers: ['Accept-Language'],
+          cloudFrontHeaders: ['CloudFront-Viewer-Country'],
+          cookies: ['session'],
+          queryStrings: 'none',
+        },
+        cacheKeyHeaders: ['Authorization'],
+        edgeFunction: { memorySize: 1024, timeoutSeconds: 10, runtime: 'nodejs20.x' },
       }),
     );
   });
@@ -268,10 +274,27 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
     });
   });
 
-  it('forwards the extra viewer headers after Host', () => {
+  it('sends the configured headers, cookies and query strings, and keys the cache on Authorization', () => {
     synth.main.hasResourceProperties('AWS::CloudFront::OriginRequestPolicy', {
-      OriginRequestPolicyConfig: { HeadersConfig: { Headers: ['Host', 'CloudFront-Viewer-Country'] } },
+      OriginRequestPolicyConfig: {
+        HeadersConfig: {
+          HeaderBehavior: 'whitelist',
+          Headers: ['Host', 'Accept-Language', 'CloudFront-Viewer-Country'],
+        },
+        CookiesConfig: { CookieBehavior: 'whitelist', Cookies: ['session'] },
+        QueryStringsConfig: { QueryStringBehavior: 'none' },
+      },
     });
+    // Authorization is forwarded through the cache policy: an origin request policy may not name it.
+    synth.main.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: {
+        ParametersInCacheKeyAndForwardedToOrigin: { HeadersConfig: { Headers: ['Host', 'Authorization'] } },
+      },
+    });
+  });
+
+  it('runs the configured runtime', () => {
+    synth.main.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs20.x' });
   });
 });
 
