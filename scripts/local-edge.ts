@@ -31,6 +31,8 @@ Options:
                          (default ${DEFAULT_REPLICATION_LAG}; with latency, plus half the round trip)
   --data DIR             persist the data in DIR, one folder per replica region (default: in memory)
   --config FILE          router configuration (default config/local.json)
+  --infra-config FILE    deployment configuration whose CloudFront policies the emulator applies
+                         (default: the policies of a deployment with default settings)
   --handler FILE         run the handler exported by FILE instead of the built bundle
   --no-seed              do not write the demo data
   --json                 print the endpoints as one JSON line instead of the banner
@@ -66,6 +68,7 @@ async function main(): Promise<number> {
         'replication-lag': { type: 'string' },
         data: { type: 'string' },
         config: { type: 'string' },
+        'infra-config': { type: 'string' },
         handler: { type: 'string' },
         'no-seed': { type: 'boolean' },
         json: { type: 'boolean' },
@@ -99,6 +102,7 @@ async function main(): Promise<number> {
       replicationLag,
       ...(values.data === undefined ? {} : { dataDir: values.data }),
       ...(values.config === undefined ? {} : { configFile: values.config }),
+      ...(values['infra-config'] === undefined ? {} : { infraConfigFile: values['infra-config'] }),
       ...(values.handler === undefined ? {} : { handlerModule: values.handler }),
       seed: values['no-seed'] !== true,
       config: LOCAL_OBSERVABILITY,

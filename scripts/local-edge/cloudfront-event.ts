@@ -2,14 +2,26 @@
  * Turns a viewer's HTTP request into the origin-request event CloudFront would hand the function,
  * following the "Lambda@Edge event structure" page of the CloudFront Developer Guide. Pure.
  *
- * Emulated origin request policy: all viewer headers (Host included) plus the CloudFront headers
- * `CloudFront-Forwarded-Proto`, `CloudFront-Viewer-Address`, `CloudFront-Viewer-Country` and
- * `CloudFront-Viewer-Http-Version` (what Managed-AllViewerAndCloudFrontHeaders-2022-06 passes for a
- * plain request). CloudFront also adds `X-Forwarded-For` and `Via`. Disallowed headers are never
- * exposed to the function.
+ * The viewer's headers, cookies and query string pass as the distribution's cache policy and origin
+ * request policy let them (`infra/cloudfront-policies.ts`, derived from the same configuration the
+ * CDK app deploys): by default every viewer header but Authorization (which only the cache policy
+ * can forward), every cookie and query string. Of CloudFront's own headers, those the policy names
+ * (`CloudFront-Forwarded-Proto`, `-Viewer-Address`, `-Viewer-Country`, `-Viewer-Http-Version`).
+ * CloudFront also adds `X-Forwarded-For` and `Via`. Disallowed headers are never exposed.
  */
 import type { CloudFrontHeaders, CloudFrontRequestEvent } from 'aws-lambda';
+import {
+  type CloudFrontPolicies,
+  cloudFrontPolicies,
+  forwardsViewerHeader,
+  type Selection,
+  selects,
+} from '../../infra/cloudfront-policies.ts';
+import { INFRA_DEFAULTS } from '../../infra/infra-config.ts';
 import { isDisallowedHeader } from './cloudfront-rules.ts';
+
+/** The policies of a deployment with default settings. */
+export const DEFAULT_CLOUDFRONT_POLICIES: CloudFrontPolicies = cloudFrontPolicies(INFRA_DEFAULTS);
 
 /** The distribution's default origin, as its origin settings put it into the event. */
 export interface DefaultOriginSettings {
@@ -60,6 +72,8 @@ export interface EventSettings {
   readonly stripHeaders?: readonly string[];
   /** The `Via` value CloudFront adds, e.g. `2.0 abc.cloudfront.net (CloudFront)`. */
   readonly via?: string;
+  /** What the distribution's policies pass. @default DEFAULT_CLOUDFRONT_POLICIES */
+  readonly policies?: CloudFrontPolicies;
 }
 
 /** Headers CloudFront itself sets from the viewer connection, overwriting any viewer-sent copy. */
@@ -69,6 +83,36 @@ const CLOUDFRONT_HEADERS = [
   'cloudfront-viewer-country',
   'cloudfront-viewer-http-version',
 ];
+
+/** The cookies of a Cookie header that the cookie setting passes ('' when none). */
+function selectCookies(header: string, selection: Selection): string {
+  if (selection === 'all' || selection === 'none') return selection === 'all' ? header : '';
+  return header
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) =>
+      selects(selection, pair.slice(0, pair.indexOf('=') < 0 ? pair.length : pair.indexOf('='))),
+    )
+    .join('; ');
+}
+
+/** The parameters of a query string that the query string setting passes. */
+function selectQuery(querystring: string, selection: Selection): string {
+  if (selection === 'all' || querystring === '') return querystring;
+  if (selection === 'none') return '';
+  return querystring
+    .split('&')
+    .filter((param) => selects(selection, decodeURIComponentSafe(param.split('=')[0] ?? '')))
+    .join('&');
+}
+
+function decodeURIComponentSafe(text: string): string {
+  try {
+    return decodeURIComponent(text.replaceAll('+', ' '));
+  } catch {
+    return text;
+  }
+}
 
 /**
  * Builds the origin-request event for a viewer request.
@@ -83,14 +127,26 @@ export function viewerRequestToOriginRequestEvent(
   viewer: ViewerRequest,
   settings: EventSettings,
 ): CloudFrontRequestEvent {
-  const { uri, querystring } = splitTarget(viewer.url);
+  const policies = settings.policies ?? DEFAULT_CLOUDFRONT_POLICIES;
+  const target = splitTarget(viewer.url);
+  const uri = target.uri;
+  const querystring = selectQuery(target.querystring, policies.originRequest.queryStrings);
   const strip = new Set(settings.stripHeaders ?? []);
   const headers: CloudFrontHeaders = {};
   for (let i = 0; i + 1 < viewer.rawHeaders.length; i += 2) {
     const key = viewer.rawHeaders[i] as string;
-    const value = viewer.rawHeaders[i + 1] as string;
     const name = key.toLowerCase();
     if (isDisallowedHeader(name) || strip.has(name) || CLOUDFRONT_HEADERS.includes(name)) continue;
+    // Cookies pass by the cookie setting (none left: no Cookie header), every other header by
+    // the header settings.
+    const raw = viewer.rawHeaders[i + 1] as string;
+    const value =
+      name === 'cookie'
+        ? selectCookies(raw, policies.originRequest.cookies) || undefined
+        : forwardsViewerHeader(policies, name)
+          ? raw
+          : undefined;
+    if (value === undefined) continue;
     // Own properties only: a viewer may send headers named `constructor` or `__proto__`.
     const list = Object.hasOwn(headers, name) ? headers[name] : undefined;
     if (list === undefined)
@@ -116,18 +172,16 @@ export function viewerRequestToOriginRequestEvent(
       value: viewerVia === undefined ? via : `${viewerVia.map((h) => h.value).join(', ')}, ${via}`,
     },
   ];
-  headers['cloudfront-forwarded-proto'] = [
-    { key: 'CloudFront-Forwarded-Proto', value: settings.viewerProtocol ?? 'http' },
-  ];
-  headers['cloudfront-viewer-address'] = [
-    { key: 'CloudFront-Viewer-Address', value: `${viewer.clientIp}:${viewer.clientPort}` },
-  ];
-  headers['cloudfront-viewer-country'] = [
-    { key: 'CloudFront-Viewer-Country', value: settings.viewerCountry ?? 'US' },
-  ];
-  headers['cloudfront-viewer-http-version'] = [
-    { key: 'CloudFront-Viewer-Http-Version', value: viewer.httpVersion ?? '1.1' },
-  ];
+  const cloudFront: Record<string, [string, string]> = {
+    'cloudfront-forwarded-proto': ['CloudFront-Forwarded-Proto', settings.viewerProtocol ?? 'http'],
+    'cloudfront-viewer-address': ['CloudFront-Viewer-Address', `${viewer.clientIp}:${viewer.clientPort}`],
+    'cloudfront-viewer-country': ['CloudFront-Viewer-Country', settings.viewerCountry ?? 'US'],
+    'cloudfront-viewer-http-version': ['CloudFront-Viewer-Http-Version', viewer.httpVersion ?? '1.1'],
+  };
+  for (const named of policies.originRequest.cloudFrontHeaders) {
+    const header = cloudFront[named.toLowerCase()];
+    if (header !== undefined) headers[named.toLowerCase()] = [{ key: header[0], value: header[1] }];
+  }
 
   const o = settings.defaultOrigin;
   const customHeaders: CloudFrontHeaders = {};

@@ -4,9 +4,11 @@
  * 503 when the function fails, as CloudFront answers), then is proxied to the chosen origin's
  * local server or answered with the generated response.
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
+import type { CloudFrontPolicies } from '../../infra/cloudfront-policies.ts';
 import { listenOn } from '../lib/listening-server.ts';
 import {
   type DefaultOriginSettings,
@@ -37,6 +39,8 @@ export interface EmulatorServerOptions {
   readonly counters: EdgeCounters;
   /** @default 'd111111abcdef8.cloudfront.net' */
   readonly distributionDomainName?: string;
+  /** What the distribution's cache and origin request policies pass. @default DEFAULT_CLOUDFRONT_POLICIES */
+  readonly policies?: CloudFrontPolicies;
   /** Diagnostics (violations, handler errors, origin failures). @default none */
   readonly log?: (line: string) => void;
   /** @default 0 */
@@ -103,6 +107,7 @@ async function handleViewerRequest(
       defaultOrigin: options.defaultOrigin,
       stripHeaders: [EDGE_REGION_HEADER],
       via: `2.0 local-${edgeRegion}.cloudfront.net (CloudFront)`,
+      ...(options.policies !== undefined && { policies: options.policies }),
     },
   );
   const result = await runFunction(event, edgeRegion, requestId, reply, options, log);

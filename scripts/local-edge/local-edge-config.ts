@@ -5,7 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
+import { type CloudFrontPolicies, cloudFrontPolicies } from '../../infra/cloudfront-policies.ts';
+import { resolveInfraConfig } from '../../infra/infra-config.ts';
 import { LOCAL_CONFIG_PATH } from '../lib/router-config-file.ts';
+import { DEFAULT_CLOUDFRONT_POLICIES } from './cloudfront-event.ts';
 
 /** The endpoint settings the local edge fills in once its replicas listen. */
 export interface LocalEndpoints {
@@ -50,4 +53,15 @@ function mergeConfig(
       merged[key] = { ...a, ...b };
   }
   return merged;
+}
+
+/**
+ * The CloudFront policies the emulator applies: those the CDK app deploys for this deployment
+ * configuration file (`--infra-config`), or, without one, those of a deployment with default
+ * settings. A bad file throws before anything starts.
+ */
+export async function readLocalEdgePolicies(infraConfigFile?: string): Promise<CloudFrontPolicies> {
+  if (infraConfigFile === undefined) return DEFAULT_CLOUDFRONT_POLICIES;
+  const input: unknown = JSON.parse(await readFile(infraConfigFile, 'utf8'));
+  return cloudFrontPolicies(resolveInfraConfig(input));
 }

@@ -6,9 +6,11 @@
  * built handler bundle in every regional edge cache region, and the control API. Used by
  * `npm start`, the end-to-end tests, the load test, the migration tests and the chaos scenario.
  */
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';
 import { REGION_PATTERN } from '../../edge/model.ts';
+import type { CloudFrontPolicies } from '../../infra/cloudfront-policies.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
@@ -23,7 +25,7 @@ import { type BuiltBundle, type EdgeHandlers, loadEdgeHandlers } from './edge-ha
 import { EDGE_REGION_HEADER, startEmulatorServer } from './emulator-server.ts';
 import { createFunctionLog, type FunctionLog } from './function-log.ts';
 import { type LocalData, startLocalData } from './local-data.ts';
-import { readLocalEdgeConfig } from './local-edge-config.ts';
+import { readLocalEdgeConfig, readLocalEdgePolicies } from './local-edge-config.ts';
 import { assertPortFree, LocalEdgeStartError, listenOr } from './local-edge-errors.ts';
 import { localEdgeStatus } from './local-edge-status.ts';
 import { type LatencyOption, type LocalWorld, resolveLocalWorld } from './local-world.ts';
@@ -78,6 +80,11 @@ export interface LocalEdgeOptions {
   readonly dataDir?: string;
   /** Router configuration file. @default config/local.json */
   readonly configFile?: string;
+  /**
+   * Deployment configuration whose CloudFront policies the emulator applies (what the CDK app
+   * would deploy for it). @default the policies of a deployment with default settings
+   */
+  readonly infraConfigFile?: string;
   /**
    * Settings laid over the configuration file before validation (`cache` and `lookup` merged
    * field by field), e.g. `{ cache: { ttlMs: 1 } }` in tests. `endpoints` is always set by the
@@ -195,6 +202,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   await assertPortFree(host, options.controlPort, 'control-port');
   const { draft, withEndpoints } = await readLocalEdgeConfig(options.configFile, options.config);
   const world = resolveLocalWorld({ ...options, edgeRegion, replicaRegions: draft.replicaRegions });
+  const policies = await readLocalEdgePolicies(options.infraConfigFile);
   return CleanupStack.build(async (stack) => {
     const data = stack.use(await startData(options, draft, world, host));
     const tls = await localTlsCredentials();
@@ -235,6 +243,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       replicas,
       origins,
       handlers,
+      policies,
       counters: createEdgeCounters(),
       functionLog,
     };
@@ -325,6 +334,8 @@ interface Parts {
   readonly replicas: ReplicaSet;
   readonly origins: OriginSet;
   readonly handlers: EdgeHandlers;
+  /** The CloudFront policies the deployment would have (`--infra-config`). */
+  readonly policies: CloudFrontPolicies;
   readonly counters: EdgeCounters;
   readonly functionLog: FunctionLog;
 }
@@ -343,6 +354,7 @@ function startEmulator(parts: Parts) {
       },
       resolveOrigin: parts.origins.resolve,
       counters: parts.counters,
+      policies: parts.policies,
       host: parts.host,
       port: options.port ?? 0,
       ...(options.log ? { log: options.log } : {}),

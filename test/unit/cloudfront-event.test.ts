@@ -1,5 +1,12 @@
+import type { CloudFrontRequestEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  type CloudFrontPolicies,
+  cloudFrontPolicies,
+  type OriginRequestSettings,
+} from '../../infra/cloudfront-policies.ts';
+import { INFRA_DEFAULTS } from '../../infra/infra-config.ts';
 import {
   newRequestId,
   splitTarget,
@@ -7,6 +14,17 @@ import {
   viewerRequestToOriginRequestEvent,
 } from '../../scripts/local-edge/cloudfront-event.ts';
 import { checkOriginRequestResult } from '../../scripts/local-edge/cloudfront-rules.ts';
+
+/** The policies a deployment with these settings (over the defaults) gets. */
+function policiesOf(settings: {
+  originRequest?: Partial<OriginRequestSettings>;
+  cacheKeyHeaders?: readonly string[];
+}): CloudFrontPolicies {
+  return cloudFrontPolicies({
+    originRequest: { ...INFRA_DEFAULTS.originRequest, ...settings.originRequest },
+    cacheKeyHeaders: settings.cacheKeyHeaders ?? INFRA_DEFAULTS.cacheKeyHeaders,
+  });
+}
 
 const settings = {
   requestId: 'req-1',
@@ -122,10 +140,17 @@ describe('viewerRequestToOriginRequestEvent', () => {
     ]);
   });
 
-  it('adds Via and the CloudFront viewer headers, overwriting viewer-sent copies', () => {
-    const { headers } = requestOf(
+  it('adds Via and the CloudFront headers the policy names, overwriting viewer-sent copies', () => {
+    const cloudFrontHeaders = [
+      'CloudFront-Viewer-Country',
+      'CloudFront-Viewer-Address',
+      'CloudFront-Forwarded-Proto',
+    ];
+    const event = viewerRequestToOriginRequestEvent(
       viewer({ rawHeaders: ['Host', 'a.example.com', 'CloudFront-Viewer-Country', 'ZZ'] }),
-    ).request;
+      { ...settings, policies: policiesOf({ originRequest: { cloudFrontHeaders } }) },
+    );
+    const headers = (event.Records[0] as CloudFrontRequestEvent['Records'][number]).cf.request.headers;
     expect(headers.via).toEqual([{ key: 'Via', value: '2.0 abc.cloudfront.net (CloudFront)' }]);
     expect(headers['cloudfront-viewer-country']).toEqual([{ key: 'CloudFront-Viewer-Country', value: 'US' }]);
     expect(headers['cloudfront-viewer-address']).toEqual([
@@ -184,5 +209,66 @@ describe('events and the rule checker together', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('the emulated cache and origin request policies', () => {
+  const browser = viewer({
+    url: '/p?utm=1&id=7',
+    rawHeaders: [
+      'Host',
+      'shop.acme.com',
+      'Accept-Language',
+      'fr',
+      'Referer',
+      'https://shop.acme.com/',
+      'Authorization',
+      'Bearer t0ken',
+      'Cookie',
+      'session=abc; theme=dark',
+      'CloudFront-Viewer-Country',
+      'ZZ',
+    ],
+  });
+  const event = (policies: CloudFrontPolicies) => {
+    const record = viewerRequestToOriginRequestEvent(browser, { ...settings, policies }).Records[0];
+    return (record as CloudFrontRequestEvent['Records'][number]).cf.request;
+  };
+
+  it('passes every viewer header, cookie and query string by default, but not Authorization', () => {
+    const request = event(policiesOf({}));
+    expect(Object.keys(request.headers)).toEqual(
+      expect.arrayContaining(['host', 'accept-language', 'referer', 'cookie']),
+    );
+    expect(request.headers.authorization).toBeUndefined();
+    expect(request.headers.cookie?.[0]?.value).toBe('session=abc; theme=dark');
+    expect(request.querystring).toBe('utm=1&id=7');
+    expect(request.headers['cloudfront-viewer-country']).toBeUndefined();
+  });
+
+  it('passes Authorization when it is in the cache key', () => {
+    const request = event(policiesOf({ cacheKeyHeaders: ['Authorization'] }));
+    expect(request.headers.authorization).toEqual([{ key: 'Authorization', value: 'Bearer t0ken' }]);
+  });
+
+  it('passes only the listed headers, cookies and query parameters (and Host, always)', () => {
+    const request = event(
+      policiesOf({
+        originRequest: { headers: ['Accept-Language'], cookies: ['session'], queryStrings: ['id'] },
+      }),
+    );
+    expect(
+      Object.keys(request.headers)
+        .filter((h) => !['via', 'x-forwarded-for'].includes(h))
+        .sort(),
+    ).toEqual(['accept-language', 'cookie', 'host']);
+    expect(request.headers.cookie?.[0]?.value).toBe('session=abc');
+    expect(request.querystring).toBe('id=7');
+  });
+
+  it('passes no cookie and no query string when told none', () => {
+    const request = event(policiesOf({ originRequest: { cookies: 'none', queryStrings: 'none' } }));
+    expect(request.headers.cookie).toBeUndefined();
+    expect(request.querystring).toBe('');
   });
 });
