@@ -57,9 +57,7 @@ type Missing =
 export function routeFromCache(request: EdgeRequest, deps: RouteDependencies): RouteResult | undefined {
   const parsed = (deps.parseHost ?? defaultParser(deps.config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const path = requestPath(request.uri, deps.config);
-  if (typeof path === 'object' && 'refused' in path) return badPath(parsed.host, path.refused);
-  const result = decide(path, parsed, deps.config, deps.store, undefined);
+  const result = decide(request.uri, parsed, deps.config, deps.store, undefined);
   return 'missing' in result ? undefined : result;
 }
 
@@ -75,14 +73,12 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   const { store, config } = deps;
   const parsed = (deps.parseHost ?? defaultParser(config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const path = requestPath(request.uri, config);
-  if (typeof path === 'object' && 'refused' in path) return badPath(parsed.host, path.refused);
   // Records read during this request, so a pass never asks twice (a stale answer is not in the cache).
   const read: ReadRecords = new Map();
   try {
     // Each pass either finishes or names one record not yet read; there are at most four.
     for (let pass = 0; pass <= 4; pass++) {
-      const result = decide(path, parsed, config, store, read);
+      const result = decide(request.uri, parsed, config, store, read);
       if (!('missing' in result)) return result;
       if (result.missing === 'domain') read.set(domainKey(result.host), await store.getDomain(result.host));
       else if (result.missing === 'tenant')
@@ -137,7 +133,7 @@ function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
  * records this request has read so far.
  */
 function decide(
-  path: ReadPath,
+  uri: string,
   parsed: Extract<ParsedHost, { ok: true }>,
   config: RouterConfig,
   store: CachedTenantStore,
@@ -145,8 +141,9 @@ function decide(
 ): RouteResult | Missing {
   const host = parsed.host;
   const outcomes: CacheOutcome[] = [];
-  const forwardPath = typeof path === 'string' ? path : path.path;
-  if (parsed.isIp) return unknownHost(host, forwardPath, outcomes, config);
+  // The path as read for a path split; read only where it decides something (docs/routing.md#path).
+  let path: ReadPath | undefined;
+  if (parsed.isIp) return withPath(unknownHost(host, uri, outcomes, config), uri, path, config);
   let tenantId = platformTenantFor(host, config);
   const byConvention = tenantId !== undefined;
   if (tenantId === undefined) {
@@ -166,22 +163,22 @@ function decide(
         if (domain !== undefined && exact.outcome !== 'hit') store.keepAbsence(host);
       }
     }
-    if (domain !== undefined) {
-      tenantId =
-        domain.paths === undefined
-          ? domain.tenantId
-          : tenantForPath(domain, typeof path === 'string' ? { path, matchPath: path } : path);
+    if (domain?.paths !== undefined) {
+      const reading = requestPath(uri, config);
+      if (typeof reading === 'object' && 'refused' in reading) return badPath(host, reading.refused);
+      path = reading;
+      tenantId = tenantForPath(domain, typeof path === 'string' ? { path, matchPath: path } : path);
       if (tenantId === undefined) return badPath(host, 'path parameters make the path prefix ambiguous');
-    }
+    } else if (domain !== undefined) tenantId = domain.tenantId;
   }
-  if (tenantId === undefined) return unknownHost(host, forwardPath, outcomes, config);
+  if (tenantId === undefined) return withPath(unknownHost(host, uri, outcomes, config), uri, path, config);
 
   const tenant = peekTenant(store, read, tenantId);
   if (tenant === undefined) return { missing: 'tenant', tenantId };
   outcomes.push(tenant.outcome);
   // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
   if (tenant.value === undefined)
-    return unknownHost(host, forwardPath, outcomes, config, tenantId, !byConvention);
+    return withPath(unknownHost(host, uri, outcomes, config, tenantId, !byConvention), uri, path, config);
 
   let regions: RegionsRecord | undefined;
   if (tenant.value.origin === undefined && tenant.value.status === 'active') {
@@ -190,10 +187,32 @@ function decide(
     outcomes.push(found.outcome);
     regions = found.value;
   }
-  const choice = chooseOrigin(tenant.value, regions, host, forwardPath, config);
-  return choice.problem === undefined
-    ? { decision: choice.decision, outcomes, host }
-    : { decision: choice.decision, outcomes, host, error: choice.problem };
+  const choice = chooseOrigin(tenant.value, regions, host, uri, config);
+  const result: RouteResult =
+    choice.problem === undefined
+      ? { decision: choice.decision, outcomes, host }
+      : { decision: choice.decision, outcomes, host, error: choice.problem };
+  return withPath(result, uri, path, config);
+}
+
+/**
+ * A forward with the path the origin must get: the normalised path when the router read it (a
+ * path split) or when the origin has an origin path (no path may climb out of it); else the path
+ * as received, which the router decided nothing on and which has nothing to escape from. A path
+ * that has no one reading where it matters is a 400.
+ */
+function withPath(
+  result: RouteResult,
+  uri: string,
+  read: ReadPath | undefined,
+  config: RouterConfig,
+): RouteResult {
+  const decision = result.decision;
+  if (decision.kind !== 'forward' || (read === undefined && decision.origin.path === '')) return result;
+  const normal = read ?? requestPath(uri, config);
+  if (typeof normal === 'object' && 'refused' in normal) return badPath(decision.viewerHost, normal.refused);
+  const path = typeof normal === 'string' ? normal : normal.path;
+  return path === decision.path ? result : { ...result, decision: { ...decision, path } };
 }
 
 /** Platform-subdomain tenant per canonical host, remembered per configuration (bounded). */

@@ -152,7 +152,13 @@ export const KNOWN_URIS: readonly string[] = [
 
 /** What the router must do for a request, according to the oracle. */
 export type ExpectedRoute =
-  | { readonly kind: 'forward'; readonly tenantId: string; readonly domainName: string }
+  | {
+      readonly kind: 'forward';
+      readonly tenantId: string;
+      readonly domainName: string;
+      /** Whether the router reads the path (a path split, or an origin path): then it is normalised. */
+      readsPath: boolean;
+    }
   | { readonly kind: 'respond'; readonly status: number };
 
 const tenantsById = new Map(
@@ -190,10 +196,15 @@ function prefixOwner(domain: DomainRecord, uri: string): string {
 
 /**
  * How the fuzz table routes `host` at a normalised path (`path`, and `matchPath` without `;`
- * parameters): a 400 when the two readings of the path belong to different tenants.
+ * parameters; undefined when the path has no one reading): a 400 when the router must read a path
+ * that has no one reading, or whose two readings belong to different tenants.
  */
-export function expectedRoute(host: string, at: { path: string; matchPath: string }): ExpectedRoute {
+export function expectedRoute(
+  host: string,
+  at: { path: string; matchPath: string } | undefined,
+): ExpectedRoute {
   let id: string | undefined;
+  let splitPath = false;
   const platformSuffix = `.${FUZZ_PLATFORM_DOMAIN}`;
   if (host.endsWith(platformSuffix)) {
     const label = host.slice(0, -platformSuffix.length);
@@ -210,8 +221,12 @@ export function expectedRoute(host: string, at: { path: string; matchPath: strin
       domain = domainsByHost.get(`*.${parent}`);
     }
     if (domain === undefined) return { kind: 'respond', status: 404 };
-    id = prefixOwner(domain, at.matchPath);
-    if (prefixOwner(domain, at.path) !== id) return { kind: 'respond', status: 400 };
+    if (domain.paths !== undefined) {
+      if (at === undefined) return { kind: 'respond', status: 400 };
+      id = prefixOwner(domain, at.matchPath);
+      if (prefixOwner(domain, at.path) !== id) return { kind: 'respond', status: 400 };
+      splitPath = true;
+    } else id = domain.tenantId;
   }
   if (malformedTenantIds.has(id)) return { kind: 'respond', status: 502 };
   const tenant = tenantsById.get(id);
@@ -221,7 +236,9 @@ export function expectedRoute(host: string, at: { path: string; matchPath: strin
   const domainName = tenant.origin?.domainName ?? `pool.${tenant.region}.origin.example.com`;
   if (tenant.origin === undefined && !poolRegions.has(tenant.region)) return { kind: 'respond', status: 502 };
   if (!isUnderAllowedSuffix(domainName)) return { kind: 'respond', status: 502 };
-  return { kind: 'forward', tenantId: id, domainName };
+  const readsPath = splitPath || (tenant.origin?.path ?? '') !== '';
+  if (readsPath && at === undefined) return { kind: 'respond', status: 400 };
+  return { kind: 'forward', tenantId: id, domainName, readsPath };
 }
 
 /** The known hosts that forward (at `/`), so arbitraries reach the rewrite path often. */
