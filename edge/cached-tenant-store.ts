@@ -42,10 +42,10 @@ export interface CachedTenantStoreOptions {
 
 /**
  * One cached answer, handed out as the warm path's `CachedLookup` itself (frozen: a hit allocates
- * nothing). `value` undefined is a remembered absence. Two fields per entry, as one is held per
- * cached record: `outcome` follows from `value` (a prototype getter, not a field), and times are
- * milliseconds since the cache's epoch (its creation), small integers V8 keeps unboxed, where
- * epoch milliseconds would each take a 16-byte heap number.
+ * nothing). `value` undefined is a remembered absence. Three small fields per entry, as one is held
+ * per cached record: times are milliseconds since the cache's epoch (its creation), small integers
+ * V8 keeps unboxed, where epoch milliseconds would each take a 16-byte heap number; `retryAt`
+ * exists only on the entries of a failed refresh ({@link FailedEntry}).
  */
 class Entry implements CachedLookup<unknown> {
   readonly outcome: 'hit' | 'negative';
