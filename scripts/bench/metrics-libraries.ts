@@ -88,6 +88,7 @@ const WARM: RouteResult = {
     region: undefined,
     origin: { type: 'custom', domainName: 'pool.origin.example.com', protocol: 'https', port: 443, path: '' },
     viewerHost: 'acme.app.example.com',
+    path: '/',
     via: 'home',
   },
   outcomes: ['hit', 'hit'],

@@ -21,6 +21,7 @@ const forwardHome: RouteResult = {
     region: region('eu-west-1'),
     origin: { type: 'custom', domainName: 'pool.origin.example.com', protocol: 'https', port: 443, path: '' },
     viewerHost: 'acme.app.example.com',
+    path: '/',
     via: 'home',
   },
   outcomes: ['hit', 'hit'],
