@@ -27,6 +27,7 @@ import {
 } from '../../scripts/local-edge/start-local-edge.ts';
 import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
 import { runCli } from '../support/ops-harness.ts';
+import { LISTED_POLICY_SETTINGS } from '../support/policy-settings.ts';
 
 /** Short TTLs so a table write is seen within a test; a long max-stale for the outage test. */
 const CONFIG = {
@@ -262,13 +263,7 @@ describe('CloudFront policies: the local edge passes what the deployed policies 
       file,
       JSON.stringify({
         ...example,
-        originRequest: {
-          headers: ['Accept-Language'],
-          cloudFrontHeaders: ['CloudFront-Viewer-Country'],
-          cookies: ['session'],
-          queryStrings: 'none',
-        },
-        cacheKeyHeaders: ['Authorization'],
+        ...LISTED_POLICY_SETTINGS,
       }),
     );
     const other = await startLocalEdge({ config: CONFIG, infraConfigFile: file });

@@ -13,6 +13,7 @@ import { EDGE_REGIONS } from '../../edge/regional-edge-caches.ts';
 import { resolveInfraConfig } from '../../infra/infra-config.ts';
 import { TenantRouter } from '../../infra/tenant-router.ts';
 import { routerTableDefinition } from '../../scripts/lib/router-table.ts';
+import { LISTED_POLICY_SETTINGS } from '../support/policy-settings.ts';
 import { infraConfigInput, onlyResource, type SynthResult, synthTemplates } from './fixtures.ts';
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-southeast-2'];
@@ -227,13 +228,7 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
         defaultOriginRegion: 'eu-west-1',
         certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-4333-8444-555555555555',
         domainNames: ['*.app.example.com', 'shop.example.org'],
-        originRequest: {
-          headers: ['Accept-Language'],
-          cloudFrontHeaders: ['CloudFront-Viewer-Country'],
-          cookies: ['session'],
-          queryStrings: 'none',
-        },
-        cacheKeyHeaders: ['Authorization'],
+        ...LISTED_POLICY_SETTINGS,
         edgeFunction: { memorySize: 1024, timeoutSeconds: 10, runtime: 'nodejs20.x' },
       }),
     );

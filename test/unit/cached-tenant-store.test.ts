@@ -3,6 +3,7 @@ import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import type { CacheConfig } from '../../edge/config.ts';
 import { ConfigError, LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
 import { domainKey, REGIONS_KEY, tenantKey } from '../../edge/items.ts';
+import type { CacheOutcome, TenantRecord } from '../../edge/model.ts';
 import { slimTenant } from '../../edge/route-records.ts';
 import type { CachedTenantStore } from '../../edge/tenant-store.ts';
 import { type ControlledTenantStore, controlledTenantStore } from '../support/controlled-tenant-store.ts';
@@ -23,6 +24,11 @@ const acme = aTenantRecord();
 const acmeKey = tenantKey(acme.tenantId);
 const nobody = tenantId('nobody');
 const outage = () => new LookupFailedError('every replica failed');
+/** The answer the cache gives for a tenant record: its slim route, with how it was served. */
+const cachedAs = (record: TenantRecord, outcome: CacheOutcome) => ({
+  value: slimTenant(record, record.tenantId),
+  outcome,
+});
 
 describe('createCachedTenantStore', () => {
   let clock: FakeClock;
@@ -71,14 +77,8 @@ describe('createCachedTenantStore', () => {
       table.putRecords({ tenants: [moved] });
       clock.advance(CACHE.ttlMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(moved, moved.tenantId),
-        outcome: 'miss',
-      });
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(moved, moved.tenantId),
-        outcome: 'hit',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(moved, 'miss'));
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(moved, 'hit'));
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -108,10 +108,7 @@ describe('createCachedTenantStore', () => {
       table.putRecords({ tenants: [created] });
       clock.advance(CACHE.negativeTtlMs);
 
-      expect(await cached.getTenant(nobody)).toMatchObject({
-        value: slimTenant(created, created.tenantId),
-        outcome: 'miss',
-      });
+      expect(await cached.getTenant(nobody)).toMatchObject(cachedAs(created, 'miss'));
     });
 
     it('keeps found items for the full TTL after absences have expired', async () => {
@@ -130,10 +127,7 @@ describe('createCachedTenantStore', () => {
       store.breakWith(outage());
       clock.advance(CACHE.ttlMs + CACHE.maxStaleMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'stale',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'stale'));
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -142,10 +136,7 @@ describe('createCachedTenantStore', () => {
       store.breakWith(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
       clock.advance(CACHE.ttlMs);
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'stale',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'stale'));
     });
 
     it('rethrows the error once the entry is past max-stale', async () => {
@@ -181,10 +172,7 @@ describe('createCachedTenantStore', () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(999);
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'stale',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'stale'));
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -196,14 +184,8 @@ describe('createCachedTenantStore', () => {
       store.heal();
       clock.advance(1_000);
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'miss',
-      });
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'hit',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'miss'));
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'hit'));
     });
 
     it('does not let the error backoff stretch serving stale past max-stale', async () => {
@@ -276,8 +258,7 @@ describe('createCachedTenantStore', () => {
       const reads = Array.from({ length: 3 }, () => cached.getTenant(acme.tenantId));
       store.release();
 
-      for (const answer of await Promise.all(reads))
-        expect(answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'stale' });
+      for (const answer of await Promise.all(reads)) expect(answer).toMatchObject(cachedAs(acme, 'stale'));
       expect(store.readsOf(acmeKey)).toBe(2);
     });
 
@@ -289,7 +270,7 @@ describe('createCachedTenantStore', () => {
 
       expect(store.held).toBe(2);
       store.release();
-      expect(await fresh).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'miss' });
+      expect(await fresh).toMatchObject(cachedAs(acme, 'miss'));
       await abandoned;
     });
 
@@ -405,14 +386,11 @@ describe('createCachedTenantStore', () => {
 
       const answer = cached.getTenant(acme.tenantId);
       await vi.advanceTimersByTimeAsync(200);
-      expect(await answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'stale' });
+      expect(await answer).toMatchObject(cachedAs(acme, 'stale'));
 
       store.release();
       await vi.waitFor(async () =>
-        expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-          value: slimTenant(moved, moved.tenantId),
-          outcome: 'hit',
-        }),
+        expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(moved, 'hit')),
       );
       expect(store.readsOf(acmeKey)).toBe(2);
     });
@@ -425,10 +403,7 @@ describe('createCachedTenantStore', () => {
       await vi.advanceTimersByTimeAsync(200);
       await first;
 
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'stale',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'stale'));
       expect(store.held).toBe(1);
       store.release();
     });
@@ -439,16 +414,13 @@ describe('createCachedTenantStore', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       store.release();
 
-      expect(await answer).toMatchObject({ value: slimTenant(acme, acme.tenantId), outcome: 'miss' });
+      expect(await answer).toMatchObject(cachedAs(acme, 'miss'));
     });
 
     it('returns the refreshed value when it arrives within the refresh wait', async () => {
       await cached.getTenant(acme.tenantId);
       clock.advance(CACHE.ttlMs);
-      expect(await cached.getTenant(acme.tenantId)).toMatchObject({
-        value: slimTenant(acme, acme.tenantId),
-        outcome: 'miss',
-      });
+      expect(await cached.getTenant(acme.tenantId)).toMatchObject(cachedAs(acme, 'miss'));
     });
   });
 });
