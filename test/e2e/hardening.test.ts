@@ -62,7 +62,7 @@ const read = async (pk: string) =>
     .Item ?? {};
 
 beforeAll(async () => {
-  edge = await startLocalEdge({ config: CONFIG });
+  edge = await startLocalEdge({ config: CONFIG, echoFunctionOutput: false });
   dir = await mkdtemp(join(tmpdir(), 'hardening-e2e-'));
   const base = JSON.parse(await readFile('config/local.json', 'utf8')) as object;
   await writeFile(join(dir, 'router.json'), JSON.stringify({ ...base, ...CONFIG }));
@@ -266,7 +266,7 @@ describe('CloudFront policies: the local edge passes what the deployed policies 
         ...LISTED_POLICY_SETTINGS,
       }),
     );
-    const other = await startLocalEdge({ config: CONFIG, infraConfigFile: file });
+    const other = await startLocalEdge({ config: CONFIG, infraConfigFile: file, echoFunctionOutput: false });
     try {
       const res = await viewerRequest(other.url, {
         host: 'globex.app.example.com',
