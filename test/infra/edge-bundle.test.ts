@@ -37,6 +37,11 @@ describe('edge bundlers', () => {
     expect(code).toContain('xn--');
   });
 
+  it('target the esbuild version of the Lambda runtime, nodejs22.x unless told', () => {
+    expect(edgeBuildOptions({ config, outdir: dir }).target).toBe('node22');
+    expect(edgeBuildOptions({ config, outdir: dir, runtime: 'nodejs20.x' }).target).toBe('node20');
+  });
+
   it('refuse to bake a configuration the handler would reject', () => {
     const bad = { ...config, replicaRegions: [] } as unknown as RouterConfig;
     expect(() => edgeBuildOptions({ config: bad, outdir: dir })).toThrow(ConfigError);
