@@ -40,7 +40,19 @@ export function loadInfraConfig(node: Node, options: LoadInfraConfigOptions = {}
       `no configuration: set context ${CONFIG_FILE_CONTEXT_KEY} (a JSON file) or ${CONFIG_CONTEXT_KEY}`,
     );
   }
-  const path = resolve(options.cwd ?? process.cwd(), file);
+  return readInfraConfigFile(resolve(options.cwd ?? process.cwd(), file));
+}
+
+/**
+ * Reads and validates a deployment configuration file: the one function the CDK app (above) and
+ * the operator tools (`--config infra/config/<file>.json`) derive the router configuration with,
+ * so what the tools check and wait for is what the function has baked in. Throws
+ * {@link ConfigError} naming the file.
+ *
+ * @example
+ * const { router, primaryRegion } = readInfraConfigFile('infra/config/example.json');
+ */
+export function readInfraConfigFile(path: string): InfraConfig {
   return withSource(path, () => resolveInfraConfig(JSON.parse(readFileSync(path, 'utf8'))));
 }
 

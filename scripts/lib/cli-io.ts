@@ -2,7 +2,9 @@
  * Where a command-line tool writes and what it reads from its environment, injected so the tools
  * run in-process in tests; and the one policy turning an error into a line and an exit code.
  */
+import { createInterface } from 'node:readline/promises';
 import { ExpectedError } from './errors.ts';
+import type { AwsClients } from './table-client.ts';
 
 /** A writable text sink (process.stdout or a test buffer). */
 export interface TextSink {
@@ -15,10 +17,29 @@ export interface CliIO {
   readonly stdout: TextSink;
   readonly stderr: TextSink;
   readonly env: NodeJS.ProcessEnv;
+  /** Asks a person a yes/no question; undefined when nobody can answer (no terminal). */
+  readonly confirm?: ((question: string) => Promise<boolean>) | undefined;
+  /** The AWS clients; tests pass stand-ins. @default the SDK's (`SDK_AWS_CLIENTS`) */
+  readonly aws?: AwsClients | undefined;
+}
+
+/** A yes/no question on the terminal, when stdin and stderr are one. */
+async function askOnTerminal(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
 }
 
 /** The real process streams and environment. */
-export const processIO: CliIO = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+export const processIO: CliIO = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  confirm: process.stdin.isTTY && process.stderr.isTTY ? askOnTerminal : undefined,
+};
 
 /**
  * The exit code of an error that stopped a command: an {@link ExpectedError}'s own (1 refused,

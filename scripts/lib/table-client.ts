@@ -1,11 +1,11 @@
 /**
  * Connects the operator scripts to the router table: the local edge's DynamoDB (an endpoint URL and
- * static local credentials) or AWS (the default credential chain).
+ * static local credentials) or AWS (the default credential chain). AWS is reached through
+ * {@link AwsClients}, which tests replace with stand-ins: no test calls AWS.
  */
-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { RouterConfig } from '../../edge/config.ts';
-import { asRegion, type Region } from '../../edge/model.ts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Region } from '../../edge/model.ts';
 import { UsageError } from './cli.ts';
 import { LOCAL_CREDENTIALS } from './local-credentials.ts';
 
@@ -19,37 +19,51 @@ export interface TableTarget {
   readonly endpoint: string | undefined;
 }
 
-/** Options of {@link connectTable}; command-line values win over the environment and the config. */
+/** The AWS side of the tools: a DynamoDB client and who the credentials are. */
+export interface AwsClients {
+  /** A DynamoDB client of AWS in `region`, with the default credential chain. */
+  dynamodb(region: Region): DynamoDBClient;
+  /** The account the credentials belong to (STS GetCallerIdentity). */
+  callerAccount(region: Region): Promise<string>;
+}
+
+/** The real AWS clients. */
+export const SDK_AWS_CLIENTS: AwsClients = {
+  dynamodb: (region) => new DynamoDBClient({ region }),
+  async callerAccount(region) {
+    const sts = new STSClient({ region });
+    try {
+      const { Account } = await sts.send(new GetCallerIdentityCommand({}));
+      if (Account === undefined) throw new Error('STS GetCallerIdentity returned no account');
+      return Account;
+    } finally {
+      sts.destroy();
+    }
+  },
+};
+
+/** Options of {@link connectTable}. */
 export interface ConnectOptions {
-  readonly config: RouterConfig;
-  /** `--endpoint`, else `DYNAMODB_ENDPOINT`, else the config's endpoint for the region. */
-  readonly endpoint?: string | undefined;
-  /** `--region`. @default AWS_REGION, else the config's first replica region */
-  readonly region?: string | undefined;
-  /** `--table`. @default config.tableName */
-  readonly table?: string | undefined;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
+  readonly region: Region;
+  /** A local endpoint URL, or undefined for AWS. */
+  readonly endpoint: string | undefined;
+  readonly tableName: string;
+  /** @default SDK_AWS_CLIENTS */
+  readonly aws?: AwsClients | undefined;
 }
 
 /** Builds the DynamoDB client the scripts write through. Bad values are a {@link UsageError}. */
 export function connectTable(options: ConnectOptions): TableTarget {
-  const env = options.env ?? process.env;
-  const regionText = options.region ?? env.AWS_REGION ?? options.config.replicaRegions[0];
-  const region = regionText === undefined ? undefined : asRegion(regionText);
-  if (region === undefined)
-    throw new UsageError(`--region ${JSON.stringify(regionText)} is not an AWS region`);
-  const endpoint = options.endpoint ?? env.DYNAMODB_ENDPOINT ?? options.config.endpoints[region];
+  const { endpoint, region, tableName } = options;
   if (endpoint !== undefined && !URL.canParse(endpoint)) {
     throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} is not a URL`);
   }
-  const tableName = options.table ?? options.config.tableName;
   if (!/^[a-zA-Z0-9_.-]{3,255}$/.test(tableName)) {
     throw new UsageError(`--table ${JSON.stringify(tableName)} is not a DynamoDB table name`);
   }
   const client =
     endpoint === undefined
-      ? new DynamoDBClient({ region })
+      ? (options.aws ?? SDK_AWS_CLIENTS).dynamodb(region)
       : new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
   return { client, tableName, region, endpoint };
 }

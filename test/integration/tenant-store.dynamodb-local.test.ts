@@ -189,29 +189,59 @@ const SCENARIOS: ReadonlyArray<readonly [string, Scenario, unknown]> = [
   [
     'a domain claimed by one tenant is refused to another and kept by its holder',
     async (t, b) => {
-      const first = await t.claimDomain('shop.claim.com', tenantId('alpha'));
+      const host = { host: 'shop.claim.com' };
+      const first = (await t.claimDomain(host, tenantId('alpha'))).kind;
       const stamp = await rawAttribute(b, 'DOMAIN#shop.claim.com', 'updatedAt');
-      const other = await t.claimDomain('shop.claim.com', tenantId('beta'));
-      const again = await t.claimDomain('shop.claim.com', tenantId('alpha'));
+      const other = await t.claimDomain(host, tenantId('beta'));
+      const again = (await t.claimDomain(host, tenantId('alpha'))).kind;
       const holder = (await t.getDomain('shop.claim.com'))?.tenantId;
       // if_not_exists keeps the first claim's timestamp on a re-claim.
       const stampAfter = await rawAttribute(b, 'DOMAIN#shop.claim.com', 'updatedAt');
       return [first, other, again, holder, stamp === stampAfter];
     },
-    [true, false, true, 'alpha', true],
+    ['claimed', { kind: 'held', holder: 'alpha' }, 'claimed', 'alpha', true],
   ],
   [
     'a domain is released only by its holder',
     async (t) => {
-      await t.claimDomain('rel.claim.com', tenantId('alpha'));
+      const host = { host: 'rel.claim.com' };
+      await t.claimDomain(host, tenantId('alpha'));
       return [
-        await t.releaseDomain('rel.claim.com', tenantId('beta')),
-        await t.releaseDomain('rel.claim.com', tenantId('alpha')),
-        await t.releaseDomain('rel.claim.com', tenantId('alpha')),
+        (await t.releaseDomain(host, tenantId('beta'))).kind,
+        (await t.releaseDomain(host, tenantId('alpha'))).kind,
+        (await t.releaseDomain(host, tenantId('alpha'))).kind,
         await t.getDomain('rel.claim.com'),
       ];
     },
-    [false, true, false, undefined],
+    ['not-held', 'released', 'not-held', undefined],
+  ],
+  [
+    'path prefixes are claimed and released one entry at a time, and hold their host',
+    async (t) => {
+      const host = { host: 'split.claim.com' };
+      const blog = { host: 'split.claim.com', path: '/blog' };
+      const noHost = (await t.claimDomain(blog, tenantId('beta'))).kind;
+      await t.claimDomain(host, tenantId('alpha'));
+      const first = (await t.claimDomain(blog, tenantId('beta'))).kind;
+      const shop = (await t.claimDomain({ host: 'split.claim.com', path: '/shop' }, tenantId('gamma'))).kind;
+      const taken = await t.claimDomain(blog, tenantId('gamma'));
+      const hostWhileSplit = await t.releaseDomain(host, tenantId('alpha'));
+      const notBeta = (await t.releaseDomain({ host: 'split.claim.com', path: '/shop' }, tenantId('beta')))
+        .kind;
+      const blogGone = (await t.releaseDomain(blog, tenantId('beta'))).kind;
+      const item = await t.getDomain('split.claim.com');
+      return [noHost, first, shop, taken, hostWhileSplit.kind, notBeta, blogGone, [...(item?.paths ?? [])]];
+    },
+    [
+      'no-host',
+      'claimed',
+      'claimed',
+      { kind: 'held', holder: 'beta' },
+      'has-paths',
+      'not-held',
+      'released',
+      [['/shop', 'gamma']],
+    ],
   ],
   [
     'the regions item is created once and then only written on its current version',

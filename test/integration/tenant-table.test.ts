@@ -55,7 +55,9 @@ describe('a write the router would refuse', () => {
     expect(await rawItem(tenantKey('kept'))).toEqual(tenantToItem(v1.record));
 
     const longHost = `${'a'.repeat(260)}.com`;
-    await expect(table.claimDomain(longHost, tenantId('kept'))).rejects.toThrow(UnroutableRecordError);
+    await expect(table.claimDomain({ host: longHost }, tenantId('kept'))).rejects.toThrow(
+      UnroutableRecordError,
+    );
     expect(await rawItem(domainKey(longHost))).toBeUndefined();
 
     const regions = new Map([[region('us-east-1'), aRegionRecord('us-east-1', { origin: bad })]]);

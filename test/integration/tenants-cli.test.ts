@@ -102,7 +102,8 @@ describe('tenants add / show / remove', () => {
       status: 'active',
       domains: ['shop.acme.com', '*.acme.net'],
       origin: 'https://acme.origin.example.com:8443/app',
-      version: 1,
+      // Created with its domains pending (1), then settled once they were claimed (2).
+      version: 2,
     });
     expect((await h.table.getDomain('shop.acme.com'))?.tenantId).toBe('acme');
     expect((await h.table.getDomain('*.acme.net'))?.tenantId).toBe('acme');
@@ -123,7 +124,7 @@ describe('tenants add / show / remove', () => {
       'https://acme.origin.example.com:8443/app',
     );
     expect(again.outcome).toBe('unchanged');
-    expect(again.tenant.version).toBe(1);
+    expect(again.tenant.version).toBe(2);
     const other = await tenants('add', 'acme', 'us-east-1');
     expect(other.code).toBe(1);
     expect(other.stderr).toMatch(/already exists and differs: region is eu-west-1/);
@@ -187,7 +188,7 @@ describe('tenants add / show / remove', () => {
   it('refuses a missing or invalid configuration file with exit 2', async () => {
     const r = await tenants('show', 'acme', '--config', '/nonexistent/router.json');
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: cannot read router config \/nonexistent\/router.json/);
+    expect(r.stderr).toMatch(/^error: cannot read configuration \/nonexistent\/router.json/);
   });
 
   it('shows a missing tenant as an error', async () => {
@@ -224,14 +225,14 @@ describe('tenants set', () => {
     );
     expect(set).toMatchObject({
       changed: true,
-      tenant: { origin: 'https://initech.origin.example.com', failoverRegion: 'us-east-1', version: 2 },
+      tenant: { origin: 'https://initech.origin.example.com', failoverRegion: 'us-east-1', version: 3 },
     });
     expect((await json('resolve', 'initech.example.org')).decision).toMatchObject({ via: 'dedicated' });
     expect((await json('set', 'initech', '--origin', 'https://initech.origin.example.com')).changed).toBe(
       false,
     );
     const cleared = await json('set', 'initech', '--origin', 'none', '--failover', 'none');
-    expect(cleared.tenant).toMatchObject({ origin: null, failoverRegion: null, version: 3 });
+    expect(cleared.tenant).toMatchObject({ origin: null, failoverRegion: null, version: 4 });
     expect((await json('resolve', 'initech.example.org')).decision).toMatchObject({
       via: 'home',
       region: 'eu-west-1',

@@ -25,7 +25,17 @@ import { tenantId } from './records.ts';
 export interface CliRun {
   readonly code: number;
   readonly stdout: string;
+  /** stderr without the target line a writing command starts with (see {@link CliRun.target}). */
   readonly stderr: string;
+  /** The `writing to table ... in <region> ...` line, when the command announced its writes. */
+  readonly target?: string | undefined;
+}
+
+/** Splits the target announcement off a writing command's stderr. */
+export function splitTarget(stderr: string): { stderr: string; target: string | undefined } {
+  const match = /^writing to table [^\n]*\n/m.exec(stderr);
+  if (match === null) return { stderr, target: undefined };
+  return { stderr: stderr.replace(match[0], ''), target: match[0].trim() };
 }
 
 /** An in-process CLI entry point (`runTenantsCli`, `runMigrateCli`, ...). */
@@ -132,7 +142,7 @@ export async function runCli(
     env,
   };
   const code = await entry(argv, io);
-  return { code, stdout, stderr };
+  return { code, stdout, ...splitTarget(stderr) };
 }
 
 /** The exit code and whole output of a child process, once it has closed. */
@@ -147,6 +157,6 @@ export function processOutput(child: ChildProcessByStdio<null, Readable, Readabl
       stderr += c.toString();
     });
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
+    child.on('close', (code) => done({ code: code ?? -1, stdout, ...splitTarget(stderr) }));
   });
 }

@@ -167,7 +167,7 @@ export function runEvacuateCli(
     const line = parseCommandLine({ name: 'evacuate', usage: EVACUATE_USAGE, options: OPTIONS }, argv);
     if (line.kind === 'help') return writeHelp(io.stdout, line.text);
     const args = evacuateArguments(line.values);
-    const connection = await openConnection(line.values, io);
+    const connection = await openConnection(line.values, io, { writes: line.values['dry-run'] !== true });
     try {
       const deps = dependenciesOf(args, connection, io, line.values, options);
       const summary = await evacuateRegion(

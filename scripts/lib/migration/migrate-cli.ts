@@ -222,7 +222,7 @@ export function runMigrateCli(
     );
     if (line.kind === 'help') return writeHelp(io.stdout, line.text);
     const args = migrateArguments(line.values, line.positionals);
-    const connection = await openConnection(line.values, io);
+    const connection = await openConnection(line.values, io, { writes: line.values['dry-run'] !== true });
     try {
       const outcome = await migrateOrRollBack(args, connection, effectsOf(args, connection, io, options));
       if (line.values.json) printJson(io, outcomeToJson(outcome));

@@ -1,103 +1,98 @@
 /**
- * Adding and removing a tenant's domains without transactions (dynalite has none).
- *
- * The DOMAIN item is the truth the router reads; the tenant's `domains` list follows it. Both
- * directions write the DOMAIN item first, then the tenant's list:
- * - add: claim `DOMAIN#host` (`attribute_not_exists(pk) OR tenantId = :me`), then append to the
- *   list (conditional on `version`). A crash in between leaves a domain that already routes to its
- *   rightful tenant but is missing from the list; rerunning the add repairs the list.
- * - remove: delete `DOMAIN#host` (only if it is the tenant's), then drop it from the list. A crash
- *   in between leaves the list naming a domain that no longer routes; rerunning the remove repairs it.
- * A claim held by another tenant is refused before anything is written.
+ * Adding and removing one claim of a tenant (a host, or a path prefix of a host) with the claim
+ * protocol of claim-protocol.ts: recorded as pending on the tenant, the `DOMAIN#` item written,
+ * then settled. The tenant always lists everything that routes to it; a refusal leaves every claim
+ * as it was; a rerun repairs what a crash left.
  */
 import type { TenantId } from '../../../edge/model.ts';
-import { modifyWithRetry } from './modify-with-retry.ts';
+import { type ChangeOutcome, holdsAfter, runClaimChanges } from './claim-protocol.ts';
+import { type Claim, claimKey } from './claims.ts';
 import type { OperationContext } from './operation-context.ts';
-import { OperationRefusedError, tenantKeptChanging } from './tenant-errors.ts';
+import { OperationRefusedError } from './tenant-errors.ts';
 import type { TenantSnapshot } from './tenant-table.ts';
 
 /** What an add or remove changed. */
 export type DomainChange = 'added' | 'removed' | 'unchanged' | 'repaired';
 
-/** Claims `host` for a tenant, refusing (with the holder's name) when another tenant holds it. */
-export async function claimDomainOrRefuse(
-  ctx: OperationContext,
-  host: string,
-  tenantId: TenantId,
-): Promise<void> {
-  if (await ctx.table.claimDomain(host, tenantId)) return;
-  const holder = await ctx.table.getDomain(host);
-  // The holder may have released it between the two reads: one more attempt settles it.
-  if (holder === undefined && (await ctx.table.claimDomain(host, tenantId))) return;
-  throw new OperationRefusedError(
-    `domain ${host} is already claimed by tenant ${holder?.tenantId ?? '(another tenant)'}; nothing was changed`,
-  );
+/** The tenant holding a claim now (the `DOMAIN#` item's tenant, or its prefix's), if any. */
+export async function holderOf(ctx: OperationContext, claim: Claim): Promise<TenantId | undefined> {
+  const domain = await ctx.table.getDomain(claim.host);
+  if (domain === undefined) return undefined;
+  return claim.path === undefined ? domain.tenantId : domain.paths?.get(claim.path);
 }
 
-/**
- * Applies a list change to the tenant item, re-reading and retrying when a concurrent write moved
- * the version on. Returns the new snapshot, or undefined when the tenant no longer exists.
- */
-async function updateDomainList(
-  ctx: OperationContext,
-  tenantId: TenantId,
-  start: TenantSnapshot | undefined,
-  change: (domains: readonly string[]) => readonly string[] | undefined,
-): Promise<TenantSnapshot | undefined> {
-  return modifyWithRetry(start, {
-    read: () => ctx.table.getTenant(tenantId),
-    decide: (current) => {
-      if (current === undefined) return { result: undefined };
-      const next = change(current.record.domains ?? []);
-      if (next === undefined) return { result: current };
-      return { write: () => ctx.table.updateTenant(current, { domains: next }) };
-    },
-    giveUp: () => tenantKeptChanging(tenantId, 'nothing more was changed, rerun'),
-  });
+/** The refusal of a claim another tenant holds (or that cannot be made). */
+export function claimRefusal(key: string, outcome: ChangeOutcome): OperationRefusedError | undefined {
+  switch (outcome.kind) {
+    case 'held':
+      return new OperationRefusedError(
+        `domain ${key} is already claimed by tenant ${outcome.holder}; nothing was changed`,
+      );
+    case 'no-host':
+      return new OperationRefusedError(
+        `domain ${key} is a path prefix of a host no tenant holds: add the host first; nothing was changed`,
+      );
+    case 'full':
+      return new OperationRefusedError(`domain ${key}: the host already splits into the most path prefixes`);
+    case 'has-paths':
+      return new OperationRefusedError(
+        `domain ${key} also routes ${[...outcome.paths].map(([p, t]) => `${p} to ${t}`).join(', ')}: remove those path claims first; nothing was changed`,
+      );
+    default:
+      return undefined;
+  }
 }
 
-/** Adds a domain to an existing tenant (idempotent: a rerun repairs a half-done add). */
+/** Reads a tenant, refusing when it does not exist. */
+async function requireTenant(ctx: OperationContext, tenantId: TenantId): Promise<TenantSnapshot> {
+  const tenant = await ctx.table.getTenant(tenantId);
+  if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+  return tenant;
+}
+
+/** Adds a claim to an existing tenant (idempotent: a rerun repairs a half-done add). */
 export async function addDomain(
   ctx: OperationContext,
   tenantId: TenantId,
-  host: string,
+  claim: Claim,
 ): Promise<{ change: DomainChange; tenant: TenantSnapshot }> {
-  const tenant = await ctx.table.getTenant(tenantId);
-  if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
-  const wasHeld = (await ctx.table.getDomain(host))?.tenantId === tenantId;
-  await claimDomainOrRefuse(ctx, host, tenantId);
-  const listed = tenant.record.domains?.includes(host) === true;
-  const updated = await updateDomainList(ctx, tenantId, tenant, (domains) =>
-    domains.includes(host) ? undefined : [...domains, host],
-  );
-  if (updated === undefined) {
-    // The tenant was removed concurrently: undo the claim so the domain is not held by nobody.
-    await ctx.table.releaseDomain(host, tenantId);
+  const key = claimKey(claim);
+  const tenant = await requireTenant(ctx, tenantId);
+  const holder = await holderOf(ctx, claim);
+  const listed = tenant.record.domains?.includes(key) === true;
+  // Refused before anything is written in the usual case; the protocol settles a lost race.
+  if (holder !== undefined && holder !== tenantId)
+    throw claimRefusal(key, { kind: 'held', holder }) as OperationRefusedError;
+  if (listed && holder === tenantId && tenant.pendingClaims?.has(key) !== true)
+    return { change: 'unchanged', tenant };
+  const { tenant: after, outcomes } = await runClaimChanges(ctx, tenant, [{ claim, intent: 'claim' }]);
+  const outcome = outcomes.get(key);
+  const refusal = outcome === undefined ? undefined : claimRefusal(key, outcome);
+  if (refusal !== undefined) throw refusal;
+  if (after === undefined)
     throw new OperationRefusedError(`tenant ${tenantId} was removed concurrently; the domain was released`);
-  }
-  const change: DomainChange = listed && wasHeld ? 'unchanged' : listed || wasHeld ? 'repaired' : 'added';
-  return { change, tenant: updated };
+  return { change: listed || holder === tenantId ? 'repaired' : 'added', tenant: after };
 }
 
-/** Removes a domain from a tenant (idempotent: a rerun repairs a half-done remove). */
+/** Removes a claim from a tenant (idempotent: a rerun repairs a half-done remove). */
 export async function removeDomain(
   ctx: OperationContext,
   tenantId: TenantId,
-  host: string,
+  claim: Claim,
 ): Promise<{ change: DomainChange; tenant: TenantSnapshot | undefined }> {
-  const tenant = await ctx.table.getTenant(tenantId);
-  const released = await ctx.table.releaseDomain(host, tenantId);
-  const listed = tenant?.record.domains?.includes(host) === true;
-  if (!released && !listed) {
-    const holder = await ctx.table.getDomain(host);
+  const key = claimKey(claim);
+  const tenant = await requireTenant(ctx, tenantId);
+  const holder = await holderOf(ctx, claim);
+  const listed = tenant.record.domains?.includes(key) === true || tenant.pendingClaims?.has(key) === true;
+  if (!listed && holder !== tenantId) {
     throw new OperationRefusedError(
       holder === undefined
-        ? `tenant ${tenantId} does not have domain ${host}`
-        : `domain ${host} belongs to tenant ${holder.tenantId}, not ${tenantId}`,
+        ? `tenant ${tenantId} does not have domain ${key}`
+        : `domain ${key} belongs to tenant ${holder}, not ${tenantId}`,
     );
   }
-  const updated = await updateDomainList(ctx, tenantId, tenant, (domains) =>
-    domains.includes(host) ? domains.filter((d) => d !== host) : undefined,
-  );
-  return { change: released && listed ? 'removed' : 'repaired', tenant: updated };
+  const { tenant: after, outcomes } = await runClaimChanges(ctx, tenant, [{ claim, intent: 'release' }]);
+  const outcome = outcomes.get(key);
+  if (outcome !== undefined && holdsAfter(outcome)) throw claimRefusal(key, outcome) as OperationRefusedError;
+  return { change: listed && holder === tenantId ? 'removed' : 'repaired', tenant: after };
 }

@@ -8,9 +8,9 @@ import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
-  GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -25,15 +25,10 @@ import {
 } from '../../../edge/items.ts';
 import type { Region, RegionsRecord, TenantId } from '../../../edge/model.ts';
 import type { Clock } from '../../../edge/tenant-store.ts';
+import { claimDomain, releaseDomain } from './domain-item-writes.ts';
+import { type Context, getItem, whenCondition } from './dynamodb-context.ts';
 import { VersionConflictError } from './tenant-errors.ts';
-import {
-  auditItemOf,
-  changedTenant,
-  domainItemOf,
-  regionsItemOf,
-  tenantItemOf,
-  tenantSnapshotOf,
-} from './tenant-items.ts';
+import { auditItemOf, changedTenant, regionsItemOf, tenantItemOf, tenantSnapshotOf } from './tenant-items.ts';
 import type { RegionQuery, TenantPage, TenantSnapshot, TenantTable } from './tenant-table.ts';
 
 /** Options of {@link createDynamoDBTenantTable}. */
@@ -42,13 +37,6 @@ export interface DynamoDBTenantTableOptions {
   readonly tableName: string;
   /** @default Date.now */
   readonly clock?: Clock;
-}
-
-/** What every operation needs. */
-interface Context {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly now: () => string;
 }
 
 /**
@@ -72,10 +60,11 @@ export function createDynamoDBTenantTable(options: DynamoDBTenantTableOptions): 
       const item = await getItem(ctx, tenantKey(tenantId));
       return item === undefined ? undefined : tenantSnapshotOf(item);
     },
-    async createTenant(tenant) {
+    async createTenant(tenant, pendingClaims) {
       const snapshot: TenantSnapshot = {
         record: { ...tenant, version: 1, updatedAt: ctx.now() },
         migration: undefined,
+        pendingClaims,
       };
       await putNew(ctx, tenantItemOf(snapshot), `tenant ${tenant.tenantId} already exists`);
       return snapshot;
@@ -87,9 +76,21 @@ export function createDynamoDBTenantTable(options: DynamoDBTenantTableOptions): 
       const item = await getItem(ctx, domainKey(host));
       return item === undefined ? undefined : parseDomainItem(item);
     },
-    claimDomain: (host, tenantId) => claimDomain(ctx, host, tenantId),
-    releaseDomain: (host, tenantId) =>
+    claimDomain: (claim, tenantId) => claimDomain(ctx, claim, tenantId),
+    releaseDomain: (claim, tenantId) => releaseDomain(ctx, claim, tenantId),
+    deleteDomainOf: (host, tenantId) =>
       whenCondition(deleteIf(ctx, domainKey(host), 'tenantId', { S: tenantId })),
+    async scan({ limit, startKey }) {
+      const out = await ctx.client.send(
+        new ScanCommand({
+          TableName: ctx.tableName,
+          Limit: limit,
+          ConsistentRead: true,
+          ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+        }),
+      );
+      return { items: out.Items ?? [], nextKey: out.LastEvaluatedKey };
+    },
     async getRegions() {
       const item = await getItem(ctx, REGIONS_KEY);
       return item === undefined ? undefined : parseRegionsItem(item);
@@ -101,17 +102,6 @@ export function createDynamoDBTenantTable(options: DynamoDBTenantTableOptions): 
   };
 }
 
-async function getItem(ctx: Context, pk: string): Promise<Item | undefined> {
-  const out = await ctx.client.send(
-    new GetItemCommand({
-      TableName: ctx.tableName,
-      Key: { [PARTITION_KEY]: { S: pk } },
-      ConsistentRead: true,
-    }),
-  );
-  return out.Item;
-}
-
 /** Runs a conditional write; a failed condition becomes {@link VersionConflictError}. */
 async function conditional<T>(write: Promise<T>, conflict: string): Promise<T> {
   try {
@@ -119,17 +109,6 @@ async function conditional<T>(write: Promise<T>, conflict: string): Promise<T> {
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException)
       throw new VersionConflictError(conflict, { cause: error });
-    throw error;
-  }
-}
-
-/** Runs a conditional write; resolves whether the condition held. */
-async function whenCondition(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
     throw error;
   }
 }
@@ -241,33 +220,6 @@ async function queryRegion(ctx: Context, region: Region, query: RegionQuery = {}
     }),
   );
   return { tenants: (out.Items ?? []).map(tenantSnapshotOf), nextKey: out.LastEvaluatedKey };
-}
-
-/**
- * Creates the domain item or keeps the holder's: `attribute_not_exists(pk) OR tenantId = :me`,
- * with the first claim's `updatedAt` kept. Refused before writing when the router could not read
- * the item.
- */
-async function claimDomain(ctx: Context, host: string, tenantId: TenantId): Promise<boolean> {
-  const now = ctx.now();
-  // Encoded only to be checked: the claim writes the same three attributes as an expression.
-  domainItemOf({ host, tenantId }, now);
-  return whenCondition(
-    ctx.client.send(
-      new UpdateItemCommand({
-        TableName: ctx.tableName,
-        Key: { [PARTITION_KEY]: { S: domainKey(host) } },
-        UpdateExpression: 'SET #kind = :kind, #tenantId = :me, #updatedAt = if_not_exists(#updatedAt, :now)',
-        ConditionExpression: 'attribute_not_exists(pk) OR #tenantId = :me',
-        ExpressionAttributeNames: { '#kind': 'kind', '#tenantId': 'tenantId', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: {
-          ':kind': { S: 'domain' },
-          ':me': { S: tenantId },
-          ':now': { S: now },
-        },
-      }),
-    ),
-  );
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '../../../edge/model.ts';
 import { isAllowedOrigin, parseOrigin } from '../../../edge/origin-rules.ts';
 import { publicSuffixProblem } from '../../../edge/public-suffix.ts';
+import { type Claim, claimKey } from './claims.ts';
 import { InvalidInputError } from './tenant-errors.ts';
 
 /** Checks a tenant id: 1-63 chars of `a-z0-9-`, usable as a DNS label. */
@@ -91,6 +92,50 @@ export function parseDomainInput(value: string, config: Pick<RouterConfig, 'plat
     }
   }
   return wildcard ? `*.${host}` : host;
+}
+
+/** Longest path prefix a claim may carry: host + prefix must fit the tenant's domain list entry. */
+const MAX_CLAIM_LENGTH = 260;
+
+/**
+ * Checks a path prefix a host is split by (`/blog`): it starts with `/`, has no query, fragment,
+ * empty, `.` or `..` segment, whitespace or control character, so the router's segment-boundary
+ * match reads it one way. (Where path normalisation rules live, they apply here too.)
+ */
+export function parsePathPrefixInput(value: string): string {
+  const bad = (why: string) => new InvalidInputError(`path prefix ${JSON.stringify(value)} ${why}`);
+  if (!value.startsWith('/')) throw bad("must start with '/'");
+  if (value === '/') throw bad('is the whole host: claim the host itself');
+  // Any character below 0x21 (controls and space) or DEL, a query, a fragment or a backslash.
+  if ([...value].some((c) => c.charCodeAt(0) <= 0x20 || c.charCodeAt(0) === 0x7f) || /[?#\\]/.test(value))
+    throw bad('has a query, fragment, backslash, space or control character');
+  const segments = value.slice(1).replace(/\/$/, '').split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..'))
+    throw bad("has an empty, '.' or '..' segment");
+  return value;
+}
+
+/**
+ * Parses a claim as listed or typed: a domain (see {@link parseDomainInput}), optionally followed
+ * by a path prefix (`shop.acme.com/blog`), or the domain with the path given apart (`--path`).
+ */
+export function parseClaimInput(
+  value: string,
+  config: Pick<RouterConfig, 'platformDomains'>,
+  path?: string,
+): Claim {
+  const slash = value.indexOf('/');
+  const hostText = slash < 0 ? value : value.slice(0, slash);
+  const pathText = slash < 0 ? path : value.slice(slash);
+  if (slash >= 0 && path !== undefined)
+    throw new InvalidInputError(`${JSON.stringify(value)} already has a path; drop --path`);
+  const claim: Claim = {
+    host: parseDomainInput(hostText, config),
+    ...(pathText === undefined ? {} : { path: parsePathPrefixInput(pathText) }),
+  };
+  if (claimKey(claim).length > MAX_CLAIM_LENGTH)
+    throw new InvalidInputError(`${JSON.stringify(value)} is longer than ${MAX_CLAIM_LENGTH} characters`);
+  return claim;
 }
 
 /**

@@ -15,16 +15,29 @@ import {
 } from '../../../edge/items.ts';
 import type { DomainRecord, MigrationRecord, RegionsRecord, TenantRecord } from '../../../edge/model.ts';
 import { publicSuffixProblem } from '../../../edge/public-suffix.ts';
+import type { ClaimKey, PendingClaim } from './claims.ts';
 import { UnroutableRecordError } from './tenant-errors.ts';
-import type { AuditEntry, MigrationState, TenantChange, TenantSnapshot } from './tenant-table.ts';
+import type {
+  AuditEntry,
+  MigrationState,
+  RemovalState,
+  TenantChange,
+  TenantSnapshot,
+} from './tenant-table.ts';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Tool-only attribute: the pending claims (`claim key -> {intent, op, until}`). */
+const PENDING_ATTRIBUTE = 'pendingClaims';
+/** Tool-only attribute: a removal in progress. */
+const REMOVAL_ATTRIBUTE = 'removal';
 
 /** A tenant item as the tools see it. Throws MalformedItemError for an item the router refuses. */
 export function tenantSnapshotOf(item: Item): TenantSnapshot {
   const record = parseTenantItem(item);
+  const tools = { pendingClaims: pendingClaimsOf(item), removal: removalOf(item) };
   const migration = record.migration;
-  if (migration === undefined) return { record, migration: undefined };
+  if (migration === undefined) return { record, migration: undefined, ...tools };
   const lease = item.migration?.M ?? {};
   return {
     record,
@@ -35,7 +48,50 @@ export function tenantSnapshotOf(item: Item): TenantSnapshot {
       phaseAt: epochMsOf(lease.phaseAt?.S),
       freeze: lease.freeze?.BOOL === true,
     },
+    ...tools,
   };
+}
+
+/**
+ * The pending claims of a tenant item. An entry of the wrong shape is read as a claim expired long
+ * ago, so it is still listed (a removal releases it) and `tenants check` settles it.
+ */
+function pendingClaimsOf(item: Item): ReadonlyMap<ClaimKey, PendingClaim> | undefined {
+  if (item[PENDING_ATTRIBUTE]?.M === undefined) return undefined;
+  const out = new Map<ClaimKey, PendingClaim>();
+  for (const [key, value] of Object.entries(item[PENDING_ATTRIBUTE]?.M ?? {})) {
+    const m = value.M ?? {};
+    const intent = m.intent?.S === 'release' ? 'release' : 'claim';
+    out.set(key, { intent, op: m.op?.S ?? '', until: epochMsOf(m.until?.S) });
+  }
+  return out;
+}
+
+function removalOf(item: Item): RemovalState | undefined {
+  const m = item[REMOVAL_ATTRIBUTE]?.M;
+  if (m === undefined) return undefined;
+  return { op: m.op?.S ?? '', startedAt: m.startedAt?.S ?? '' };
+}
+
+/** The tool-only attributes of a snapshot (absent when empty). */
+function toolAttributes(snapshot: TenantSnapshot): Item {
+  const out: Item = {};
+  const pending = snapshot.pendingClaims;
+  if (pending !== undefined && pending.size > 0) {
+    const entries: Item = {};
+    for (const [key, p] of [...pending].sort(([a], [b]) => a.localeCompare(b))) {
+      entries[key] = {
+        M: { intent: { S: p.intent }, op: { S: p.op }, until: { S: new Date(p.until).toISOString() } },
+      };
+    }
+    out[PENDING_ATTRIBUTE] = { M: entries };
+  }
+  if (snapshot.removal !== undefined) {
+    out[REMOVAL_ATTRIBUTE] = {
+      M: { op: { S: snapshot.removal.op }, startedAt: { S: snapshot.removal.startedAt } },
+    };
+  }
+  return out;
 }
 
 /** The item of a tenant snapshot, checked by the router's parser; {@link UnroutableRecordError} if refused. */
@@ -44,9 +100,10 @@ export function tenantItemOf(snapshot: TenantSnapshot): Item {
   const record: Mutable<TenantRecord> = { ...snapshot.record };
   if (migration === undefined) delete record.migration;
   else record.migration = routerMigration(migration);
-  return refuseUnroutable(() =>
+  const item = refuseUnroutable(() =>
     checkedTenantItem(record, migration === undefined ? {} : leaseAttributes(migration)),
   );
+  return { ...item, ...toolAttributes(snapshot) };
 }
 
 /** The tenant after `change`: the next version, stamped `updatedAt`. */
@@ -71,7 +128,10 @@ export function changedTenant(
   const migration = change.migration === undefined ? current.migration : (change.migration ?? undefined);
   if (migration === undefined) delete record.migration;
   else record.migration = routerMigration(migration);
-  return { record, migration };
+  const pendingClaims =
+    change.pendingClaims === undefined ? current.pendingClaims : (change.pendingClaims ?? undefined);
+  const removal = change.removal === undefined ? current.removal : (change.removal ?? undefined);
+  return { record, migration, pendingClaims, removal };
 }
 
 /**

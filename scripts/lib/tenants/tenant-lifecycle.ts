@@ -1,11 +1,13 @@
 /**
- * Creating, suspending, resuming and removing tenants. Every tenant write is conditional on
- * `version`; status changes and removals leave an audit entry.
+ * Creating, suspending, resuming and changing tenants. Every tenant write is conditional on
+ * `version`; status and settings changes leave an audit entry. Removal is tenant-removal.ts.
  *
- * Adding a tenant claims its domains first, then creates the tenant item (listing them) in one
- * write. A refused claim releases the claims this add made and writes no tenant. A crash between
- * the claims and the tenant write leaves domains pointing at a tenant that does not exist yet (the
- * router answers 404 for them, as before); rerunning the add completes it.
+ * Adding a tenant creates the tenant item first, its domains recorded as pending claims, then
+ * claims them and settles (the claim protocol, claim-protocol.ts), so the tenant lists every
+ * domain that routes to it at every moment. A domain held by another tenant refuses the add before
+ * anything is written; one lost to a concurrent claim in between refuses it too, and the tenant
+ * this add created is removed again. A crash leaves pending claims a rerun (or `tenants check
+ * --repair`) settles.
  */
 import { randomUUID } from 'node:crypto';
 import type {
@@ -16,17 +18,21 @@ import type {
   TenantRecord,
   TenantStatus,
 } from '../../../edge/model.ts';
-import { claimDomainOrRefuse } from './domain-claims.ts';
+import { runClaimChanges } from './claim-protocol.ts';
+import { type Claim, type ClaimKey, claimKey, claimOf, type PendingClaim } from './claims.ts';
+import { claimRefusal, holderOf } from './domain-claims.ts';
 import { formatOrigin, requireKnownRegion } from './input-validation.ts';
 import { modifyWithRetry } from './modify-with-retry.ts';
-import type { OperationContext } from './operation-context.ts';
+import { newOperationId, type OperationContext, protocolTiming } from './operation-context.ts';
 import { OperationRefusedError, tenantKeptChanging, VersionConflictError } from './tenant-errors.ts';
+import { removeTenant } from './tenant-removal.ts';
 import type { TenantChange, TenantSnapshot } from './tenant-table.ts';
 
 /** A validated tenant definition, as given to `add` or a bulk import line. */
 export interface TenantSpec {
   readonly tenantId: TenantId;
   readonly region: Region;
+  /** Claims in their listed form: hosts, or host + path prefix. */
   readonly domains: readonly string[];
   readonly origin?: CustomOrigin | undefined;
   readonly failoverRegion?: Region | undefined;
@@ -51,6 +57,15 @@ function differences(record: TenantRecord, spec: TenantSpec): string[] {
   return out;
 }
 
+/** Refuses, before anything is written, when another tenant holds one of the claims. */
+async function refuseHeldElsewhere(ctx: OperationContext, tenantId: TenantId, claims: readonly Claim[]) {
+  for (const claim of claims) {
+    const holder = await holderOf(ctx, claim);
+    if (holder !== undefined && holder !== tenantId)
+      throw claimRefusal(claimKey(claim), { kind: 'held', holder }) as OperationRefusedError;
+  }
+}
+
 /**
  * Adds a tenant, or completes / confirms an identical one (idempotent, so imports can be rerun).
  * An existing tenant that differs is refused: regions change through `migrate`, status through
@@ -66,80 +81,81 @@ export async function addTenant(
   const regions = options.regions ?? (await ctx.table.getRegions());
   requireKnownRegion(spec.region, regions);
   if (spec.failoverRegion !== undefined) requireKnownRegion(spec.failoverRegion, regions);
-  const domains = [...new Set(spec.domains)];
+  const claims = [...new Set(spec.domains)].map(claimOf);
 
   const existing = await ctx.table.getTenant(spec.tenantId);
-  if (existing !== undefined) return completeExisting(ctx, existing, spec, domains);
+  if (existing !== undefined) return completeExisting(ctx, existing, spec, claims);
+  await refuseHeldElsewhere(ctx, spec.tenantId, claims);
 
-  const claimed: string[] = [];
+  const op = newOperationId(ctx);
+  const { now, leaseMs } = protocolTiming(ctx);
+  const until = now() + leaseMs;
+  const pending = new Map<ClaimKey, PendingClaim>(
+    claims.map((c) => [claimKey(c), { intent: 'claim', op, until }]),
+  );
+  let created: TenantSnapshot;
   try {
-    for (const host of domains) {
-      await claimDomainOrRefuse(ctx, host, spec.tenantId);
-      claimed.push(host);
-    }
-  } catch (error) {
-    // Compensation: the tenant does not exist, so none of these claims may stay behind.
-    for (const host of claimed) await ctx.table.releaseDomain(host, spec.tenantId);
-    throw error;
-  }
-  try {
-    const tenant = await ctx.table.createTenant({
-      tenantId: spec.tenantId,
-      region: spec.region,
-      status: spec.status ?? 'active',
-      domains,
-      ...(spec.origin === undefined ? {} : { origin: spec.origin }),
-      ...(spec.failoverRegion === undefined ? {} : { failoverRegion: spec.failoverRegion }),
-    });
-    return { outcome: 'created', tenant };
+    created = await ctx.table.createTenant(
+      {
+        tenantId: spec.tenantId,
+        region: spec.region,
+        status: spec.status ?? 'active',
+        domains: [],
+        ...(spec.origin === undefined ? {} : { origin: spec.origin }),
+        ...(spec.failoverRegion === undefined ? {} : { failoverRegion: spec.failoverRegion }),
+      },
+      pending,
+    );
   } catch (error) {
     if (!(error instanceof VersionConflictError)) throw error;
-    // Created concurrently (another operator, or a parallel import line): compare with that one.
+    // Created concurrently (another operator, or a parallel import line): this add claimed
+    // nothing, so it only compares with that one.
     const raced = await ctx.table.getTenant(spec.tenantId);
     if (raced === undefined) throw error;
-    return completeExisting(ctx, raced, spec, domains);
+    return completeExisting(ctx, raced, spec, claims);
   }
+  const changes = claims.map((claim) => ({ claim, intent: 'claim' as const }));
+  const { tenant, outcomes } = await runClaimChanges(ctx, created, changes, { op, recorded: true });
+  for (const [key, outcome] of outcomes) {
+    const refusal = claimRefusal(key, outcome);
+    if (refusal === undefined) continue;
+    // Lost a claim to a concurrent add: this add created the tenant, so it removes it again.
+    await removeTenant(ctx, spec.tenantId);
+    throw new OperationRefusedError(`${refusal.message}; the tenant this add created was removed again`);
+  }
+  if (tenant === undefined)
+    throw new OperationRefusedError(`tenant ${spec.tenantId} was removed while it was being added`);
+  return { outcome: 'created', tenant };
 }
 
 async function completeExisting(
   ctx: OperationContext,
   existing: TenantSnapshot,
   spec: TenantSpec,
-  domains: readonly string[],
+  claims: readonly Claim[],
 ): Promise<{ outcome: AddOutcome; tenant: TenantSnapshot }> {
   const diff = differences(existing.record, spec);
   if (diff.length > 0) {
     throw new OperationRefusedError(`tenant ${spec.tenantId} already exists and differs: ${diff.join('; ')}`);
   }
-  let repaired = false;
-  for (const host of domains) {
-    const holder = await ctx.table.getDomain(host);
-    if (holder?.tenantId !== spec.tenantId) {
-      await claimDomainOrRefuse(ctx, host, spec.tenantId);
-      repaired = true;
-    }
+  await refuseHeldElsewhere(ctx, spec.tenantId, claims);
+  const missing: Claim[] = [];
+  for (const claim of claims) {
+    const key = claimKey(claim);
+    const listed =
+      existing.record.domains?.includes(key) === true && existing.pendingClaims?.has(key) !== true;
+    if (!listed || (await holderOf(ctx, claim)) !== spec.tenantId) missing.push(claim);
   }
-  return modifyWithRetry<TenantSnapshot | undefined, { outcome: AddOutcome; tenant: TenantSnapshot }>(
-    existing,
-    {
-      read: () => ctx.table.getTenant(spec.tenantId),
-      decide: (current) => {
-        if (current === undefined)
-          throw new OperationRefusedError(`tenant ${spec.tenantId} was removed concurrently`);
-        const listed = current.record.domains ?? [];
-        const missing = domains.filter((d) => !listed.includes(d));
-        if (missing.length === 0)
-          return { result: { outcome: repaired ? 'repaired' : 'unchanged', tenant: current } };
-        return {
-          write: async () => ({
-            outcome: 'repaired',
-            tenant: await ctx.table.updateTenant(current, { domains: [...listed, ...missing] }),
-          }),
-        };
-      },
-      giveUp: () => tenantKeptChanging(spec.tenantId),
-    },
-  );
+  if (missing.length === 0) return { outcome: 'unchanged', tenant: existing };
+  const changes = missing.map((claim) => ({ claim, intent: 'claim' as const }));
+  const { tenant, outcomes } = await runClaimChanges(ctx, existing, changes);
+  for (const [key, outcome] of outcomes) {
+    const refusal = claimRefusal(key, outcome);
+    if (refusal !== undefined) throw refusal;
+  }
+  if (tenant === undefined)
+    throw new OperationRefusedError(`tenant ${spec.tenantId} was removed concurrently`);
+  return { outcome: 'repaired', tenant };
 }
 
 /** Status transitions offered by the admin tool. */
@@ -204,52 +220,6 @@ export async function changeTenantStatus(
     },
     giveUp: () => tenantKeptChanging(tenantId),
   });
-}
-
-/**
- * Removes a tenant: releases its domains, then deletes the item (conditional on `version`). A
- * crash in between leaves the tenant with fewer routable domains; rerunning the remove finishes.
- * Refused while a migration is in progress.
- */
-export async function removeTenant(
-  ctx: OperationContext,
-  tenantId: TenantId,
-): Promise<{ releasedDomains: readonly string[] }> {
-  return modifyWithRetry(await existingTenant(ctx, tenantId), {
-    read: () => existingTenant(ctx, tenantId),
-    decide: (tenant) => {
-      if (tenant.record.migration !== undefined) {
-        throw new OperationRefusedError(
-          `tenant ${tenantId} is migrating; finish or roll back the migration first`,
-        );
-      }
-      return { write: () => releaseAndDelete(ctx, tenant) };
-    },
-    giveUp: () => tenantKeptChanging(tenantId),
-  });
-}
-
-/** Releases a tenant's domains, deletes it on the version read, and audits the removal. */
-async function releaseAndDelete(
-  ctx: OperationContext,
-  tenant: TenantSnapshot,
-): Promise<{ releasedDomains: readonly string[] }> {
-  const { tenantId, region, domains = [], version } = tenant.record;
-  const released: string[] = [];
-  // Releasing is idempotent, so a retry after a lost race releases again what the re-read lists.
-  for (const host of domains) {
-    if (await ctx.table.releaseDomain(host, tenantId)) released.push(host);
-  }
-  await ctx.table.deleteTenant(tenantId, version);
-  await ctx.table.putAudit({
-    tenantId,
-    id: randomUUID(),
-    at: ctx.table.now(),
-    action: 'remove',
-    actor: ctx.actor,
-    details: { region, domains: domains.join(' ') },
-  });
-  return { releasedDomains: released };
 }
 
 /** Changes of a tenant's serving settings; `null` clears the field. */

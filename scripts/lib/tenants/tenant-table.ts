@@ -17,6 +17,7 @@ import type {
   TenantRecord,
   TenantStatus,
 } from '../../../edge/model.ts';
+import type { Claim, ClaimKey, PendingClaim } from './claims.ts';
 import type { VersionConflictError } from './tenant-errors.ts';
 
 /**
@@ -35,12 +36,23 @@ export interface MigrationState extends MigrationRecord {
   readonly freeze: boolean;
 }
 
+/** A removal in progress (`tenants remove` marks the tenant before it releases anything). */
+export interface RemovalState {
+  /** The operation that started it. */
+  readonly op: string;
+  readonly startedAt: string;
+}
+
 /** A tenant as read or written. */
 export interface TenantSnapshot {
   /** What the router reads (its `migration` is the router's part of {@link migration}). */
   readonly record: TenantRecord;
   /** The migration in progress, with the tools' lease; undefined when there is none. */
   readonly migration: MigrationState | undefined;
+  /** Claims an operation is changing (tools only; the router ignores them). @default none */
+  readonly pendingClaims?: ReadonlyMap<ClaimKey, PendingClaim> | undefined;
+  /** Set once `tenants remove` started; no claim may be added after it. @default none */
+  readonly removal?: RemovalState | undefined;
 }
 
 /** A tenant to create: its record without the fields the table sets (`version`, `updatedAt`). */
@@ -61,6 +73,9 @@ export interface TenantChange {
   readonly originSecret?: string | null;
   /** A staged next origin secret (never sent); `null` removes it. */
   readonly nextOriginSecret?: string | null;
+  /** The whole pending-claims map after the write (empty or `null`: none). */
+  readonly pendingClaims?: ReadonlyMap<ClaimKey, PendingClaim> | null;
+  readonly removal?: RemovalState | null;
 }
 
 /** Where a page of a region's tenants starts: a key returned as {@link TenantPage.nextKey}. Opaque. */
@@ -80,6 +95,30 @@ export interface RegionQuery {
 export interface TenantPage {
   readonly tenants: readonly TenantSnapshot[];
   /** Pass back as `startKey` for the next page; undefined on the last page. */
+  readonly nextKey: PageKey | undefined;
+}
+
+/** What a claim write found. */
+export type ClaimOutcome =
+  | { readonly kind: 'claimed' }
+  /** Another tenant holds the host (or the prefix). */
+  | { readonly kind: 'held'; readonly holder: TenantId }
+  /** A path prefix of a host nobody holds: claim the host first. */
+  | { readonly kind: 'no-host' }
+  /** The host already splits between the most path prefixes the router reads. */
+  | { readonly kind: 'full' };
+
+/** What a release found. */
+export type ReleaseOutcome =
+  | { readonly kind: 'released' }
+  /** The tenant does not hold it (already released, or someone else's). */
+  | { readonly kind: 'not-held' }
+  /** The host still routes path prefixes (listed) to tenants: they must go first. */
+  | { readonly kind: 'has-paths'; readonly paths: ReadonlyMap<string, TenantId> };
+
+/** A page of raw items of a Scan. */
+export interface ScanPage {
+  readonly items: readonly Item[];
   readonly nextKey: PageKey | undefined;
 }
 
@@ -105,8 +144,14 @@ export interface TenantTable {
 
   /** Reads a tenant; undefined when absent. Throws MalformedItemError for a bad item. */
   getTenant(tenantId: TenantId): Promise<TenantSnapshot | undefined>;
-  /** Creates a tenant at version 1; {@link VersionConflictError} when it already exists. */
-  createTenant(tenant: NewTenant): Promise<TenantSnapshot>;
+  /**
+   * Creates a tenant at version 1, with the pending claims of the add creating it;
+   * {@link VersionConflictError} when it already exists.
+   */
+  createTenant(
+    tenant: NewTenant,
+    pendingClaims?: ReadonlyMap<ClaimKey, PendingClaim>,
+  ): Promise<TenantSnapshot>;
   /**
    * Writes `change` over `current`, conditional on `current`'s version, bumping `version` and
    * `updatedAt`. {@link VersionConflictError} when the version moved on or the tenant is gone.
@@ -120,12 +165,19 @@ export interface TenantTable {
   /** Reads a domain record; undefined when absent. */
   getDomain(host: string): Promise<DomainRecord | undefined>;
   /**
-   * Claims a host for a tenant: creates the domain item, or keeps it when the tenant already
-   * holds it (its path map is kept). Returns false, writing nothing, when another tenant holds it.
+   * Claims a host (creating its domain item, or keeping it when the tenant already holds it, its
+   * path map kept) or a path prefix of a held host. Writes nothing unless it is `claimed`.
    */
-  claimDomain(host: string, tenantId: TenantId): Promise<boolean>;
-  /** Releases a host if (and only if) the tenant holds it. Returns whether an item was deleted. */
-  releaseDomain(host: string, tenantId: TenantId): Promise<boolean>;
+  claimDomain(claim: Claim, tenantId: TenantId): Promise<ClaimOutcome>;
+  /**
+   * Releases a host (deleting its domain item) or a path prefix, if and only if the tenant holds
+   * it. A host whose item still splits paths to tenants is not released (`has-paths`).
+   */
+  releaseDomain(claim: Claim, tenantId: TenantId): Promise<ReleaseOutcome>;
+  /** Deletes a domain item still naming `tenantId` (repair of a claim whose tenant is gone). */
+  deleteDomainOf(host: string, tenantId: TenantId): Promise<boolean>;
+  /** One page of a strongly consistent Scan of the whole table (`tenants check`). */
+  scan(options: { readonly limit: number; readonly startKey?: PageKey | undefined }): Promise<ScanPage>;
 
   /** Reads the regions record; undefined when absent. */
   getRegions(): Promise<RegionsRecord | undefined>;

@@ -5,7 +5,9 @@
 import { isHelpRequest, UsageError, writeHelp } from '../cli.ts';
 import { type CliIO, runCommand } from '../cli-io.ts';
 import { exportCommand, importCommand } from './commands/bulk-commands.ts';
+import { checkCommand } from './commands/check-command.ts';
 import type { TenantsCommand } from './commands/command.ts';
+import { configCommand } from './commands/config-command.ts';
 import { addDomainCommand, removeDomainCommand } from './commands/domain-commands.ts';
 import { listCommand } from './commands/list-command.ts';
 import { regionSetCommand, regionsCommand } from './commands/region-commands.ts';
@@ -32,6 +34,8 @@ export const TENANTS_COMMANDS: readonly TenantsCommand[] = [
   originSecretCommand,
   importCommand,
   exportCommand,
+  checkCommand,
+  configCommand,
 ];
 
 /** The tool's top-level help. */

@@ -67,7 +67,7 @@ export const importCommand: TenantsCommand = {
     const path = positionals[0] as string;
     const format = bulkFormatFor(path, values.format);
     const concurrency = integerOption(values.concurrency, 'concurrency', 1, 64) ?? 8;
-    const connection = await openConnection(values, io);
+    const connection = await openConnection(values, io, { writes: values['dry-run'] !== true });
     try {
       const text = await readInput(path);
       const regions = await connection.table.getRegions();

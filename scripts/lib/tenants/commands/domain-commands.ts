@@ -3,10 +3,11 @@
  */
 import { parseArguments, UsageError } from '../../cli.ts';
 import { printJson } from '../../cli-io.ts';
+import { claimKey } from '../claims.ts';
 import { addDomain, removeDomain } from '../domain-claims.ts';
-import { parseDomainInput, parseTenantIdInput } from '../input-validation.ts';
+import { parseClaimInput, parseTenantIdInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
 import type { TenantsCommand } from './command.ts';
 
 function domainCommand(
@@ -14,9 +15,13 @@ function domainCommand(
   summary: string,
   detail: string,
 ): TenantsCommand {
-  const usage = `Usage: npm run tenants -- ${name} <tenant> <host> [options]
+  const usage = `Usage: npm run tenants -- ${name} <tenant> <host> [--path PREFIX] [options]
 
 ${detail}
+
+Options:
+  --path PREFIX     only this path prefix of <host> (/blog), for a host split between tenants;
+                    also written <host>/<prefix>
 ${CONNECTION_HELP}`;
   return {
     name,
@@ -24,20 +29,27 @@ ${CONNECTION_HELP}`;
     usage,
     async run(argv, io) {
       const { values, positionals } = parseArguments(
-        { name: `tenants ${name}`, usage, allowPositionals: true, options: CONNECTION_OPTIONS },
+        {
+          name: `tenants ${name}`,
+          usage,
+          allowPositionals: true,
+          options: { ...CONNECTION_OPTIONS, path: { type: 'string' } },
+        },
         argv,
       );
       if (positionals.length !== 2)
         throw new UsageError(`tenants ${name}: expected <tenant> <host> (see --help)`);
-      const connection = await openConnection(values, io);
+      const tenantId = parseTenantIdInput(positionals[0] as string);
+      const tool = toolConfigOf(values, io);
+      const claim = parseClaimInput(positionals[1] as string, tool.router, values.path);
+      const host = claimKey(claim);
+      const connection = await openConnection(values, io, { writes: true, tool });
       try {
-        const tenantId = parseTenantIdInput(positionals[0] as string);
-        const host = parseDomainInput(positionals[1] as string, connection.config);
         const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
         const { change } =
           name === 'add-domain'
-            ? await addDomain(ctx, tenantId, host)
-            : await removeDomain(ctx, tenantId, host);
+            ? await addDomain(ctx, tenantId, claim)
+            : await removeDomain(ctx, tenantId, claim);
         if (values.json) printJson(io, { tenantId, host, change });
         else
           io.stdout.write(
@@ -55,14 +67,18 @@ ${CONNECTION_HELP}`;
 export const addDomainCommand = domainCommand(
   'add-domain',
   'claim a domain for a tenant (refused if another tenant holds it)',
-  `Claims <host> (a host name or a one-level wildcard *.parent) for <tenant>. A host already claimed
-by another tenant is refused and nothing is written. Rerunning repairs a half-done add.`,
+  `Claims <host> (a host name or a one-level wildcard *.parent), or with --path one path prefix of a
+host some tenant holds, for <tenant>. The claim is recorded on the tenant first, then the domain
+item is written, then the claim is settled, so the tenant always lists what routes to it. A claim
+another tenant holds is refused and nothing changes. Rerunning repairs a half-done add.`,
 );
 
 /** `tenants remove-domain`. */
 export const removeDomainCommand = domainCommand(
   'remove-domain',
   "release a tenant's domain",
-  `Releases <host> from <tenant>: the domain stops routing at once (after the cache TTL), then it is
-dropped from the tenant's domain list. Rerunning repairs a half-done remove.`,
+  `Releases <host> (or with --path one path prefix of it) from <tenant>: the domain stops routing
+(within the cache TTL + replication lag) and leaves the tenant's list. A host that still routes
+other tenants' path prefixes is refused, with their names, and nothing changes. Rerunning
+repairs a half-done remove.`,
 );

@@ -7,7 +7,7 @@ import { printJson } from '../../cli-io.ts';
 import { parseOriginInput, parseRegionInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
 import { setRegion } from '../region-settings.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
 import { describeRegions, malformedRegionsToJson, regionToJson } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
@@ -54,26 +54,23 @@ export const regionSetCommand: TenantsCommand = {
     if (positionals.length !== 1) throw new UsageError('tenants region set: expected <region> (see --help)');
     const status = regionStatusOption(values.status);
     const region = parseRegionInput(positionals[0] as string);
-    const connection = await openConnection(values, io);
+    const failover =
+      values.failover === undefined
+        ? undefined
+        : values.failover === 'none'
+          ? null
+          : parseRegionInput(values.failover);
+    const healthUrl = values['health-url'] === 'none' ? null : values['health-url'];
+    const tool = toolConfigOf(values, io);
+    const origin =
+      values.origin === undefined
+        ? undefined
+        : parseOriginInput(values.origin, tool.router.allowedOriginSuffixes);
+    const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
       const ctx = { table: connection.table, config, actor: currentActor() };
-      const failover =
-        values.failover === undefined
-          ? undefined
-          : values.failover === 'none'
-            ? null
-            : parseRegionInput(values.failover);
-      const healthUrl = values['health-url'] === 'none' ? null : values['health-url'];
-      const result = await setRegion(ctx, region, {
-        origin:
-          values.origin === undefined
-            ? undefined
-            : parseOriginInput(values.origin, config.allowedOriginSuffixes),
-        status,
-        failover,
-        healthUrl,
-      });
+      const result = await setRegion(ctx, region, { origin, status, failover, healthUrl });
       if (values.json) printJson(io, { created: result.created, ...regionToJson(region, result.record) });
       else io.stdout.write(`${result.created ? 'created' : 'updated'}: ${describeRegions(result.regions)}`);
       return 0;

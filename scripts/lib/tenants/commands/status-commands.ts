@@ -22,7 +22,7 @@ async function runStatusChange(
   command: StatusCommand,
 ): Promise<number> {
   const tenantId = parseTenantIdInput(tenantText);
-  const connection = await openConnection(values, io);
+  const connection = await openConnection(values, io, { writes: true });
   try {
     const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
     const { changed, tenant } = await changeTenantStatus(ctx, tenantId, command, values.reason);

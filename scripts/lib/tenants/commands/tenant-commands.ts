@@ -3,18 +3,20 @@
  */
 import { parseArguments, UsageError } from '../../cli.ts';
 import { type CliIO, printJson } from '../../cli-io.ts';
+import { claimKey } from '../claims.ts';
 import {
-  parseDomainInput,
+  parseClaimInput,
   parseOriginInput,
   parseRegionInput,
   parseStatusInput,
   parseTenantIdInput,
 } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
 import { OperationRefusedError } from '../tenant-errors.ts';
 import { describeTenant, tenantToJson } from '../tenant-format.ts';
-import { addTenant, changeTenantSettings, removeTenant } from '../tenant-lifecycle.ts';
+import { addTenant, changeTenantSettings } from '../tenant-lifecycle.ts';
+import { removeTenant } from '../tenant-removal.ts';
 import type { TenantsCommand } from './command.ts';
 
 function onePositional(positionals: readonly string[], what: string, name: string): string {
@@ -24,12 +26,15 @@ function onePositional(positionals: readonly string[], what: string, name: strin
 
 const ADD_USAGE = `Usage: npm run tenants -- add <tenant> <home-region> [--domain HOST]... [options]
 
-Adds a tenant living in <home-region> (a region declared with \`tenants region set\`). Its domains
-are claimed first; a domain claimed by another tenant refuses the whole add and nothing is written.
-Rerunning the same add is safe: it completes a half-done add and reports "unchanged" otherwise.
+Adds a tenant living in <home-region> (a region declared with \`tenants region set\`). A domain
+claimed by another tenant refuses the whole add and nothing is written. The tenant item is created
+first with its domains pending, then they are claimed and settled, so it lists every domain that
+routes to it at every moment. Rerunning the same add is safe: it completes a half-done add and
+reports "unchanged" otherwise.
 
 Options:
-  --domain HOST     a custom domain or one-level wildcard (*.acme.example.net); repeatable
+  --domain HOST     a custom domain or one-level wildcard (*.acme.example.net), or a path prefix of
+                    a host another tenant holds (shop.example.com/blog); repeatable
   --origin URL      dedicated origin (https://acme.origin.example.com[:port][/path]), under the
                     configuration's allowed origin suffixes (default: the region's pool origin)
   --failover REGION region used when the home region is draining (default: the region's failover)
@@ -59,20 +64,26 @@ export const addCommand: TenantsCommand = {
     );
     if (positionals.length !== 2)
       throw new UsageError('tenants add: expected <tenant> <home-region> (see --help)');
-    const connection = await openConnection(values, io);
+    // What needs no configuration is checked before connecting: bad input writes nothing.
+    const tenantId = parseTenantIdInput(positionals[0] as string);
+    const region = parseRegionInput(positionals[1] as string);
+    const status = values.status === undefined ? undefined : parseStatusInput(values.status);
+    const failoverRegion = values.failover === undefined ? undefined : parseRegionInput(values.failover);
+    const tool = toolConfigOf(values, io);
+    const spec = {
+      tenantId,
+      region,
+      domains: (values.domain ?? []).map((d) => claimKey(parseClaimInput(d, tool.router))),
+      origin:
+        values.origin === undefined
+          ? undefined
+          : parseOriginInput(values.origin, tool.router.allowedOriginSuffixes),
+      failoverRegion,
+      status,
+    };
+    const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
-      const spec = {
-        tenantId: parseTenantIdInput(positionals[0] as string),
-        region: parseRegionInput(positionals[1] as string),
-        domains: (values.domain ?? []).map((d) => parseDomainInput(d, config)),
-        origin:
-          values.origin === undefined
-            ? undefined
-            : parseOriginInput(values.origin, config.allowedOriginSuffixes),
-        failoverRegion: values.failover === undefined ? undefined : parseRegionInput(values.failover),
-        status: values.status === undefined ? undefined : parseStatusInput(values.status),
-      };
       const ctx = { table: connection.table, config, actor: currentActor() };
       const { outcome, tenant } = await addTenant(ctx, spec);
       if (values.json) printJson(io, { outcome, tenant: tenantToJson(tenant.record) });
@@ -131,8 +142,10 @@ export const showCommand: TenantsCommand = {
 
 const REMOVE_USAGE = `Usage: npm run tenants -- remove <tenant> [--dry-run] [options]
 
-Releases the tenant's domains, then deletes the tenant (conditional on its version) and writes an
-audit entry. Refused while a migration is in progress. Rerun to finish a remove that was cut short.
+Marks the tenant for removal (one conditional write; refused while a migration is in progress,
+and then nothing is changed), releases every claim it lists (path prefixes, then hosts), writes an
+audit entry and deletes the tenant (conditional on its version). A host that still routes other
+tenants' path prefixes stops the removal with their names. Rerun to finish a remove cut short.
 
 Options:
   --dry-run         print what would be removed and change nothing
@@ -154,7 +167,7 @@ export const removeCommand: TenantsCommand = {
       argv,
     );
     const tenantId = parseTenantIdInput(onePositional(positionals, '<tenant>', 'remove'));
-    const connection = await openConnection(values, io);
+    const connection = await openConnection(values, io, { writes: values['dry-run'] !== true });
     try {
       if (values['dry-run']) {
         const tenant = await connection.table.getTenant(tenantId);
@@ -211,21 +224,22 @@ export const setCommand: TenantsCommand = {
     if (values.origin === undefined && values.failover === undefined) {
       throw new UsageError('tenants set: give --origin and/or --failover (see --help)');
     }
-    const connection = await openConnection(values, io);
+    const tool = toolConfigOf(values, io);
+    const origin =
+      values.origin === undefined
+        ? undefined
+        : values.origin === 'none'
+          ? null
+          : parseOriginInput(values.origin, tool.router.allowedOriginSuffixes);
+    const failoverRegion =
+      values.failover === undefined
+        ? undefined
+        : values.failover === 'none'
+          ? null
+          : parseRegionInput(values.failover);
+    const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
-      const origin =
-        values.origin === undefined
-          ? undefined
-          : values.origin === 'none'
-            ? null
-            : parseOriginInput(values.origin, config.allowedOriginSuffixes);
-      const failoverRegion =
-        values.failover === undefined
-          ? undefined
-          : values.failover === 'none'
-            ? null
-            : parseRegionInput(values.failover);
       const ctx = { table: connection.table, config, actor: currentActor() };
       const { changed, tenant } = await changeTenantSettings(ctx, tenantId, { origin, failoverRegion });
       if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record) });
