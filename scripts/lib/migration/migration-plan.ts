@@ -110,6 +110,7 @@ export async function preflight(
   const refuse = (why: string): never => {
     throw new MigrationRefusedError(`cannot migrate ${request.tenantId} to ${request.to}: ${why}`);
   };
+  if (tenant.removal !== undefined) refuse('the tenant is being removed');
   if (record.status !== 'active') refuse(`the tenant is ${record.status}, not active`);
   if (record.region === request.to) refuse(`the tenant already lives in ${request.to}`);
   if (target === undefined) return refuse(`${request.to} is not a known region`);
