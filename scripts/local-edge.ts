@@ -22,6 +22,8 @@ docs/local-edge.md.
 Options:
   --port N               CloudFront emulator port (default 8080)
   --control-port N       control API port (default 8081)
+  --dynamodb-port N      port of the write region's DynamoDB endpoint, where the tools write
+                         (DYNAMODB_ENDPOINT; default: any free port)
   --edge-region R        default edge region, a regional edge cache region (default us-east-1;
                          per request: ${EDGE_REGION_HEADER} header)
   --latency L            replica distance: real (measured round trips, the default), none, or
@@ -62,6 +64,7 @@ async function main(): Promise<number> {
       options: {
         port: { type: 'string' },
         'control-port': { type: 'string' },
+        'dynamodb-port': { type: 'string' },
         'edge-region': { type: 'string' },
         latency: { type: 'string' },
         jitter: { type: 'string' },
@@ -80,7 +83,10 @@ async function main(): Promise<number> {
   const { values } = line;
   const port = integerOption(values.port, 'port', 0, 65535) ?? 8080;
   const controlPort = integerOption(values['control-port'], 'control-port', 0, 65535) ?? 8081;
-  if (port !== 0 && port === controlPort) throw new UsageError('--port and --control-port must differ');
+  const dynamodbPort = integerOption(values['dynamodb-port'], 'dynamodb-port', 0, 65535) ?? 0;
+  const fixed = [port, controlPort, dynamodbPort].filter((p) => p !== 0);
+  if (new Set(fixed).size !== fixed.length)
+    throw new UsageError('--port, --control-port and --dynamodb-port must differ');
   const edgeRegion = values['edge-region'] ?? DEFAULT_EDGE_REGION;
   if (!REGION_PATTERN.test(edgeRegion))
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
@@ -96,6 +102,7 @@ async function main(): Promise<number> {
     edge = await startLocalEdge({
       port,
       controlPort,
+      dynamodbPort,
       edgeRegion,
       latency,
       jitterMs,
@@ -164,6 +171,7 @@ function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,
     `        curl -H 'Host: ${first}' -H '${EDGE_REGION_HEADER}: ap-southeast-2' ${edge.url}/`,
+    `        npm run migrate -- acme --to eu-west-1 --verify-url ${edge.url} --verify-host ${first}   # after the export above`,
     '  Ctrl-C stops everything.',
     '',
   ].join('\n');

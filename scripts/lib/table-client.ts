@@ -3,7 +3,7 @@
  * static local credentials) or AWS (the default credential chain). AWS is reached through
  * {@link AwsClients}, which tests replace with stand-ins: no test calls AWS.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Region } from '../../edge/model.ts';
 import { UsageError } from './cli.ts';
@@ -65,5 +65,40 @@ export function connectTable(options: ConnectOptions): TableTarget {
     endpoint === undefined
       ? (options.aws ?? SDK_AWS_CLIENTS).dynamodb(region)
       : new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 3 });
+  nameTheTarget(client, describeTarget({ endpoint, region, tableName }), tableName);
   return { client, tableName, region, endpoint };
+}
+
+/** `DynamoDB at <endpoint> (table T, region R)` or `AWS DynamoDB in R (table T)`. */
+export function describeTarget(target: Pick<TableTarget, 'endpoint' | 'region' | 'tableName'>): string {
+  return target.endpoint === undefined
+    ? `AWS DynamoDB in ${target.region} (table ${target.tableName})`
+    : `DynamoDB at ${target.endpoint} (table ${target.tableName}, region ${target.region})`;
+}
+
+/**
+ * Prefixes every error of the client but a failed condition (an expected outcome the tools read)
+ * with the target, so "connect ECONNREFUSED", "UnknownError" or "Requested resource not found"
+ * says which endpoint and table. The error object is kept (its class and `$metadata`).
+ */
+function nameTheTarget(client: DynamoDBClient, where: string, tableName: string): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || !(error instanceof Error)) throw error;
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const reason =
+          error.name === 'ResourceNotFoundException'
+            ? `table ${tableName} not found`
+            : error.name === 'UnknownError'
+              ? `no DynamoDB answer${status === undefined ? '' : ` (HTTP ${status})`}: is it a DynamoDB endpoint?`
+              : error.message;
+        error.message = `${where}: ${reason}`;
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'nameTheTableTarget' },
+  );
 }

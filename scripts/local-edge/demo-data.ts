@@ -6,9 +6,17 @@
 import {
   ConditionalCheckFailedException,
   type DynamoDBClient,
+  GetItemCommand,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { domainToItem, type Item, regionsToItem, tenantToItem } from '../../edge/items.ts';
+import {
+  domainToItem,
+  type Item,
+  parseRegionsItem,
+  REGIONS_KEY,
+  regionsToItem,
+  tenantToItem,
+} from '../../edge/items.ts';
 import type { DomainRecord, Region, RegionRecord, TenantId, TenantRecord } from '../../edge/model.ts';
 
 /** Domain of a region's shared pool origin. */
@@ -55,6 +63,8 @@ export function demoData(options: {
   platformDomain: string;
   regions: readonly string[];
   now: string;
+  /** Region -> health URL (the local pool origin's), so migrate and evacuate work out of the box. */
+  healthUrls?: Readonly<Record<string, string>>;
 }): DemoData {
   const regionNames = options.regions;
   if (regionNames.length === 0) throw new RangeError('demo data needs at least one region');
@@ -62,10 +72,12 @@ export function demoData(options: {
   const [east, west, south] = [pick(0), pick(1), pick(2)];
   const regions = new Map<Region, RegionRecord>();
   regionNames.forEach((name, i) => {
+    const healthUrl = options.healthUrls?.[name];
     regions.set(r(name), {
       origin: { type: 'custom', domainName: poolDomain(name), protocol: 'https', port: 443, path: '' },
       status: 'active',
       failover: pick(i + 1),
+      ...(healthUrl === undefined ? {} : { healthUrl }),
     });
   });
   const base = { version: 1, updatedAt: options.now, status: 'active' as const };
@@ -182,4 +194,48 @@ export async function seedDemoData(
     }
   }
   return written;
+}
+
+/** Whether a health URL points at a local origin of some run (loopback), so it may be refreshed. */
+function isLocalHealthUrl(url: string | undefined): boolean {
+  return url === undefined || /^http:\/\/127\.0\.0\.1:\d+\//.test(url);
+}
+
+/**
+ * Points the demo regions' health URLs at this run's local origins: a region whose URL is unset or
+ * a loopback URL (a previous run's port) gets `healthUrls[region]`; an operator's own URL is kept.
+ * One conditional write on the regions item's version; a lost race leaves it to the next start.
+ */
+export async function refreshDemoHealthUrls(
+  client: DynamoDBClient,
+  tableName: string,
+  healthUrls: Readonly<Record<string, string>>,
+): Promise<void> {
+  const out = await client.send(
+    new GetItemCommand({ TableName: tableName, Key: { pk: { S: REGIONS_KEY } }, ConsistentRead: true }),
+  );
+  if (out.Item === undefined) return;
+  const current = parseRegionsItem(out.Item);
+  const regions = new Map(current.regions);
+  let changed = false;
+  for (const [name, record] of current.regions) {
+    const url = healthUrls[name];
+    if (url === undefined || record.healthUrl === url || !isLocalHealthUrl(record.healthUrl)) continue;
+    regions.set(name, { ...record, healthUrl: url });
+    changed = true;
+  }
+  if (!changed) return;
+  try {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: regionsToItem({ regions, version: current.version + 1 }, new Date().toISOString()),
+        ConditionExpression: '#version = :v',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
 }

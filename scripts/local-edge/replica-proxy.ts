@@ -48,6 +48,8 @@ export interface ReplicaProxyOptions {
   readonly host?: string;
   /** Decides which requests a partial fault hits (and the jitter). @default Math.random */
   readonly random?: () => number;
+  /** Port of the operator endpoint. @default 0 (ephemeral) */
+  readonly operatorPort?: number;
 }
 
 /** A running replica region's endpoints. */
@@ -118,7 +120,7 @@ export async function startReplicaProxy(options: ReplicaProxyOptions): Promise<R
   const operator = createServer((req, res) => handle(req, res, undefined));
   operator.keepAliveTimeout = 5_000;
   const operatorListener = switchableListener(operator, host);
-  const port = await operatorListener.listen(0);
+  const port = await operatorListener.listen(options.operatorPort ?? 0);
   const edges = await startEdgeEndpoints(options, host, random, handle);
   const listeners = [operatorListener, ...edges.map((e) => e.link.listener)];
   let closed = false;

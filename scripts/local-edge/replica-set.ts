@@ -48,6 +48,8 @@ export interface ReplicaSetOptions {
   readonly host: string;
   /** Decides which requests a partial fault hits. @default Math.random */
   readonly random?: (() => number) | undefined;
+  /** Fixed ports of some regions' operator endpoints (`npm start -- --dynamodb-port`). @default none */
+  readonly operatorPorts?: Readonly<Record<string, number>>;
 }
 
 /** The running replica endpoints. */
@@ -88,6 +90,9 @@ export async function startReplicaSet(options: ReplicaSetOptions): Promise<Repli
         jitterMs: options.jitterMs ?? 0,
         host: options.host,
         ...(options.random ? { random: options.random } : {}),
+        ...(options.operatorPorts?.[region] === undefined
+          ? {}
+          : { operatorPort: options.operatorPorts[region] }),
       }),
     ),
   );

@@ -18,7 +18,7 @@ import { localTlsCredentials } from '../lib/network/local-tls.ts';
 import type { ReplicationTargetStatus } from '../lib/replication/replicator.ts';
 import { startControlApi } from './control-api.ts';
 import { type DashboardState, startDashboardState } from './dashboard-state.ts';
-import type { DemoData, DemoHost } from './demo-data.ts';
+import { type DemoData, type DemoHost, poolDomain, refreshDemoHealthUrls } from './demo-data.ts';
 import { createEdgeCounters, type EdgeCounters, resetEdgeCounters } from './edge-counters.ts';
 import type { EdgeHandler } from './edge-function.ts';
 import { type BuiltBundle, type EdgeHandlers, loadEdgeHandlers } from './edge-handlers.ts';
@@ -78,6 +78,8 @@ export interface LocalEdgeOptions {
   readonly writeRegion?: string;
   /** Folder to persist the DynamoDB data in, one folder per replica region. @default in memory */
   readonly dataDir?: string;
+  /** Port of the write region's operator endpoint (what `DYNAMODB_ENDPOINT` points at). @default 0 */
+  readonly dynamodbPort?: number;
   /** Router configuration file. @default config/local.json */
   readonly configFile?: string;
   /**
@@ -200,6 +202,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
   // Fail in milliseconds, before building anything, when a fixed port is taken.
   await assertPortFree(host, options.port, 'port');
   await assertPortFree(host, options.controlPort, 'control-port');
+  await assertPortFree(host, options.dynamodbPort, 'dynamodb-port');
   const { draft, withEndpoints } = await readLocalEdgeConfig(options.configFile, options.config);
   const world = resolveLocalWorld({ ...options, edgeRegion, replicaRegions: draft.replicaRegions });
   const policies = await readLocalEdgePolicies(options.infraConfigFile);
@@ -217,12 +220,24 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
         jitterMs: world.jitterMs,
         host,
         random: options.random,
+        ...(options.dynamodbPort === undefined
+          ? {}
+          : { operatorPorts: { [world.writeRegion]: options.dynamodbPort } }),
       }),
     );
     const writeEndpoint = replicas.endpoints[world.writeRegion] as string;
     const client = localDynamoDBClient(writeEndpoint, world.writeRegion);
     stack.defer(() => client.destroy());
     const origins = stack.use(await startOriginSet(draft, host));
+    // The demo regions' health URLs are the local pool origins', so migrate and evacuate pass
+    // their preflight out of the box (the pool domains do not resolve); in every replica, as the
+    // rest of the initial data.
+    if (options.seed ?? true) {
+      const healthUrls = Object.fromEntries(
+        draft.replicaRegions.map((region) => [region, `${origins.resolve(poolDomain(region)) ?? ''}/health`]),
+      );
+      await data.writeInitialData((store) => refreshDemoHealthUrls(store, draft.tableName, healthUrls));
+    }
     const config = withEndpoints({
       endpoints: replicas.endpoints,
       edgeEndpoints: replicas.edgeEndpoints,

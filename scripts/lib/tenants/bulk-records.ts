@@ -15,6 +15,7 @@ import {
   parseTenantIdInput,
   requireKnownRegion,
 } from './input-validation.ts';
+import { InvalidInputError } from './tenant-errors.ts';
 import type { TenantSpec } from './tenant-lifecycle.ts';
 
 /** Formats of bulk files. */
@@ -42,7 +43,8 @@ export interface ParsedBulk {
 /** Picks the format from `--format`, else the file extension (`.csv`), else JSON lines. */
 export function bulkFormatFor(path: string | undefined, explicit: string | undefined): BulkFormat {
   if (explicit !== undefined) {
-    if (explicit !== 'jsonl' && explicit !== 'csv') throw new Error(`--format must be jsonl or csv`);
+    if (explicit !== 'jsonl' && explicit !== 'csv')
+      throw new InvalidInputError(`--format must be jsonl or csv, got ${JSON.stringify(explicit)}`);
     return explicit;
   }
   return path?.toLowerCase().endsWith('.csv') === true ? 'csv' : 'jsonl';

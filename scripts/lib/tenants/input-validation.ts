@@ -138,13 +138,47 @@ export function parseClaimInput(
   return claim;
 }
 
+/** `<bucket>.s3.<region>.amazonaws.com`: the region an S3 origin's domain names. */
+const S3_DOMAIN_REGION = /\.s3[.-]([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com$/;
+
 /**
- * Parses an origin given as a URL (`https://acme.origin.example.com:8443/base`) into a custom
- * origin, and checks it is under one of the allowed suffixes.
+ * Parses an S3 origin given as `s3://<bucket domain>[/path][?region=R]` (what {@link formatOrigin}
+ * writes, so `export` then `import` round-trips it): the bucket's region comes from `region=`,
+ * else from the domain (`<bucket>.s3.<region>.amazonaws.com`).
  */
-export function parseOriginInput(value: string, allowedSuffixes: readonly string[]): CustomOrigin {
+function parseS3OriginInput(value: string, url: URL): Origin {
+  const fromDomain = S3_DOMAIN_REGION.exec(url.hostname)?.[1];
+  const given = url.searchParams.get('region') ?? undefined;
+  if (
+    url.username !== '' ||
+    url.password !== '' ||
+    url.hash !== '' ||
+    [...url.searchParams.keys()].some((k) => k !== 'region')
+  )
+    throw new InvalidInputError(`origin ${JSON.stringify(value)}: an s3 origin takes only ?region=`);
+  const parsed = parseOrigin({
+    type: 's3',
+    domainName: url.hostname,
+    path: url.pathname === '/' ? '' : url.pathname,
+    region: given ?? fromDomain,
+  });
+  if (!parsed.ok) throw new InvalidInputError(`origin ${JSON.stringify(value)}: ${parsed.problem}`);
+  return parsed.origin;
+}
+
+/**
+ * Parses an origin given as a URL (`https://acme.origin.example.com:8443/base`, or an S3 origin
+ * `s3://bucket.s3.eu-west-1.amazonaws.com/path`), and checks it is under one of the allowed
+ * suffixes.
+ */
+export function parseOriginInput(value: string, allowedSuffixes: readonly string[]): Origin {
   if (!URL.canParse(value)) throw new InvalidInputError(`origin ${JSON.stringify(value)} is not a URL`);
   const url = new URL(value);
+  if (url.protocol === 's3:') {
+    const origin = parseS3OriginInput(value, url);
+    requireAllowedOrigin(origin, allowedSuffixes);
+    return origin;
+  }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidInputError(`origin ${JSON.stringify(value)} must be an http or https URL`);
   }
@@ -162,9 +196,16 @@ export function parseOriginInput(value: string, allowedSuffixes: readonly string
     path: url.pathname === '/' ? '' : url.pathname,
   });
   if (!parsed.ok) throw new InvalidInputError(`origin ${JSON.stringify(value)}: ${parsed.problem}`);
-  if (parsed.origin.type !== 'custom') throw new InvalidInputError('origin must be a custom origin');
   requireAllowedOrigin(parsed.origin, allowedSuffixes);
   return parsed.origin;
+}
+
+/** Parses a region's pool origin: a custom (http/https) origin only. */
+export function parseCustomOriginInput(value: string, allowedSuffixes: readonly string[]): CustomOrigin {
+  const origin = parseOriginInput(value, allowedSuffixes);
+  if (origin.type !== 'custom')
+    throw new InvalidInputError(`origin ${JSON.stringify(value)} must be an http or https URL`);
+  return origin;
 }
 
 /** Refuses an origin outside the allowed suffixes: the router would refuse to forward to it. */
@@ -178,7 +219,11 @@ export function requireAllowedOrigin(origin: Origin, allowedSuffixes: readonly s
 
 /** The URL form of an origin, as accepted by {@link parseOriginInput}. */
 export function formatOrigin(origin: Origin): string {
-  if (origin.type === 's3') return `s3://${origin.domainName}${origin.path}`;
+  if (origin.type === 's3') {
+    // The region is written only when the domain does not name it.
+    const implied = S3_DOMAIN_REGION.exec(origin.domainName)?.[1] === origin.region;
+    return `s3://${origin.domainName}${origin.path}${implied ? '' : `?region=${origin.region}`}`;
+  }
   const defaultPort = origin.protocol === 'https' ? 443 : 80;
   const port = origin.port === defaultPort ? '' : `:${origin.port}`;
   return `${origin.protocol}://${origin.domainName}${port}${origin.path}`;

@@ -97,7 +97,9 @@ export function targetOf(
       `warning: writing to ${region}, not the write region ${tool.writeRegion}: under multi-region eventually consistent global tables a conditional write here and one in ${tool.writeRegion} can both succeed, and one of them is silently lost\n`,
     );
   }
-  const endpoint = values.endpoint ?? io.env.DYNAMODB_ENDPOINT ?? tool.router.endpoints[region];
+  // An empty DYNAMODB_ENDPOINT (`export DYNAMODB_ENDPOINT=`) means unset, as in a shell.
+  const endpoint =
+    values.endpoint ?? (io.env.DYNAMODB_ENDPOINT || undefined) ?? tool.router.endpoints[region];
   return { region, endpoint, tableName: values.table ?? tool.router.tableName };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Human and JSON forms of tenants and regions for the admin tool's output.
  */
+import { propagationWaitMs, type RouterConfig } from '../../../edge/config.ts';
 import type { RegionRecord, RegionsRecord, TenantRecord } from '../../../edge/model.ts';
 import { formatOrigin } from './input-validation.ts';
 
@@ -87,4 +88,14 @@ export function describeRegions(regions: RegionsRecord | undefined): string {
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([, line]) => line)
     .join('');
+}
+
+/**
+ * When a change reaches the edge: the router caches each record for the TTL and replicas lag by up
+ * to the allowance, so a viewer may see the old answer that long (longer only while replicas are
+ * unreachable and stale entries are served).
+ */
+export function visibilityNote(config: RouterConfig): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  return `visible at every edge within ${s(propagationWaitMs(config))} (cache TTL ${s(config.cache.ttlMs)} + replication lag allowance ${s(config.replicationLagAllowanceMs)})`;
 }

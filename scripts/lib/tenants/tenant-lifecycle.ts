@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type {
-  CustomOrigin,
+  Origin,
   Region,
   RegionsRecord,
   TenantId,
@@ -34,7 +34,7 @@ export interface TenantSpec {
   readonly region: Region;
   /** Claims in their listed form: hosts, or host + path prefix. */
   readonly domains: readonly string[];
-  readonly origin?: CustomOrigin | undefined;
+  readonly origin?: Origin | undefined;
   readonly failoverRegion?: Region | undefined;
   /** @default 'active' on create; when given for an existing tenant it must match */
   readonly status?: TenantStatus | undefined;
@@ -224,7 +224,7 @@ export async function changeTenantStatus(
 
 /** Changes of a tenant's serving settings; `null` clears the field. */
 export interface TenantSettingsChange {
-  readonly origin?: CustomOrigin | null | undefined;
+  readonly origin?: Origin | null | undefined;
   readonly failoverRegion?: Region | null | undefined;
 }
 

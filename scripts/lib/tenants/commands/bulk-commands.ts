@@ -9,7 +9,7 @@ import { type CliIO, printJson, type TextSink } from '../../cli-io.ts';
 import { createProgress } from '../../progress.ts';
 import { importTenants } from '../bulk-import.ts';
 import { bulkFormatFor, CSV_COLUMNS, formatBulkLine, parseBulkRecords } from '../bulk-records.ts';
-import { parseRegionInput, parseStatusInput } from '../input-validation.ts';
+import { parseRegionInput, parseStatusInput, requireKnownRegion } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
@@ -149,6 +149,7 @@ export const exportCommand: TenantsCommand = {
     const file = values.out === undefined ? undefined : createWriteStream(values.out);
     const sink: TextSink = file ?? io.stdout;
     try {
+      if (region !== undefined) requireKnownRegion(region, await connection.table.getRegions());
       const progress = createProgress({ label: 'export', stream: io.stderr });
       if (format === 'csv') sink.write(`${CSV_COLUMNS.join(',')}\n`);
       let count = 0;

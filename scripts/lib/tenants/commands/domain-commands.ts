@@ -8,6 +8,7 @@ import { addDomain, removeDomain } from '../domain-claims.ts';
 import { parseClaimInput, parseTenantIdInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
+import { visibilityNote } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
 
 function domainCommand(
@@ -53,7 +54,7 @@ ${CONNECTION_HELP}`;
         if (values.json) printJson(io, { tenantId, host, change });
         else
           io.stdout.write(
-            `${change}: ${host} ${name === 'add-domain' ? '->' : 'no longer ->'} ${tenantId}\n`,
+            `${change}: ${host} ${name === 'add-domain' ? '->' : 'no longer ->'} ${tenantId}${change === 'unchanged' ? '' : `; ${visibilityNote(connection.config)}`}\n`,
           );
         return 0;
       } finally {

@@ -3,7 +3,7 @@
  */
 import { integerOption, parseArguments } from '../../cli.ts';
 import { printJson } from '../../cli-io.ts';
-import { parseRegionInput, parseStatusInput } from '../input-validation.ts';
+import { parseRegionInput, parseStatusInput, requireKnownRegion } from '../input-validation.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
 import { tenantListLine, tenantToJson } from '../tenant-format.ts';
 import { allTenants, listTenantsPage } from '../tenant-listing.ts';
@@ -48,6 +48,8 @@ export const listCommand: TenantsCommand = {
     const limit = integerOption(values.limit, 'limit', 1, 1000) ?? 100;
     const connection = await openConnection(values, io);
     try {
+      // Like add's: a region nobody declared is a mistake, not an empty page.
+      if (region !== undefined) requireKnownRegion(region, await connection.table.getRegions());
       if (values.all) {
         let count = 0;
         for await (const tenant of allTenants(connection.table, { region, status, pageSize: limit })) {

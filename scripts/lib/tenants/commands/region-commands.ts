@@ -4,12 +4,12 @@
 import type { RegionStatus } from '../../../../edge/model.ts';
 import { parseArguments, UsageError } from '../../cli.ts';
 import { printJson } from '../../cli-io.ts';
-import { parseOriginInput, parseRegionInput } from '../input-validation.ts';
+import { parseCustomOriginInput, parseRegionInput } from '../input-validation.ts';
 import { currentActor } from '../operation-context.ts';
 import { setRegion } from '../region-settings.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
-import { describeRegions, malformedRegionsToJson, regionToJson } from '../tenant-format.ts';
+import { describeRegions, malformedRegionsToJson, regionToJson, visibilityNote } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
 
 const SET_USAGE = `Usage: npm run tenants -- region set <region> [options]
@@ -65,14 +65,17 @@ export const regionSetCommand: TenantsCommand = {
     const origin =
       values.origin === undefined
         ? undefined
-        : parseOriginInput(values.origin, tool.router.allowedOriginSuffixes);
+        : parseCustomOriginInput(values.origin, tool.router.allowedOriginSuffixes);
     const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
       const ctx = { table: connection.table, config, actor: currentActor() };
       const result = await setRegion(ctx, region, { origin, status, failover, healthUrl });
       if (values.json) printJson(io, { created: result.created, ...regionToJson(region, result.record) });
-      else io.stdout.write(`${result.created ? 'created' : 'updated'}: ${describeRegions(result.regions)}`);
+      else
+        io.stdout.write(
+          `${result.created ? 'created' : 'updated'}: ${describeRegions(result.regions)}${visibilityNote(config)}\n`,
+        );
       return 0;
     } finally {
       connection.close();

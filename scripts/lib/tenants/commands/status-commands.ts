@@ -1,6 +1,8 @@
 /**
  * `tenants suspend`, `resume` and `maintenance on|off`: one conditional write and an audit entry.
  */
+
+import { propagationWaitMs } from '../../../../edge/config.ts';
 import { parseArguments, UsageError } from '../../cli.ts';
 import { type CliIO, printJson } from '../../cli-io.ts';
 import { parseTenantIdInput } from '../input-validation.ts';
@@ -11,7 +13,7 @@ import {
   type ConnectionValues,
   openConnection,
 } from '../table-connection.ts';
-import { tenantToJson } from '../tenant-format.ts';
+import { tenantToJson, visibilityNote } from '../tenant-format.ts';
 import { changeTenantStatus, type StatusCommand } from '../tenant-lifecycle.ts';
 import type { TenantsCommand } from './command.ts';
 
@@ -26,10 +28,11 @@ async function runStatusChange(
   try {
     const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
     const { changed, tenant } = await changeTenantStatus(ctx, tenantId, command, values.reason);
-    if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record) });
+    const visibleWithinMs = changed ? propagationWaitMs(connection.config) : 0;
+    if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record), visibleWithinMs });
     else
       io.stdout.write(
-        `${changed ? 'changed' : 'unchanged'}: tenant ${tenantId} is ${tenant.record.status}\n`,
+        `${changed ? 'changed' : 'unchanged'}: tenant ${tenantId} is ${tenant.record.status}${changed ? `; ${visibilityNote(connection.config)}` : ''}\n`,
       );
     return 0;
   } finally {

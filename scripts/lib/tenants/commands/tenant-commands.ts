@@ -14,7 +14,7 @@ import {
 import { currentActor } from '../operation-context.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
 import { OperationRefusedError } from '../tenant-errors.ts';
-import { describeTenant, tenantToJson } from '../tenant-format.ts';
+import { describeTenant, tenantToJson, visibilityNote } from '../tenant-format.ts';
 import { addTenant, changeTenantSettings } from '../tenant-lifecycle.ts';
 import { removeTenant } from '../tenant-removal.ts';
 import type { TenantsCommand } from './command.ts';
@@ -180,12 +180,17 @@ export const removeCommand: TenantsCommand = {
           );
         return 0;
       }
-      const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
+      const ctx = {
+        table: connection.table,
+        config: connection.config,
+        actor: currentActor(),
+        notify: (line: string) => io.stderr.write(`${line}\n`),
+      };
       const { releasedDomains } = await removeTenant(ctx, tenantId);
       if (values.json) printJson(io, { removed: tenantId, releasedDomains });
       else
         io.stdout.write(
-          `removed tenant ${tenantId}; released ${releasedDomains.join(', ') || 'no domains'}\n`,
+          `removed tenant ${tenantId}; released ${releasedDomains.join(', ') || 'no domains'}; ${visibilityNote(connection.config)}\n`,
         );
       return 0;
     } finally {
@@ -245,7 +250,7 @@ export const setCommand: TenantsCommand = {
       if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record) });
       else
         io.stdout.write(
-          `${changed ? 'changed' : 'unchanged'}: tenant ${tenantId}\n${describeTenant(tenant.record)}`,
+          `${changed ? 'changed' : 'unchanged'}: tenant ${tenantId}\n${describeTenant(tenant.record)}${changed ? `${visibilityNote(config)}\n` : ''}`,
         );
       return 0;
     } finally {
