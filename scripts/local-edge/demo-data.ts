@@ -55,6 +55,21 @@ export interface DemoData {
 const r = (s: string) => s as Region;
 const t = (s: string) => s as TenantId;
 
+/** Each region with its pool origin, the next region as failover, and its health URL if known. */
+function demoRegions(names: readonly string[], healthUrls: Readonly<Record<string, string>>) {
+  const regions = new Map<Region, RegionRecord>();
+  names.forEach((name, i) => {
+    const healthUrl = healthUrls[name];
+    regions.set(r(name), {
+      origin: { type: 'custom', domainName: poolDomain(name), protocol: 'https', port: 443, path: '' },
+      status: 'active',
+      failover: r(names[(i + 1) % names.length] as string),
+      ...(healthUrl === undefined ? {} : { healthUrl }),
+    });
+  });
+  return regions;
+}
+
 /**
  * The demo data for a platform domain and a set of regions (the first three are used for tenants;
  * at least one region is required).
@@ -70,16 +85,7 @@ export function demoData(options: {
   if (regionNames.length === 0) throw new RangeError('demo data needs at least one region');
   const pick = (i: number) => r(regionNames[i % regionNames.length] as string);
   const [east, west, south] = [pick(0), pick(1), pick(2)];
-  const regions = new Map<Region, RegionRecord>();
-  regionNames.forEach((name, i) => {
-    const healthUrl = options.healthUrls?.[name];
-    regions.set(r(name), {
-      origin: { type: 'custom', domainName: poolDomain(name), protocol: 'https', port: 443, path: '' },
-      status: 'active',
-      failover: pick(i + 1),
-      ...(healthUrl === undefined ? {} : { healthUrl }),
-    });
-  });
+  const regions = demoRegions(regionNames, options.healthUrls ?? {});
   const base = { version: 1, updatedAt: options.now, status: 'active' as const };
   const platform = options.platformDomain;
   const tenants: TenantRecord[] = [
