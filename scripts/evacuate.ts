@@ -1,8 +1,10 @@
 /**
  * `npm run evacuate -- --from <region> [--to <region>]`: migrate every tenant out of a region.
  */
-import { runMain } from './lib/cli.ts';
+import { interruptOnSigint, runMain } from './lib/cli.ts';
 import { processIO } from './lib/cli-io.ts';
 import { runEvacuateCli } from './lib/migration/evacuate-cli.ts';
 
-runMain(() => runEvacuateCli(process.argv.slice(2), processIO));
+// Ctrl-C stops at a safe point (leases released, where it stopped printed): exit 130.
+const io = { ...processIO, signal: interruptOnSigint() };
+runMain(() => runEvacuateCli(process.argv.slice(2), io), io);

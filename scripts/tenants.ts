@@ -1,7 +1,7 @@
 /**
  * `npm run tenants -- <command>`: the tenants admin tool (see `--help`).
  */
-import { runMain } from './lib/cli.ts';
+import { interruptOnSigint, runMain } from './lib/cli.ts';
 import { processIO } from './lib/cli-io.ts';
 import { runTenantsCli } from './lib/tenants/tenants-cli.ts';
 
@@ -11,4 +11,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-runMain(() => runTenantsCli(process.argv.slice(2), processIO));
+// Ctrl-C stops an import after the lines in flight (it says where, exit 130); any other command
+// is short and safe to kill anywhere (the claim protocol), so it keeps the default.
+const argv = process.argv.slice(2);
+const io = argv[0] === 'import' ? { ...processIO, signal: interruptOnSigint() } : processIO;
+runMain(() => runTenantsCli(argv, io), io);

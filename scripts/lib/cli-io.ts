@@ -21,6 +21,8 @@ export interface CliIO {
   readonly confirm?: ((question: string) => Promise<boolean>) | undefined;
   /** The AWS clients; tests pass stand-ins. @default the SDK's (`SDK_AWS_CLIENTS`) */
   readonly aws?: AwsClients | undefined;
+  /** Aborted when the operator asks the command to stop (Ctrl-C, see `interruptOnSigint`). */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A yes/no question on the terminal, when stdin and stderr are one. */

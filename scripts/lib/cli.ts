@@ -131,6 +131,27 @@ export function runMain(main: () => Promise<unknown>, io: CliIO = processIO): vo
   });
 }
 
+/**
+ * An abort signal for the operator's Ctrl-C: the first SIGINT asks the command to stop at its next
+ * safe point (release what it holds, say where it stopped); a second one exits at once (130).
+ */
+export function interruptOnSigint(stderr: TextSink = process.stderr): AbortSignal {
+  const controller = new AbortController();
+  let first = 0;
+  process.on('SIGINT', () => {
+    // One Ctrl-C reaches us twice under `npm run` (the terminal's, and tsx relaying it): only a
+    // second press, a moment later, means "exit now".
+    if (controller.signal.aborted) {
+      if (Date.now() - first > 1000) process.exit(130);
+      return;
+    }
+    first = Date.now();
+    stderr.write('\ninterrupted: stopping at the next safe point (Ctrl-C again to exit at once)\n');
+    controller.abort();
+  });
+  return controller.signal;
+}
+
 function firstLine(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

@@ -242,6 +242,34 @@ describe('runMigration', () => {
     await expectSettled('unverified', US);
   });
 
+  it('with --freeze verifies after unfreezing: a frozen tenant answers 503 through the router', async () => {
+    await addTenant('frozen-verify');
+    // The router's view: 503 while in maintenance, else the home region's origin answers.
+    const probeRoute = async () => {
+      const t = await h.tenant('frozen-verify');
+      if (t?.record.status === 'maintenance') throw new Error('HTTP 503');
+      return t?.record.region;
+    };
+    const { effects, events } = recorder({ probeRoute });
+    const req = request('frozen-verify', US, { freeze: true, verifyTimeoutMs: 5_000 });
+    await runMigration(req, effects);
+    expect(
+      events.some((e) => e.type === 'info' && e.message === 'verified: us-east-1 answers through the router'),
+    ).toBe(true);
+    expect(events.some((e) => e.type === 'info' && /HTTP 503/.test(e.message))).toBe(false);
+    await expectSettled('frozen-verify', US);
+  });
+
+  it('with --freeze says how to move the tenant back when the unfrozen target never answers', async () => {
+    await addTenant('frozen-dark');
+    const { effects } = recorder({ probeRoute: async () => EU });
+    const req = request('frozen-dark', US, { freeze: true, verifyTimeoutMs: 2_000, verifyIntervalMs: 1_000 });
+    await expect(runMigration(req, effects)).rejects.toThrow(
+      /the migration finished \(frozen-dark lives in us-east-1 and is unfrozen\), but --verify-url never reached us-east-1 .*`npm run migrate -- frozen-dark --to eu-west-1`/,
+    );
+    expect((await h.tenant('frozen-dark'))?.record.status).toBe('active');
+  });
+
   it('keeps a suspension made during the migration (the write is retried on the new version)', async () => {
     await addTenant('suspended-midway');
     const ctx = { table: h.table, config: h.config, actor: 'test' };

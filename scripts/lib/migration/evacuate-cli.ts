@@ -5,6 +5,7 @@ import { propagationWaitMs } from '../../../edge/config.ts';
 import type { TenantId } from '../../../edge/model.ts';
 import { integerOption, type ParsedArguments, parseCommandLine, UsageError, writeHelp } from '../cli.ts';
 import { type CliIO, printJson, runCommand } from '../cli-io.ts';
+import { InterruptedError } from '../errors.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { parseRegionInput } from '../tenants/input-validation.ts';
 import { currentActor } from '../tenants/operation-context.ts';
@@ -119,6 +120,7 @@ function dependenciesOf(
         io,
         hookTimeoutMs: args.hookTimeoutMs,
         onEvent: () => {},
+        signal: io.signal,
         afterStep:
           options.afterStep === undefined ? undefined : (step) => options.afterStep?.(tenantId, step),
       });
@@ -171,11 +173,16 @@ export function runEvacuateCli(
     try {
       const deps = dependenciesOf(args, connection, io, line.values, options);
       const summary = await evacuateRegion(
-        { ...args.request, propagationWaitMs: propagationWaitMs(connection.config) },
+        { ...args.request, propagationWaitMs: propagationWaitMs(connection.config), signal: io.signal },
         deps,
       );
       deps.finish();
       printSummary(io, line.values, summary);
+      if (io.signal?.aborted === true) {
+        throw new InterruptedError(
+          `interrupted: the migrations in flight released their leases; rerun \`npm run evacuate -- --from ${summary.from}\` to resume (done tenants are skipped, cut-short ones resumed)`,
+        );
+      }
       return summary.failed > 0 ? 1 : 0;
     } finally {
       connection.close();

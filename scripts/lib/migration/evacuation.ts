@@ -22,6 +22,8 @@ export interface EvacuationRequest extends Omit<MigrationRequest, 'tenantId' | '
   readonly concurrency?: number;
   /** Print the assignment of every tenant and change nothing. @default false */
   readonly dryRun?: boolean;
+  /** The operator's stop: no further tenant is started. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** The result for one tenant. */
@@ -120,6 +122,10 @@ export async function evacuateRegion(
     deps.onResult?.(result, results.length, candidates.length);
   };
   await forEachConcurrently(candidates, request.concurrency ?? 4, async (candidate) => {
+    if (request.signal?.aborted === true) {
+      record({ tenantId: candidate.tenantId, outcome: 'skipped', to: candidate.to, reason: 'interrupted' });
+      return;
+    }
     if (candidate.skip !== null || candidate.to === null) {
       record({ tenantId: candidate.tenantId, outcome: 'skipped', to: candidate.to, reason: candidate.skip });
       return;

@@ -15,6 +15,8 @@ export interface HookRunnerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** A hook still running after this long is killed (SIGTERM) and fails. @default 1800000 */
   readonly timeoutMs?: number;
+  /** The operator's stop: a running hook is killed (SIGTERM to its group) and fails. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Creates the hook runner of the migration effects. */
@@ -39,14 +41,19 @@ export function createHookRunner(options: HookRunnerOptions = {}) {
       child.stderr.on('data', (chunk: Buffer) => output.write(chunk));
       // A hung hook would otherwise hold the migration (its lease is renewed while it runs) forever.
       let timedOut = false;
-      const timer = setTimeout(() => {
-        timedOut = true;
+      const killGroup = () => {
         try {
           if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
         } catch {
           child.kill('SIGTERM');
         }
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        killGroup();
       }, options.timeoutMs ?? 1_800_000);
+      // Its own process group does not get the terminal's Ctrl-C: pass the stop on.
+      options.signal?.addEventListener('abort', killGroup, { once: true });
       child.on('error', (error) => {
         clearTimeout(timer);
         reject(new HookFailedError(`hook could not start: ${error.message}`));

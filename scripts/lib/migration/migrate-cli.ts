@@ -53,7 +53,9 @@ Options:
 ${CONNECTION_HELP}
 
 The wait is the router's staleness bound from the configuration: cache TTL + replication lag
-allowance. Test hook: ETR_CRASH_AFTER_PHASE=<phase> exits (code 86) right after that phase's write.`;
+allowance. With --freeze, --verify-url probes after the tenant is unfrozen (a frozen tenant answers
+503). Ctrl-C stops at the next safe point: the lease is released and the command to resume (or to
+roll back) is printed; exit code 130. Test hook: ETR_CRASH_AFTER_PHASE=<phase> exits (code 86) right after that phase's write.`;
 
 /** Options of {@link runMigrateCli} for in-process tests. */
 export interface MigrateCliOptions {
@@ -174,6 +176,7 @@ function effectsOf(
             }),
           }),
     afterStep: options.afterStep,
+    signal: io.signal,
   });
   return options.sleep === undefined ? effects : { ...effects, sleep: options.sleep };
 }

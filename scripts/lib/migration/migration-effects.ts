@@ -55,4 +55,6 @@ export interface MigrationEffects {
    * @default no renewal (hooks must then finish within the lease)
    */
   readonly startRenewal?: ((renew: () => Promise<void>, everyMs: number) => () => void) | undefined;
+  /** Aborted when the operator stops the run (Ctrl-C): waits end, the lease is released. */
+  readonly signal?: AbortSignal | undefined;
 }

@@ -19,7 +19,8 @@ import {
   type OpenedTenant,
   openTenant,
 } from './migration-session.ts';
-import { MIGRATION_STEPS, type MigrationRun } from './migration-steps.ts';
+import { MIGRATION_STEPS, type MigrationRun, verifyAfterUnfreeze } from './migration-steps.ts';
+import { explainStop } from './migration-stop.ts';
 
 // The types of runMigration's signature, for callers that import the machine alone.
 export type { MigrationPlan, MigrationRequest } from './migration-plan.ts';
@@ -64,7 +65,13 @@ export async function runMigration(
       : await resume(request, effects, opened, existing, target);
   if (start.kind === 'dry-run') return start;
   const run: MigrationRun = { request, effects, held: start.held, leaseMs: opened.options.leaseMs };
-  const tenant = await runSteps(run);
+  let tenant: TenantSnapshot;
+  try {
+    tenant = await runSteps(run);
+  } catch (error) {
+    throw await explainStop(start.held, effects, request.tenantId, error);
+  }
+  await verifyAfterUnfreeze(run);
   return { kind: 'completed', migrationId: start.held.state.id, plan: start.plan, tenant };
 }
 

@@ -15,6 +15,7 @@ import { MigrationRefusedError } from './migration-errors.ts';
 import type { MigrationOutcome } from './migration-machine.ts';
 import { acquireMigration, openTenant } from './migration-session.ts';
 import { advance, type LeasedRun, restoreStatus, waitOut, withRenewal } from './migration-steps.ts';
+import { explainStop } from './migration-stop.ts';
 
 /** What to roll back. */
 export interface RollbackRequest {
@@ -50,15 +51,27 @@ export async function rollbackMigration(
     step: 'resume',
     message: `rolling back migration ${run.start.id} from phase ${run.start.phase}`,
   });
+  let tenant: TenantSnapshot;
+  try {
+    tenant = await rollBack(run);
+  } catch (error) {
+    throw await explainStop(held, effects, request.tenantId, error);
+  }
+  // Done: an interrupted wait only stops showing the tail.
+  if (isSwitched(run.start.phase) && !run.start.freeze) await showCacheTail(run).catch(() => undefined);
+  return { kind: 'rolled-back', migrationId: run.start.id, fromPhase: run.start.phase, tenant };
+}
+
+/** The steps of a rollback (see the file's comment). */
+async function rollBack(run: RollbackRun): Promise<TenantSnapshot> {
+  const { request, held } = run;
   if (request.hook !== undefined) await runRollbackHook(run, request.hook);
   const switched = isSwitched(run.start.phase);
   if (switched && run.start.freeze) await unswitch(run);
   if (held.state.phase === 'frozen') {
     await waitOut(run, request.propagationWaitMs, 'waiting for every edge to see the source region');
   }
-  const tenant = await restoreSource(run);
-  if (switched && !run.start.freeze) await showCacheTail(run);
-  return { kind: 'rolled-back', migrationId: run.start.id, fromPhase: run.start.phase, tenant };
+  return restoreSource(run);
 }
 
 function isSwitched(phase: MigrationPhase): boolean {

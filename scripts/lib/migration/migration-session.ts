@@ -149,6 +149,14 @@ export class HeldMigration {
     );
   }
 
+  /**
+   * Ends our lease now (the operator stopped the run), so a rerun resumes at once without
+   * `--takeover`; the migration record and its phase stay.
+   */
+  async releaseLease(): Promise<void> {
+    await this.write((_, state) => ({ migration: { ...state, leaseUntil: this.options.now() } }));
+  }
+
   /** Renews the lease (during long waits and hooks). */
   async renewLease(): Promise<void> {
     await this.write((_, state) => ({ migration: this.renewed(state) }));

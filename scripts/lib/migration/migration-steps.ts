@@ -106,11 +106,15 @@ async function switchHome(run: MigrationRun): Promise<StepOutcome> {
   return NEXT;
 }
 
-/** switched -> propagated: waits out the staleness bound, then `--verify-url` if asked. */
+/**
+ * switched -> propagated: waits out the staleness bound, then `--verify-url` if asked. A frozen
+ * tenant answers 503 through the router until it is unfrozen, so with `--freeze` the probe runs
+ * after finalize instead (see verifyAfterUnfreeze).
+ */
 async function confirmPropagation(run: MigrationRun): Promise<StepOutcome> {
   await waitOut(run, run.request.propagationWaitMs, 'waiting for caches and replicas to see the switch');
   const probe = run.effects.probeRoute;
-  if (probe !== undefined) await verifyTarget(run, probe);
+  if (probe !== undefined && !run.held.state.freeze) await verifyTarget(run, probe);
   await advance(run, 'propagated');
   run.effects.onEvent({ type: 'step', step: 'propagated', message: 'switch propagated' });
   await run.effects.afterStep?.('propagated');
@@ -208,8 +212,46 @@ export async function withRenewal<T>(run: LeasedRun, work: () => Promise<T>): Pr
 
 /** Probes `--verify-url` until the target region answers, renewing the lease; gives up at the limit. */
 async function verifyTarget(run: MigrationRun, probe: () => Promise<string | undefined>): Promise<void> {
-  const { effects, held, leaseMs, request } = run;
-  const deadline = effects.now() + (request.verifyTimeoutMs ?? 60_000);
+  const { request, held } = run;
+  const deadline = run.effects.now() + (request.verifyTimeoutMs ?? 60_000);
+  const last = await probeUntil(
+    run,
+    probe,
+    deadline,
+    () => held.state.leaseUntil - run.effects.now() < run.leaseMs / 2,
+  );
+  if (last === undefined) return;
+  throw new VerifyFailedError(
+    `--verify-url never reached ${request.to} (last: ${last}); the switch stays in place (phase switched)`,
+  );
+}
+
+/**
+ * `--verify-url` of a `--freeze` migration, once finalize unfroze it: the edges see the unfreeze
+ * within the staleness bound, so the probe may take that long on top of its own limit. A failure
+ * here comes after the migration finished: the message says how to move the tenant back.
+ */
+export async function verifyAfterUnfreeze(run: MigrationRun): Promise<void> {
+  const probe = run.effects.probeRoute;
+  if (probe === undefined || !run.held.state.freeze) return;
+  const { request } = run;
+  const deadline = run.effects.now() + request.propagationWaitMs + (request.verifyTimeoutMs ?? 60_000);
+  const last = await probeUntil(run, probe, deadline, () => false);
+  if (last === undefined) return;
+  const from = run.held.state.from;
+  throw new VerifyFailedError(
+    `the migration finished (${request.tenantId} lives in ${request.to} and is unfrozen), but --verify-url never reached ${request.to} (last: ${last}): check ${request.to}'s origin; to move the tenant back, run \`npm run migrate -- ${request.tenantId} --to ${from}\``,
+  );
+}
+
+/** Probes until the target answers (undefined) or the deadline passes (the last answer seen). */
+async function probeUntil(
+  run: MigrationRun,
+  probe: () => Promise<string | undefined>,
+  deadline: number,
+  renewNow: () => boolean,
+): Promise<string | undefined> {
+  const { effects, held, request } = run;
   const interval = request.verifyIntervalMs ?? 500;
   let last = 'no answer yet';
   for (;;) {
@@ -217,19 +259,15 @@ async function verifyTarget(run: MigrationRun, probe: () => Promise<string | und
       const region = await probe();
       if (region === request.to) {
         effects.onEvent({ type: 'info', message: `verified: ${request.to} answers through the router` });
-        return;
+        return undefined;
       }
       last = region === undefined ? 'answer did not name a region' : `${region} answered`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
-    if (effects.now() >= deadline) {
-      throw new VerifyFailedError(
-        `--verify-url never reached ${request.to} (last: ${last}); the switch stays in place: rerun to verify again, or --rollback`,
-      );
-    }
+    if (effects.now() >= deadline) return last;
     effects.onEvent({ type: 'info', message: `verify: ${last}; probing again` });
     await effects.sleep(interval);
-    if (held.state.leaseUntil - effects.now() < leaseMs / 2) await held.renewLease();
+    if (renewNow()) await held.renewLease();
   }
 }

@@ -31,6 +31,8 @@ export interface MigrationWiringOptions {
   readonly healthTimeoutMs?: number;
   /** @default 1800000 */
   readonly hookTimeoutMs?: number | undefined;
+  /** The operator's stop (Ctrl-C). @default never */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Builds the effects of a real run. */
@@ -43,9 +45,11 @@ export function createMigrationEffects(options: MigrationWiringOptions): Migrati
       output: options.io.stderr,
       env: options.io.env,
       ...(options.hookTimeoutMs === undefined ? {} : { timeoutMs: options.hookTimeoutMs }),
+      signal: options.signal,
     }),
     probeRoute: options.probeRoute,
-    sleep: (ms) => sleep(ms),
+    sleep: (ms) => sleep(ms, undefined, { signal: options.signal }),
+    signal: options.signal,
     now: Date.now,
     newId: () => randomUUID(),
     onEvent: options.onEvent,

@@ -7,6 +7,7 @@
  */
 import type { RegionsRecord } from '../../../edge/model.ts';
 import { forEachConcurrently } from '../bounded-concurrency.ts';
+import { InterruptedError } from '../errors.ts';
 import type { OperationContext } from './operation-context.ts';
 import { InvalidInputError, OperationRefusedError } from './tenant-errors.ts';
 import { type AddOutcome, addTenant, type TenantSpec } from './tenant-lifecycle.ts';
@@ -38,6 +39,8 @@ export interface ImportOptions {
   readonly regions?: RegionsRecord | undefined;
   /** Called after each line with the number done and failed so far. */
   readonly onProgress?: (done: number, failed: number) => void;
+  /** The operator's stop: no further line is started; those in flight finish. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Imports validated specs. */
@@ -51,25 +54,35 @@ export async function importTenants(
   const regions = options.regions ?? (await ctx.table.getRegions());
   let done = 0;
   let stopped: { line: number; error: unknown } | undefined;
-  await forEachConcurrently(specs, options.concurrency ?? 8, async ({ line, spec }) => {
-    if (stopped !== undefined) return;
-    try {
-      const { outcome } = await addTenant(ctx, spec, { regions });
-      counts[outcome]++;
-    } catch (error) {
-      if (!(error instanceof OperationRefusedError || error instanceof InvalidInputError)) {
-        stopped ??= { line, error };
-        return;
+  // A path prefix needs its host held first: lines claiming only hosts go in a first pass.
+  const hasPath = (s: TenantSpec) => s.domains.some((d) => d.includes('/'));
+  const passes = [specs.filter((s) => !hasPath(s.spec)), specs.filter((s) => hasPath(s.spec))];
+  const run = (pass: typeof specs) =>
+    forEachConcurrently(pass, options.concurrency ?? 8, async ({ line, spec }) => {
+      if (stopped !== undefined || options.signal?.aborted === true) return;
+      try {
+        const { outcome } = await addTenant(ctx, spec, { regions });
+        counts[outcome]++;
+      } catch (error) {
+        if (!(error instanceof OperationRefusedError || error instanceof InvalidInputError)) {
+          stopped ??= { line, error };
+          return;
+        }
+        failures.push({ line, tenantId: spec.tenantId, message: error.message });
       }
-      failures.push({ line, tenantId: spec.tenantId, message: error.message });
-    }
-    done++;
-    options.onProgress?.(done, failures.length);
-  });
+      done++;
+      options.onProgress?.(done, failures.length);
+    });
+  for (const pass of passes) await run(pass);
   if (stopped !== undefined) {
     throw new ImportStoppedError(
       `import stopped at line ${stopped.line} after ${done} line(s): ${(stopped.error as Error).message}; rerun to continue (the import is idempotent)`,
       { cause: stopped.error },
+    );
+  }
+  if (options.signal?.aborted === true) {
+    throw new InterruptedError(
+      `import interrupted after ${done} of ${specs.length} line(s) (those in flight finished); rerun the same import to continue (it is idempotent)`,
     );
   }
   failures.sort((a, b) => a.line - b.line);

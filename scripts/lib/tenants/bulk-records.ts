@@ -6,9 +6,10 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { RouterConfig } from '../../../edge/config.ts';
 import type { RegionsRecord, TenantRecord } from '../../../edge/model.ts';
+import { claimKey } from './claims.ts';
 import {
   formatOrigin,
-  parseDomainInput,
+  parseClaimInput,
   parseOriginInput,
   parseRegionInput,
   parseStatusInput,
@@ -93,7 +94,7 @@ function specFromRaw(raw: RawRecord, config: RouterConfig, regions: RegionsRecor
   else domainList = (optionalString(raw.domains, 'domains') ?? '').split(/[\s;]+/).filter((d) => d !== '');
   const domains = domainList.map((d) => {
     if (typeof d !== 'string') throw new Error('domains must be strings');
-    return parseDomainInput(d, config);
+    return claimKey(parseClaimInput(d, config));
   });
   const originText = optionalString(raw.origin, 'origin');
   const failoverText = optionalString(raw.failoverRegion, 'failoverRegion');

@@ -92,6 +92,7 @@ export const importCommand: TenantsCommand = {
         concurrency,
         regions,
         onProgress: (done, failed) => progress.update(done, failed > 0 ? `${failed} failed` : undefined),
+        signal: io.signal,
       });
       progress.finish();
       if (values.json) printJson(io, summary);
