@@ -81,7 +81,10 @@ describe('writes against AWS', () => {
   it('ask a person on a terminal, and write nothing when told no', async () => {
     const asked: string[] = [];
     const no = await onAws(['region', 'set', 'eu-west-1', '--status', 'draining'], {
-      confirm: async (q) => (asked.push(q), false),
+      confirm: async (q) => {
+        asked.push(q);
+        return false;
+      },
     });
     expect(no.code).toBe(1);
     expect(asked).toEqual(['write to table tenant-routes in account 111111111111, region eu-west-1?']);
