@@ -12,6 +12,7 @@ import { UsageError } from '../errors.ts';
 import { connectTable, SDK_AWS_CLIENTS, type TableTarget } from '../table-client.ts';
 import { loadToolConfig, type ToolConfig } from '../tool-config.ts';
 import { createDynamoDBTenantTable } from './dynamodb-tenant-table.ts';
+import { currentActor, type OperationContext } from './operation-context.ts';
 import { OperationRefusedError } from './tenant-errors.ts';
 import type { TenantTable } from './tenant-table.ts';
 
@@ -153,4 +154,22 @@ async function announceTarget(values: ConnectionValues, io: CliIO, connection: C
     !(await io.confirm(`write to table ${target.tableName} in account ${account}, region ${target.region}?`))
   )
     throw new OperationRefusedError('not confirmed; nothing was written');
+}
+
+/** Environment variable: the claim lease in ms (tests and `ops-fuzz` shorten it). */
+export const CLAIM_LEASE_ENV = 'ETR_CLAIM_LEASE_MS';
+
+/**
+ * The context of the tenant operations over a connection: this process's actor, progress lines on
+ * stderr, and the claim lease of `ETR_CLAIM_LEASE_MS` when set.
+ */
+export function operationContextOf(connection: Connection, io: CliIO): OperationContext {
+  const lease = Number(io.env[CLAIM_LEASE_ENV]);
+  return {
+    table: connection.table,
+    config: connection.config,
+    actor: currentActor(),
+    notify: (line) => io.stderr.write(`${line}\n`),
+    ...(Number.isInteger(lease) && lease > 0 ? { claimLeaseMs: lease } : {}),
+  };
 }

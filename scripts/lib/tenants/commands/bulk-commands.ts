@@ -10,8 +10,12 @@ import { createProgress } from '../../progress.ts';
 import { importTenants } from '../bulk-import.ts';
 import { bulkFormatFor, CSV_COLUMNS, formatBulkLine, parseBulkRecords } from '../bulk-records.ts';
 import { parseRegionInput, parseStatusInput, requireKnownRegion } from '../input-validation.ts';
-import { currentActor } from '../operation-context.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection } from '../table-connection.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  openConnection,
+  operationContextOf,
+} from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
 import { allTenants } from '../tenant-listing.ts';
 import type { TenantsCommand } from './command.ts';
@@ -87,7 +91,7 @@ export const importCommand: TenantsCommand = {
         total: parsed.specs.length,
         stream: io.stderr,
       });
-      const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
+      const ctx = operationContextOf(connection, io);
       const summary = await importTenants(ctx, parsed.specs, {
         concurrency,
         regions,

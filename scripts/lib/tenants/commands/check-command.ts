@@ -5,9 +5,14 @@
 import { integerOption, parseArguments } from '../../cli.ts';
 import { type CliIO, printJson } from '../../cli-io.ts';
 import { createProgress } from '../../progress.ts';
-import { currentActor, type OperationContext } from '../operation-context.ts';
 import { type CheckReport, checkItems, type Finding } from '../table-check.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, type Connection, openConnection } from '../table-connection.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  type Connection,
+  openConnection,
+  operationContextOf,
+} from '../table-connection.ts';
 import { applyRepair, describeRepair, type RepairResult } from '../table-repair.ts';
 import { scanTable } from '../table-scan.ts';
 import type { TenantsCommand } from './command.ts';
@@ -64,11 +69,7 @@ export const checkCommand: TenantsCommand = {
         if (!values.json && dryRun) io.stdout.write('dry run: nothing changed\n');
         return report(io, values.json === true, first, dryRun ? undefined : []);
       }
-      const ctx: OperationContext = {
-        table: connection.table,
-        config: connection.config,
-        actor: currentActor(),
-      };
+      const ctx = operationContextOf(connection, io);
       const results: RepairResult[] = [];
       for (const r of repairs) results.push(await applyRepair(ctx, r));
       if (!values.json)

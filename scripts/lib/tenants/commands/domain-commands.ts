@@ -6,8 +6,13 @@ import { printJson } from '../../cli-io.ts';
 import { claimKey } from '../claims.ts';
 import { addDomain, removeDomain } from '../domain-claims.ts';
 import { parseClaimInput, parseTenantIdInput } from '../input-validation.ts';
-import { currentActor } from '../operation-context.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  openConnection,
+  operationContextOf,
+  toolConfigOf,
+} from '../table-connection.ts';
 import { visibilityNote } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
 
@@ -46,7 +51,7 @@ ${CONNECTION_HELP}`;
       const host = claimKey(claim);
       const connection = await openConnection(values, io, { writes: true, tool });
       try {
-        const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
+        const ctx = operationContextOf(connection, io);
         const { change } =
           name === 'add-domain'
             ? await addDomain(ctx, tenantId, claim)

@@ -5,9 +5,14 @@ import type { RegionStatus } from '../../../../edge/model.ts';
 import { parseArguments, UsageError } from '../../cli.ts';
 import { printJson } from '../../cli-io.ts';
 import { parseCustomOriginInput, parseRegionInput } from '../input-validation.ts';
-import { currentActor } from '../operation-context.ts';
 import { setRegion } from '../region-settings.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  openConnection,
+  operationContextOf,
+  toolConfigOf,
+} from '../table-connection.ts';
 import { InvalidInputError } from '../tenant-errors.ts';
 import { describeRegions, malformedRegionsToJson, regionToJson, visibilityNote } from '../tenant-format.ts';
 import type { TenantsCommand } from './command.ts';
@@ -69,7 +74,7 @@ export const regionSetCommand: TenantsCommand = {
     const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
-      const ctx = { table: connection.table, config, actor: currentActor() };
+      const ctx = operationContextOf(connection, io);
       const result = await setRegion(ctx, region, { origin, status, failover, healthUrl });
       if (values.json) printJson(io, { created: result.created, ...regionToJson(region, result.record) });
       else

@@ -6,12 +6,12 @@ import { propagationWaitMs } from '../../../../edge/config.ts';
 import { parseArguments, UsageError } from '../../cli.ts';
 import { type CliIO, printJson } from '../../cli-io.ts';
 import { parseTenantIdInput } from '../input-validation.ts';
-import { currentActor } from '../operation-context.ts';
 import {
   CONNECTION_HELP,
   CONNECTION_OPTIONS,
   type ConnectionValues,
   openConnection,
+  operationContextOf,
 } from '../table-connection.ts';
 import { tenantToJson, visibilityNote } from '../tenant-format.ts';
 import { changeTenantStatus, type StatusCommand } from '../tenant-lifecycle.ts';
@@ -26,7 +26,7 @@ async function runStatusChange(
   const tenantId = parseTenantIdInput(tenantText);
   const connection = await openConnection(values, io, { writes: true });
   try {
-    const ctx = { table: connection.table, config: connection.config, actor: currentActor() };
+    const ctx = operationContextOf(connection, io);
     const { changed, tenant } = await changeTenantStatus(ctx, tenantId, command, values.reason);
     const visibleWithinMs = changed ? propagationWaitMs(connection.config) : 0;
     if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record), visibleWithinMs });

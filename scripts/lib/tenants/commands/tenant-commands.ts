@@ -11,8 +11,13 @@ import {
   parseStatusInput,
   parseTenantIdInput,
 } from '../input-validation.ts';
-import { currentActor } from '../operation-context.ts';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, openConnection, toolConfigOf } from '../table-connection.ts';
+import {
+  CONNECTION_HELP,
+  CONNECTION_OPTIONS,
+  openConnection,
+  operationContextOf,
+  toolConfigOf,
+} from '../table-connection.ts';
 import { OperationRefusedError } from '../tenant-errors.ts';
 import { describeTenant, tenantToJson, visibilityNote } from '../tenant-format.ts';
 import { addTenant, changeTenantSettings } from '../tenant-lifecycle.ts';
@@ -84,7 +89,7 @@ export const addCommand: TenantsCommand = {
     const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
-      const ctx = { table: connection.table, config, actor: currentActor() };
+      const ctx = operationContextOf(connection, io);
       const { outcome, tenant } = await addTenant(ctx, spec);
       if (values.json) printJson(io, { outcome, tenant: tenantToJson(tenant.record) });
       else io.stdout.write(`${outcome}: tenant ${spec.tenantId}\n${describeTenant(tenant.record)}`);
@@ -180,12 +185,7 @@ export const removeCommand: TenantsCommand = {
           );
         return 0;
       }
-      const ctx = {
-        table: connection.table,
-        config: connection.config,
-        actor: currentActor(),
-        notify: (line: string) => io.stderr.write(`${line}\n`),
-      };
+      const ctx = operationContextOf(connection, io);
       const { releasedDomains } = await removeTenant(ctx, tenantId);
       if (values.json) printJson(io, { removed: tenantId, releasedDomains });
       else
@@ -245,7 +245,7 @@ export const setCommand: TenantsCommand = {
     const connection = await openConnection(values, io, { writes: true, tool });
     try {
       const { config } = connection;
-      const ctx = { table: connection.table, config, actor: currentActor() };
+      const ctx = operationContextOf(connection, io);
       const { changed, tenant } = await changeTenantSettings(ctx, tenantId, { origin, failoverRegion });
       if (values.json) printJson(io, { changed, tenant: tenantToJson(tenant.record) });
       else
