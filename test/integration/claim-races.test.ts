@@ -171,14 +171,17 @@ describe('a host split by path prefix', () => {
     expect(await violations(h.table)).toEqual([]);
   });
 
-  it('stops the removal of a host that still routes prefixes, keeping every claim listed', async () => {
+  it('refuses the removal of a host that still routes prefixes, changing nothing', async () => {
+    await addTenant(ctx, { tenantId: tenantId('mall'), region: EU, domains: ['mall2.example.org'] });
+    await addDomain(ctx, tenantId('mall'), { host: 'mall.example.org' });
     await addDomain(ctx, tenantId('shop1'), { host: 'mall.example.org', path: '/one' });
     await expect(removeTenant(ctx, tenantId('mall'))).rejects.toThrow(
-      /keeps mall\.example\.org \(still routes \/one to shop1\)/,
+      /cannot remove tenant mall: mall\.example\.org \(still routes \/one to shop1\): remove those path claims first; nothing was changed/,
     );
     const mall = await h.tenant('mall');
-    expect(mall?.record.domains).toEqual(['mall.example.org']);
-    expect(mall?.removal).toBeDefined();
+    expect([...(mall?.record.domains ?? [])].sort()).toEqual(['mall.example.org', 'mall2.example.org']);
+    expect(await h.table.getDomain('mall2.example.org')).toBeDefined();
+    expect(mall?.removal).toBeUndefined();
     await removeDomain(ctx, tenantId('shop1'), { host: 'mall.example.org', path: '/one' });
     await removeTenant(ctx, tenantId('mall'));
     expect(await h.table.getDomain('mall.example.org')).toBeUndefined();

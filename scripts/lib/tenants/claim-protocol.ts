@@ -21,6 +21,7 @@ import {
   type ClaimIntent,
   type ClaimKey,
   claimKey,
+  claimOf,
   isExpired,
   mayWrite,
   type PendingClaim,
@@ -196,4 +197,47 @@ async function releaseOrphans(
     const outcome = outcomes.get(claimKey(claim));
     if (outcome !== undefined && holdsAfter(outcome)) await ctx.table.releaseDomain(claim, tenantId);
   }
+}
+
+/**
+ * Settles every pending claim of the tenant whose lease has passed, by the holder rule (listed
+ * exactly when the domain item gives it to the tenant): what a killed operation left, cleaned by
+ * the next operation on the tenant. One conditional write; the tenant as it is afterwards.
+ */
+export async function settleExpiredClaims(
+  ctx: OperationContext,
+  tenant: TenantSnapshot,
+): Promise<TenantSnapshot> {
+  const { now } = protocolTiming(ctx);
+  const expired = [...(tenant.pendingClaims ?? [])].filter(([, p]) => isExpired(p, now()));
+  if (expired.length === 0) return tenant;
+  const tenantId = tenant.record.tenantId;
+  const holds = new Map<ClaimKey, boolean>();
+  for (const [key] of expired) holds.set(key, (await holderOfClaim(ctx, key)) === tenantId);
+  return modifyWithRetry<TenantSnapshot | undefined, TenantSnapshot>(tenant, {
+    read: () => ctx.table.getTenant(tenantId),
+    decide: (current) => {
+      if (current === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
+      const pendingClaims = new Map(current.pendingClaims ?? []);
+      const domains = [...(current.record.domains ?? [])];
+      let changed = false;
+      for (const [key, held] of holds) {
+        const entry = pendingClaims.get(key);
+        // Renewed or taken over since it was read: that operation settles it.
+        if (entry === undefined || !isExpired(entry, now())) continue;
+        pendingClaims.delete(key);
+        if (held && !domains.includes(key)) domains.push(key);
+        changed = true;
+      }
+      if (!changed) return { result: current };
+      return { write: () => ctx.table.updateTenant(current, { pendingClaims, domains }) };
+    },
+    giveUp: () => tenantKeptChanging(tenantId),
+  });
+}
+
+async function holderOfClaim(ctx: OperationContext, key: ClaimKey): Promise<TenantId | undefined> {
+  const { host, path } = claimOf(key);
+  const domain = await ctx.table.getDomain(host);
+  return path === undefined ? domain?.tenantId : domain?.paths?.get(path);
 }

@@ -5,7 +5,7 @@
  * as it was; a rerun repairs what a crash left.
  */
 import type { TenantId } from '../../../edge/model.ts';
-import { type ChangeOutcome, holdsAfter, runClaimChanges } from './claim-protocol.ts';
+import { type ChangeOutcome, holdsAfter, runClaimChanges, settleExpiredClaims } from './claim-protocol.ts';
 import { type Claim, claimKey } from './claims.ts';
 import type { OperationContext } from './operation-context.ts';
 import { OperationRefusedError } from './tenant-errors.ts';
@@ -50,6 +50,18 @@ async function requireTenant(ctx: OperationContext, tenantId: TenantId): Promise
   return tenant;
 }
 
+/** A prefix of a host whose tenant is being removed is refused: the removal checked for prefixes. */
+async function refuseHostBeingRemoved(
+  ctx: OperationContext,
+  claim: Claim,
+  tenantId: TenantId,
+): Promise<void> {
+  const base = (await ctx.table.getDomain(claim.host))?.tenantId;
+  if (base === undefined || base === tenantId) return;
+  if ((await ctx.table.getTenant(base))?.removal !== undefined)
+    throw new OperationRefusedError(`domain ${claim.host} belongs to tenant ${base}, which is being removed`);
+}
+
 /** Adds a claim to an existing tenant (idempotent: a rerun repairs a half-done add). */
 export async function addDomain(
   ctx: OperationContext,
@@ -57,14 +69,16 @@ export async function addDomain(
   claim: Claim,
 ): Promise<{ change: DomainChange; tenant: TenantSnapshot }> {
   const key = claimKey(claim);
-  const tenant = await requireTenant(ctx, tenantId);
+  const tenant = await settleExpiredClaims(ctx, await requireTenant(ctx, tenantId));
   const holder = await holderOf(ctx, claim);
   const listed = tenant.record.domains?.includes(key) === true;
-  // Refused before anything is written in the usual case; the protocol settles a lost race.
-  if (holder !== undefined && holder !== tenantId)
+  // Refused before anything is written in the usual case (the protocol settles a lost race), but a
+  // claim of this key still pending (a rerun after a kill) is driven through, so it is settled.
+  if (holder !== undefined && holder !== tenantId && tenant.pendingClaims?.get(key)?.intent !== 'claim')
     throw claimRefusal(key, { kind: 'held', holder }) as OperationRefusedError;
   if (listed && holder === tenantId && tenant.pendingClaims?.has(key) !== true)
     return { change: 'unchanged', tenant };
+  if (claim.path !== undefined) await refuseHostBeingRemoved(ctx, claim, tenantId);
   const { tenant: after, outcomes } = await runClaimChanges(ctx, tenant, [{ claim, intent: 'claim' }]);
   const outcome = outcomes.get(key);
   const refusal = outcome === undefined ? undefined : claimRefusal(key, outcome);
@@ -81,7 +95,7 @@ export async function removeDomain(
   claim: Claim,
 ): Promise<{ change: DomainChange; tenant: TenantSnapshot | undefined }> {
   const key = claimKey(claim);
-  const tenant = await requireTenant(ctx, tenantId);
+  const tenant = await settleExpiredClaims(ctx, await requireTenant(ctx, tenantId));
   const holder = await holderOf(ctx, claim);
   const listed = tenant.record.domains?.includes(key) === true || tenant.pendingClaims?.has(key) === true;
   if (!listed && holder !== tenantId) {

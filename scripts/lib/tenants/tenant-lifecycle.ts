@@ -18,7 +18,7 @@ import type {
   TenantRecord,
   TenantStatus,
 } from '../../../edge/model.ts';
-import { runClaimChanges } from './claim-protocol.ts';
+import { runClaimChanges, settleExpiredClaims } from './claim-protocol.ts';
 import { type Claim, type ClaimKey, claimKey, claimOf, type PendingClaim } from './claims.ts';
 import { claimRefusal, holderOf } from './domain-claims.ts';
 import { formatOrigin, requireKnownRegion } from './input-validation.ts';
@@ -130,15 +130,31 @@ export async function addTenant(
 
 async function completeExisting(
   ctx: OperationContext,
-  existing: TenantSnapshot,
+  start: TenantSnapshot,
   spec: TenantSpec,
   claims: readonly Claim[],
 ): Promise<{ outcome: AddOutcome; tenant: TenantSnapshot }> {
+  let existing = start;
+  if (existing.removal !== undefined)
+    throw new OperationRefusedError(`tenant ${spec.tenantId} is being removed; nothing was changed`);
   const diff = differences(existing.record, spec);
   if (diff.length > 0) {
     throw new OperationRefusedError(`tenant ${spec.tenantId} already exists and differs: ${diff.join('; ')}`);
   }
-  await refuseHeldElsewhere(ctx, spec.tenantId, claims);
+  existing = await settleExpiredClaims(ctx, existing);
+  try {
+    await refuseHeldElsewhere(ctx, spec.tenantId, claims);
+  } catch (error) {
+    // A rerun of an add cut short: its claims still pending are driven through (and settled).
+    const pending = claims.filter((c) => existing.pendingClaims?.get(claimKey(c))?.intent === 'claim');
+    if (pending.length > 0)
+      await runClaimChanges(
+        ctx,
+        existing,
+        pending.map((claim) => ({ claim, intent: 'claim' as const })),
+      );
+    throw error;
+  }
   const missing: Claim[] = [];
   for (const claim of claims) {
     const key = claimKey(claim);

@@ -24,6 +24,7 @@ export interface RemovalResult {
 export async function removeTenant(ctx: OperationContext, tenantId: TenantId): Promise<RemovalResult> {
   const marked = await markRemoval(ctx, tenantId);
   const quiet = await waitForClaimsInFlight(ctx, marked);
+  await refuseWhileSplit(ctx, quiet);
   const released: string[] = [];
   const blocked: string[] = [];
   for (const key of claimsOf(quiet)) {
@@ -39,7 +40,7 @@ export async function removeTenant(ctx: OperationContext, tenantId: TenantId): P
   );
   if (blocked.length > 0) {
     throw new OperationRefusedError(
-      `tenant ${tenantId} is marked for removal but keeps ${blocked.join('; ')}: remove those path claims, then rerun \`tenants remove ${tenantId}\``,
+      `tenant ${tenantId} is marked for removal and half-removed: a path prefix was claimed on ${blocked.join('; ')} while it was being removed; remove those path claims, then rerun \`tenants remove ${tenantId}\``,
     );
   }
   await ctx.table.putAudit({
@@ -52,6 +53,36 @@ export async function removeTenant(ctx: OperationContext, tenantId: TenantId): P
   });
   await deleteMarked(ctx, settled);
   return { releasedDomains: released };
+}
+
+/**
+ * A host of the tenant that other tenants' path prefixes still split cannot go: found before
+ * anything is released, the mark is taken back and the removal refused with nothing changed.
+ * (A prefix claimed after this check, in the instant before the host's release, stops the removal
+ * half-way instead; the message then says so, and everything it kept is still listed.)
+ */
+async function refuseWhileSplit(ctx: OperationContext, tenant: TenantSnapshot): Promise<void> {
+  const tenantId = tenant.record.tenantId;
+  const blocked: string[] = [];
+  for (const key of claimsOf(tenant)) {
+    if (key.includes('/')) continue;
+    const domain = await ctx.table.getDomain(key);
+    const foreign = [...(domain?.paths ?? [])].filter(([, id]) => id !== tenantId);
+    if (domain?.tenantId === tenantId && foreign.length > 0)
+      blocked.push(`${key} (still routes ${foreign.map(([p, t]) => `${p} to ${t}`).join(', ')})`);
+  }
+  if (blocked.length === 0) return;
+  await modifyWithRetry<TenantSnapshot | undefined, void>(tenant, {
+    read: () => ctx.table.getTenant(tenantId),
+    decide: (current) =>
+      current?.removal === undefined
+        ? { result: undefined }
+        : { write: async () => void (await ctx.table.updateTenant(current, { removal: null })) },
+    giveUp: () => tenantKeptChanging(tenantId),
+  });
+  throw new OperationRefusedError(
+    `cannot remove tenant ${tenantId}: ${blocked.join('; ')}: remove those path claims first; nothing was changed`,
+  );
 }
 
 /** Every claim the tenant lists, settled or pending; path prefixes first, so hosts are free to go. */

@@ -88,7 +88,6 @@ export const addCommand: TenantsCommand = {
     };
     const connection = await openConnection(values, io, { writes: true, tool });
     try {
-      const { config } = connection;
       const ctx = operationContextOf(connection, io);
       const { outcome, tenant } = await addTenant(ctx, spec);
       if (values.json) printJson(io, { outcome, tenant: tenantToJson(tenant.record) });
