@@ -36,6 +36,10 @@ export const SDK_AWS_CLIENTS: AwsClients = {
       const { Account } = await sts.send(new GetCallerIdentityCommand({}));
       if (Account === undefined) throw new Error('STS GetCallerIdentity returned no account');
       return Account;
+    } catch (error) {
+      if (!(error instanceof Error)) throw error;
+      error.message = `AWS STS in ${region} (who the credentials are): ${error.message}${error.name === 'CredentialsProviderError' ? NO_CREDENTIALS_HINT : ''}`;
+      throw error;
     } finally {
       sts.destroy();
     }
@@ -69,6 +73,10 @@ export function connectTable(options: ConnectOptions): TableTarget {
   return { client, tableName, region, endpoint };
 }
 
+/** What to do when there are no AWS credentials: most often, the local edge's endpoint was meant. */
+export const NO_CREDENTIALS_HINT =
+  ' (no AWS credentials; for the local edge, export DYNAMODB_ENDPOINT as `npm start` prints it)';
+
 /** `DynamoDB at <endpoint> (table T, region R)` or `AWS DynamoDB in R (table T)`. */
 export function describeTarget(target: Pick<TableTarget, 'endpoint' | 'region' | 'tableName'>): string {
   return target.endpoint === undefined
@@ -94,7 +102,7 @@ function nameTheTarget(client: DynamoDBClient, where: string, tableName: string)
             ? `table ${tableName} not found`
             : error.name === 'UnknownError'
               ? `no DynamoDB answer${status === undefined ? '' : ` (HTTP ${status})`}: is it a DynamoDB endpoint?`
-              : error.message;
+              : `${error.message}${error.name === 'CredentialsProviderError' ? NO_CREDENTIALS_HINT : ''}`;
         error.message = `${where}: ${reason}`;
         throw error;
       }

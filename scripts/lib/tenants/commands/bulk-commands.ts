@@ -71,9 +71,10 @@ export const importCommand: TenantsCommand = {
     const path = positionals[0] as string;
     const format = bulkFormatFor(path, values.format);
     const concurrency = integerOption(values.concurrency, 'concurrency', 1, 64) ?? 8;
+    // The file first: a missing or unreadable file is bad input, before any connection.
+    const text = await readInput(path);
     const connection = await openConnection(values, io, { writes: values['dry-run'] !== true });
     try {
-      const text = await readInput(path);
       const regions = await connection.table.getRegions();
       const parsed = parseBulkRecords(text, format, connection.config, regions);
       if (parsed.errors.length > 0) {
