@@ -8,7 +8,8 @@ import { runOpsFuzz } from '../../scripts/ops-fuzz/fuzz-run.ts';
 
 describe('ops-fuzz (bounded)', () => {
   it('leaves no violation and routes every claim to its owner after kills and restarts', async () => {
-    const report = await runOpsFuzz({ seed: 7, workers: 3, opsPerWorker: 14, kills: 3, writeRegions: 1 });
+    // Small: it shares two cores with the rest of the suite (the chaos test is timing-sensitive).
+    const report = await runOpsFuzz({ seed: 7, workers: 3, opsPerWorker: 10, kills: 2, writeRegions: 1 });
     expect(report.verdict.violations).toEqual([]);
     expect(report.verdict.checkExitCode).toBe(0);
     expect(report.verdict.misrouted).toEqual([]);

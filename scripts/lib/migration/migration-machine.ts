@@ -78,6 +78,8 @@ export async function runMigration(
 /** Runs the step of each phase the migration is in until the last one finishes it. */
 async function runSteps(run: MigrationRun): Promise<TenantSnapshot> {
   for (;;) {
+    // The operator's stop is taken between steps too: a step may have nothing left to wait for.
+    run.effects.signal?.throwIfAborted();
     const phase = run.held.state.phase;
     const outcome = await MIGRATION_STEPS[phase](run);
     if (outcome.done) return outcome.tenant;
