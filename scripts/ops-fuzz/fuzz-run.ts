@@ -65,7 +65,7 @@ export async function runOpsFuzz(
   const started = Date.now();
   const stack = new CleanupStack();
   try {
-    const edge = await startLocalEdge({ config: FAST });
+    const edge = await startLocalEdge({ config: FAST, echoFunctionOutput: false });
     stack.defer(() => edge.stop());
     const dir = await mkdtemp(join(tmpdir(), 'ops-fuzz-'));
     stack.defer(() => rm(dir, { recursive: true, force: true }));
