@@ -50,6 +50,33 @@ describe('evacuate', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('skips a tenant whose migration into the region is already switched, instead of finishing it', async () => {
+    expect((await tenants('add', 'inbound', 'ap-southeast-2')).code).toBe(0);
+    const t = await h.tenant('inbound');
+    if (t === undefined) throw new Error('missing');
+    await h.table.updateTenant(t, {
+      region: 'us-east-1' as never,
+      migration: {
+        id: 'm-in',
+        from: 'ap-southeast-2' as never,
+        to: 'us-east-1' as never,
+        phase: 'switched',
+        startedAt: new Date().toISOString(),
+        owner: 'someone',
+        leaseUntil: Date.now() + 60_000,
+        phaseAt: Date.now(),
+        freeze: false,
+      },
+    });
+    const r = await evacuate('--from', 'us-east-1', '--dry-run', '--json');
+    const inbound = JSON.parse(r.stdout).results.find((x: { tenantId: string }) => x.tenantId === 'inbound');
+    expect(inbound).toMatchObject({
+      outcome: 'skipped',
+      reason: expect.stringMatching(/migrating into us-east-1/),
+    });
+    await h.local.deleteItem('TENANT#inbound');
+  });
+
   it('plans each tenant on --dry-run and changes nothing', async () => {
     const r = await evacuate('--from', 'eu-west-1', '--dry-run', '--json');
     expect(r.code).toBe(0);

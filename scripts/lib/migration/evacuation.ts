@@ -70,7 +70,13 @@ async function findCandidates(
   const out: Candidate[] = [];
   for await (const { record } of allTenants(table, { region: request.from })) {
     if (record.migration !== undefined) {
-      out.push({ tenantId: record.tenantId, to: record.migration.to, skip: null });
+      // Switched into this region already: resuming would finish the move into the region emptied.
+      const into = record.migration.to === request.from;
+      out.push({
+        tenantId: record.tenantId,
+        to: record.migration.to,
+        skip: into ? `migrating into ${request.from}: roll it back or let it finish, then rerun` : null,
+      });
       continue;
     }
     const to = request.to ?? record.failoverRegion ?? fallback ?? null;

@@ -3,7 +3,8 @@
  */
 import { parseArguments, UsageError } from '../../cli.ts';
 import { type CliIO, printJson } from '../../cli-io.ts';
-import { claimKey } from '../claims.ts';
+import { claimKey, claimOf } from '../claims.ts';
+import { holderOf } from '../domain-claims.ts';
 import {
   parseClaimInput,
   parseOriginInput,
@@ -120,9 +121,10 @@ export const showCommand: TenantsCommand = {
       const tenant = await connection.table.getTenant(tenantId);
       if (tenant === undefined) throw new OperationRefusedError(`no tenant ${tenantId}`);
       // Each listed domain against its DOMAIN item: shows what a cut-short add or remove left.
+      const ctx = operationContextOf(connection, io);
       const claims = await Promise.all(
         (tenant.record.domains ?? []).map(async (host) => {
-          const holder = (await connection.table.getDomain(host))?.tenantId;
+          const holder = await holderOf(ctx, claimOf(host));
           const claim =
             holder === tenantId ? 'ok' : holder === undefined ? 'not claimed' : `claimed by ${holder}`;
           return { host, claim };
