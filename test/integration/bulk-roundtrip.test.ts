@@ -61,3 +61,16 @@ describe.each(['jsonl', 'csv'])('export then import (%s)', (format) => {
     await empty.close();
   });
 });
+
+describe('files that cannot be used', () => {
+  it.each([
+    [
+      ['export', '--out', '/nonexistent/dir/x.jsonl'],
+      'error: cannot write /nonexistent/dir/x.jsonl: ENOENT\n',
+    ],
+    [['import', '/nonexistent/x.jsonl'], 'error: cannot read /nonexistent/x.jsonl: ENOENT\n'],
+  ])('%j is bad input, named, exit 2, before any connection', async (argv, stderr) => {
+    const r = await tenants(...argv);
+    expect(r).toMatchObject({ code: 2, stderr, target: undefined });
+  });
+});

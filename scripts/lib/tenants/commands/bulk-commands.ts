@@ -1,8 +1,8 @@
 /**
  * `tenants import` and `tenants export`: JSON lines or CSV, idempotent, with a progress bar.
  */
-import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import type { WriteStream } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { integerOption, parseArguments, UsageError } from '../../cli.ts';
 import { type CliIO, printJson, type TextSink } from '../../cli-io.ts';
@@ -33,6 +33,14 @@ Options:
   --concurrency N   writes in flight, 1-64 (default 8)
   --dry-run         validate and print the count, write nothing
 ${CONNECTION_HELP}`;
+
+async function openOutput(path: string): Promise<WriteStream> {
+  try {
+    return (await open(path, 'w')).createWriteStream();
+  } catch (error) {
+    throw new InvalidInputError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
 
 async function readInput(path: string): Promise<string> {
   if (path === '-') {
@@ -151,8 +159,9 @@ export const exportCommand: TenantsCommand = {
     const format = bulkFormatFor(values.out, values.format);
     const region = values.home === undefined ? undefined : parseRegionInput(values.home);
     const status = values.status === undefined ? undefined : parseStatusInput(values.status);
+    // The file first: one that cannot be written is bad input, named, before any connection.
+    const file = values.out === undefined ? undefined : await openOutput(values.out);
     const connection = await openConnection(values, io);
-    const file = values.out === undefined ? undefined : createWriteStream(values.out);
     const sink: TextSink = file ?? io.stdout;
     try {
       if (region !== undefined) requireKnownRegion(region, await connection.table.getRegions());
