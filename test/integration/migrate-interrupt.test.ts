@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEvacuateCli } from '../../scripts/lib/migration/evacuate-cli.ts';
 import { runMigrateCli } from '../../scripts/lib/migration/migrate-cli.ts';
 import { runTenantsCli } from '../../scripts/lib/tenants/tenants-cli.ts';
 import {
@@ -90,5 +91,31 @@ describe('migrate interrupted', () => {
     const left = await h.tenant('sigint');
     expect(left?.record.region).toBe('eu-west-1');
     expect(left?.migration).toBeUndefined();
+  });
+
+  it('evacuate: starts no further tenant, releases the leases in flight, says how to resume, exit 130', async () => {
+    for (const id of ['ev1', 'ev2', 'ev3']) await addTenant(id);
+    const stop = new AbortController();
+    let stderr = '';
+    let stdout = '';
+    const code = await runEvacuateCli(
+      ['--from', 'eu-west-1', '--to', 'us-east-1', '--concurrency', '1', '--json'],
+      {
+        stdout: { write: (s: string) => (stdout += s) },
+        stderr: { write: (s: string) => (stderr += s) },
+        env: h.env,
+        signal: stop.signal,
+      },
+      { afterStep: (_tenant, step) => (step === 'switched' ? stop.abort() : undefined) },
+    );
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted: .*rerun `npm run evacuate -- --from eu-west-1` to resume/);
+    const results = JSON.parse(stdout).results as { outcome: string; reason: string | null }[];
+    expect(results.filter((r) => r.reason === 'interrupted').length).toBeGreaterThan(0);
+    const cut = (await Promise.all(['ev1', 'ev2', 'ev3'].map((id) => h.tenant(id)))).filter(
+      (t) => t?.migration,
+    );
+    expect(cut).toHaveLength(1);
+    expect(cut[0]?.migration?.leaseUntil).toBeLessThanOrEqual(Date.now());
   });
 });

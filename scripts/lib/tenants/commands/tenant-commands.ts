@@ -92,7 +92,10 @@ export const addCommand: TenantsCommand = {
       const ctx = operationContextOf(connection, io);
       const { outcome, tenant } = await addTenant(ctx, spec);
       if (values.json) printJson(io, { outcome, tenant: tenantToJson(tenant.record) });
-      else io.stdout.write(`${outcome}: tenant ${spec.tenantId}\n${describeTenant(tenant.record)}`);
+      else
+        io.stdout.write(
+          `${outcome}: tenant ${spec.tenantId}\n${describeTenant(tenant.record)}${outcome === 'unchanged' ? '' : `${visibilityNote(connection.config)}\n`}`,
+        );
       return 0;
     } finally {
       connection.close();
