@@ -9,7 +9,7 @@ import { type FuzzReport, runOpsFuzz } from './ops-fuzz/fuzz-run.ts';
 const USAGE = `
 Usage: npm run ops-fuzz -- [options]
 
-Starts the local edge (cache TTL 300 ms), runs --workers operator processes at once, each doing
+Starts the local edge (cache TTL 300 ms, one store per replica region, replicated with lag), runs --workers operator processes at once, each doing
 --ops random tenants / migrate / evacuate commands over a few tenant ids and hosts (so they
 collide), SIGKILLs a process in the middle of a command --kills times and restarts it (rerunning
 the command cut short, with --takeover), then runs \`tenants check\` and requests every claim a
@@ -23,6 +23,8 @@ Options:
   --seed N           the histories' seed (default 1)
   --write-regions N  1: every tool writes to the write region (the rule); 2: half the processes
                      forced (--force-region) into a second region, to show what the rule prevents
+  --replication-lag L  lag of each write replicated between the regions' stores: MS,
+                     uniform:MIN-MAX or lognormal:MEDIAN,P99 (default uniform:20-200)
   --json             the report as one JSON document
   -h, --help         show this help
 `;
@@ -38,6 +40,7 @@ async function main(): Promise<number> {
         kills: { type: 'string' },
         seed: { type: 'string' },
         'write-regions': { type: 'string' },
+        'replication-lag': { type: 'string' },
         json: { type: 'boolean' },
       },
     },
@@ -53,6 +56,7 @@ async function main(): Promise<number> {
     kills: integerOption(values.kills, 'kills', 0, 100) ?? 6,
     seed: integerOption(values.seed, 'seed', 0, 2 ** 31) ?? 1,
     writeRegions,
+    ...(values['replication-lag'] === undefined ? {} : { replicationLag: values['replication-lag'] }),
   } as const;
   const report = await runOpsFuzz(settings, (l) => process.stderr.write(`ops-fuzz: ${l}\n`));
   if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -67,7 +71,7 @@ function describe(r: FuzzReport): string {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   return [
-    `ops-fuzz seed ${r.settings.seed}, ${r.settings.writeRegions} write region(s): ${r.settings.workers} workers x ${r.settings.opsPerWorker} commands, took ${(r.ms / 1000).toFixed(1)} s`,
+    `ops-fuzz seed ${r.settings.seed}, ${r.settings.writeRegions} write region(s), replication lag ${r.settings.replicationLag ?? 'uniform:20-200'}: ${r.settings.workers} workers x ${r.settings.opsPerWorker} commands, took ${(r.ms / 1000).toFixed(1)} s`,
     `histories: ${r.processes} processes (${r.processes - r.settings.workers} restarts), ${r.commands} commands (${outcomes}), ${r.kills} kills`,
     `tenants check: ${v.violations.length} violation(s) (exit ${v.checkExitCode})${v.violations.map((x) => `\n  ${x}`).join('')}`,
     `routes: ${v.routesChecked} claims requested through the edge, ${v.misrouted.length} misrouted, ${v.uncertain} left out${v.misrouted.map((x) => `\n  ${x}`).join('')}`,

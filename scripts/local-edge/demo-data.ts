@@ -55,16 +55,14 @@ export interface DemoData {
 const r = (s: string) => s as Region;
 const t = (s: string) => s as TenantId;
 
-/** Each region with its pool origin, the next region as failover, and its health URL if known. */
-function demoRegions(names: readonly string[], healthUrls: Readonly<Record<string, string>>) {
+/** Each region with its pool origin and the next region as failover (health URLs: refreshDemoHealthUrls). */
+function demoRegions(names: readonly string[]) {
   const regions = new Map<Region, RegionRecord>();
   names.forEach((name, i) => {
-    const healthUrl = healthUrls[name];
     regions.set(r(name), {
       origin: { type: 'custom', domainName: poolDomain(name), protocol: 'https', port: 443, path: '' },
       status: 'active',
       failover: r(names[(i + 1) % names.length] as string),
-      ...(healthUrl === undefined ? {} : { healthUrl }),
     });
   });
   return regions;
@@ -78,14 +76,12 @@ export function demoData(options: {
   platformDomain: string;
   regions: readonly string[];
   now: string;
-  /** Region -> health URL (the local pool origin's), so migrate and evacuate work out of the box. */
-  healthUrls?: Readonly<Record<string, string>>;
 }): DemoData {
   const regionNames = options.regions;
   if (regionNames.length === 0) throw new RangeError('demo data needs at least one region');
   const pick = (i: number) => r(regionNames[i % regionNames.length] as string);
   const [east, west, south] = [pick(0), pick(1), pick(2)];
-  const regions = demoRegions(regionNames, options.healthUrls ?? {});
+  const regions = demoRegions(regionNames);
   const base = { version: 1, updatedAt: options.now, status: 'active' as const };
   const platform = options.platformDomain;
   const tenants: TenantRecord[] = [

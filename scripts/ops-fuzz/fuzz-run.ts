@@ -34,6 +34,11 @@ export interface FuzzSettings {
    * prevents; it needs per-region replicas, see docs/reliability.md).
    */
   readonly writeRegions: 1 | 2;
+  /**
+   * Lag of each write replicated between the local edge's per-region stores (`MS`,
+   * `uniform:A-B`, `lognormal:MEDIAN,P99`). @default 'uniform:20-200'
+   */
+  readonly replicationLag?: string;
 }
 
 /** What a run did and found. */
@@ -49,10 +54,16 @@ export interface FuzzReport {
   readonly ms: number;
 }
 
-/** The router settings of the run: a short TTL, so migrations and the final wait take little time. */
+/** The default replication lag of a run: short, but real (writes reach the other replicas later). */
+const DEFAULT_LAG = 'uniform:20-200';
+
+/**
+ * The router settings of the run: a short TTL, so migrations and the final wait take little time,
+ * and a lag allowance covering the run's replication lag (what a migration waits for).
+ */
 const FAST = {
   cache: { ttlMs: 300, negativeTtlMs: 100 },
-  replicationLagAllowanceMs: 100,
+  replicationLagAllowanceMs: 250,
   // The edge runs in this process: its sampled decision lines would interleave with the report.
   decisionLogSampleRate: 0,
 };
@@ -65,7 +76,11 @@ export async function runOpsFuzz(
   const started = Date.now();
   const stack = new CleanupStack();
   try {
-    const edge = await startLocalEdge({ config: FAST, echoFunctionOutput: false });
+    const edge = await startLocalEdge({
+      config: FAST,
+      echoFunctionOutput: false,
+      replicationLag: settings.replicationLag ?? DEFAULT_LAG,
+    });
     stack.defer(() => edge.stop());
     const dir = await mkdtemp(join(tmpdir(), 'ops-fuzz-'));
     stack.defer(() => rm(dir, { recursive: true, force: true }));
@@ -78,7 +93,8 @@ export async function runOpsFuzz(
     const envOf = (worker: number): NodeJS.ProcessEnv => workerEnv(edge, configPath, settings, worker);
     const run = await runWorkers(plan, planPath, envOf, settings, log);
     log(`histories done: ${run.processes} processes, ${run.attempts.length} commands, ${run.kills} kills`);
-    // Every edge sees the last write within the staleness bound.
+    // Every replica has every write (last writer wins), then every edge sees it within the TTL.
+    await edge.replication.drained();
     await new Promise((r) => setTimeout(r, FAST.cache.ttlMs + FAST.replicationLagAllowanceMs + 200));
     const verdict = await judgeRun({ edge, attempts: run.attempts, env: envOf(0) });
     const outcomes: Record<string, number> = {};
