@@ -8,6 +8,7 @@ import {
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
+  UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
   domainToItem,
@@ -206,7 +207,9 @@ function isLocalHealthUrl(url: string | undefined): boolean {
 /**
  * Points the demo regions' health URLs at this run's local origins: a region whose URL is unset or
  * a loopback URL (a previous run's port) gets `healthUrls[region]`; an operator's own URL is kept.
- * One conditional write on the regions item's version; a lost race leaves it to the next start.
+ * One conditional update on the regions item's version, entry field by entry field, so an entry
+ * it does not touch (a malformed one kept for repair) stays as it is; a lost race leaves it to the
+ * next start.
  */
 export async function refreshDemoHealthUrls(
   client: DynamoDBClient,
@@ -218,23 +221,33 @@ export async function refreshDemoHealthUrls(
   );
   if (out.Item === undefined) return;
   const current = parseRegionsItem(out.Item);
-  const regions = new Map(current.regions);
-  let changed = false;
+  const names: Record<string, string> = {
+    '#regions': 'regions',
+    '#health': 'healthUrl',
+    '#version': 'version',
+  };
+  const values: Record<string, { S: string } | { N: string }> = {
+    ':v': { N: String(current.version) },
+    ':one': { N: '1' },
+  };
+  const sets: string[] = [];
   for (const [name, record] of current.regions) {
     const url = healthUrls[name];
     if (url === undefined || record.healthUrl === url || !isLocalHealthUrl(record.healthUrl)) continue;
-    regions.set(name, { ...record, healthUrl: url });
-    changed = true;
+    names[`#r${sets.length}`] = name;
+    values[`:u${sets.length}`] = { S: url };
+    sets.push(`#regions.#r${sets.length}.#health = :u${sets.length}`);
   }
-  if (!changed) return;
+  if (sets.length === 0) return;
   try {
     await client.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: tableName,
-        Item: regionsToItem({ regions, version: current.version + 1 }, new Date().toISOString()),
+        Key: { pk: { S: REGIONS_KEY } },
+        UpdateExpression: `SET ${sets.join(', ')}, #version = #version + :one`,
         ConditionExpression: '#version = :v',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':v': { N: String(current.version) } },
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
       }),
     );
   } catch (error) {
