@@ -15,12 +15,15 @@
  *   POST   /counters/reset         zeroes the counters
  *   GET    /logs[?after=N]         the function's lines in every emulated region (function-log.ts)
  *   GET    /dashboard[/state|/events]  the live dashboard (dashboard-routes.ts)
+ *   /cloudfront..., /dns                the local CloudFront control plane and DNS (cloudfront/cloudfront-routes.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { CloudFrontRequestEvent } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import { listenOn } from '../lib/listening-server.ts';
 import type { Replicator } from '../lib/replication/replicator.ts';
+import { routeCloudFront } from './cloudfront/cloudfront-routes.ts';
+import type { LocalCloudFront } from './cloudfront/local-cloudfront.ts';
 import { checkOriginRequestResult } from './cloudfront-rules.ts';
 import { serveDashboard } from './dashboard-routes.ts';
 import type { DashboardState } from './dashboard-state.ts';
@@ -46,6 +49,8 @@ export interface ControlApiOptions {
   readonly functionLog: FunctionLog;
   /** The dashboard's state, for `/dashboard`. */
   readonly dashboard: DashboardState;
+  /** The local CloudFront control plane, for `/cloudfront` and `/dns`. @default none */
+  readonly cloudFront?: LocalCloudFront | undefined;
   /** @default 0 */
   readonly port?: number;
   /** @default '127.0.0.1' */
@@ -114,6 +119,13 @@ async function routeControlRequest(req: IncomingMessage, options: ControlApiOpti
   if (path === '/replication' || path.startsWith('/replication/')) {
     const answer = await replicationRoute(req, method, path, options.replicator);
     if (answer !== undefined) return answer;
+  }
+  const cloudFront =
+    options.cloudFront && routeCloudFront(options.cloudFront, method, path, () => readJson(req));
+  if (cloudFront !== undefined) {
+    const answer = await cloudFront;
+    if ('problem' in answer) throw new HttpError(400, answer.problem);
+    return answer;
   }
   if (path === '/counters/reset' && method === 'POST') {
     options.resetCounters();

@@ -23,6 +23,8 @@ export interface EdgeCounters {
   forwarded: number;
   /** Forwarded requests whose origin failed or was not mapped (502/504). */
   originErrors: number;
+  /** Requests for a host no distribution tenant serves (CloudFront's 403, before the function). */
+  unclaimedHosts: number;
   /** Emulated edge region -> counts. */
   byEdgeRegion: Record<string, RegionCounters>;
   /** Origin domain -> forwarded requests. */
@@ -39,6 +41,7 @@ export function createEdgeCounters(): EdgeCounters {
     generatedResponses: 0,
     forwarded: 0,
     originErrors: 0,
+    unclaimedHosts: 0,
     byEdgeRegion: {},
     byOrigin: {},
   };

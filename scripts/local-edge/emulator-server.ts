@@ -10,6 +10,7 @@ import type { CloudFrontRequest, CloudFrontResultResponse } from 'aws-lambda';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import type { CloudFrontPolicies } from '../../infra/cloudfront-policies.ts';
 import { listenOn } from '../lib/listening-server.ts';
+import { decideHost, type HostGateSource, unclaimedHostPage } from './cloudfront/host-gate.ts';
 import {
   type DefaultOriginSettings,
   newRequestId,
@@ -41,6 +42,11 @@ export interface EmulatorServerOptions {
   readonly distributionDomainName?: string;
   /** What the distribution's cache and origin request policies pass. @default DEFAULT_CLOUDFRONT_POLICIES */
   readonly policies?: CloudFrontPolicies;
+  /**
+   * The distribution tenants: hosts none of them serves get CloudFront's 403 before the function
+   * runs. @default every host is served (no control plane)
+   */
+  readonly hostGate?: HostGateSource;
   /** Diagnostics (violations, handler errors, origin failures). @default none */
   readonly log?: (line: string) => void;
   /** @default 0 */
@@ -92,6 +98,11 @@ async function handleViewerRequest(
     typeof regionHeader === 'string' && regionHeader !== '' ? regionHeader : options.defaultEdgeRegion;
   const reply = viewerReply(req, res, { edgeRegion, requestId, counters: options.counters });
   if (refuseRequest(req, edgeRegion, reply, options.edgeRegions)) return;
+  if (
+    options.hostGate !== undefined &&
+    answerAtTheGate(req, options.hostGate, reply, requestId, options.counters)
+  )
+    return;
   const event = viewerRequestToOriginRequestEvent(
     {
       method: req.method ?? 'GET',
@@ -161,6 +172,30 @@ function refuseRequest(
     return true;
   }
   return false;
+}
+
+/** Answers what CloudFront answers before the function for the Host (see host-gate.ts); true when it did. */
+function answerAtTheGate(
+  req: IncomingMessage,
+  gate: HostGateSource,
+  reply: ViewerReply,
+  requestId: string,
+  counters: EdgeCounters,
+): boolean {
+  const decision = decideHost(gate, req.headers.host, (req.url ?? '/').split('?')[0] ?? '/');
+  if (decision.kind === 'serve') return false;
+  req.resume();
+  if (decision.kind === 'validation-token') {
+    reply.finish(200, { 'content-type': 'text/plain', 'x-cache': 'Miss from cloudfront' }, decision.body);
+    return true;
+  }
+  counters.unclaimedHosts++;
+  reply.finish(
+    403,
+    { 'content-type': 'text/html', server: 'CloudFront', 'x-cache': 'Error from cloudfront' },
+    unclaimedHostPage(requestId),
+  );
+  return true;
 }
 
 /**

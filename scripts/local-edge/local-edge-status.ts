@@ -6,6 +6,8 @@
  */
 import type { RouterConfig } from '../../edge/config.ts';
 import { describeLag } from '../lib/replication/lag-distribution.ts';
+import { cloudFrontSummary } from './cloudfront/cloudfront-routes.ts';
+import type { LocalCloudFront } from './cloudfront/local-cloudfront.ts';
 import type { EdgeCounters } from './edge-counters.ts';
 import type { EdgeHandlers } from './edge-handlers.ts';
 import { EDGE_REGION_HEADER } from './emulator-server.ts';
@@ -28,6 +30,7 @@ export interface StatusSources {
   readonly origins: OriginSet;
   readonly handlers: EdgeHandlers;
   readonly counters: EdgeCounters;
+  readonly cloudFront: LocalCloudFront | undefined;
 }
 
 /** Builds the `/status` document. */
@@ -36,6 +39,7 @@ export function localEdgeStatus(s: StatusSources): Record<string, unknown> {
     startedAt: s.startedAt,
     edge: { url: s.edgeUrl, defaultEdgeRegion: s.defaultEdgeRegion, edgeRegionHeader: EDGE_REGION_HEADER },
     control: { url: s.controlUrl() },
+    cloudFront: s.cloudFront === undefined ? null : cloudFrontSummary(s.cloudFront),
     dynamodb: {
       // Where the tools write: the write region's operator endpoint (replicated from there).
       endpoint: s.replicas.endpoints[s.world.writeRegion],

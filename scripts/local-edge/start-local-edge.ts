@@ -16,6 +16,7 @@ import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { localTlsCredentials } from '../lib/network/local-tls.ts';
 import type { ReplicationTargetStatus } from '../lib/replication/replicator.ts';
+import { type LocalCloudFront, startLocalCloudFront } from './cloudfront/local-cloudfront.ts';
 import { startControlApi } from './control-api.ts';
 import { type DashboardState, startDashboardState } from './dashboard-state.ts';
 import { type DemoData, type DemoHost, poolDomain, refreshDemoHealthUrls } from './demo-data.ts';
@@ -93,6 +94,18 @@ export interface LocalEdgeOptions {
    * local edge. @default {}
    */
   readonly config?: Readonly<Record<string, unknown>>;
+  /**
+   * The local CloudFront control plane: the emulator serves only hosts an enabled distribution
+   * tenant with a valid certificate holds (the demo hosts and the platform domains' wildcards
+   * from the start); any other host gets CloudFront's 403 before the function runs. `false`: every
+   * host reaches the function (tests of the router's own answers to hosts CloudFront would refuse).
+   * @default true
+   */
+  readonly cloudFront?: boolean;
+  /** Port of the CloudFront control plane's API (`CLOUDFRONT_ENDPOINT`). @default 0 */
+  readonly cloudFrontPort?: number;
+  /** Port (UDP) of the local DNS (`ETR_DNS_SERVER`). @default 0 */
+  readonly dnsPort?: number;
   /** Seed the demo regions and tenants (only items that do not exist yet). @default true */
   readonly seed?: boolean;
   /** Run this handler instead of the built bundle (tests: a deliberately bad handler). */
@@ -148,6 +161,8 @@ export interface LocalEdge {
   readonly functionLog: FunctionLog;
   /** The built bundle, when the router bundle is running. */
   readonly bundle: BuiltBundle | undefined;
+  /** The local CloudFront control plane and DNS; undefined with `cloudFront: false`. */
+  readonly cloudFront: LocalCloudFront | undefined;
   /** A client of {@link dynamodbEndpoint} (local credentials); closed by {@link LocalEdge.stop}. */
   readonly client: DynamoDBClient;
   /**
@@ -248,6 +263,22 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       ...(echo !== false && { echo: echo ?? ((line: string) => process.stdout.write(`${line}\n`)) }),
     });
     const handlers = stack.use(await loadEdgeHandlers(config, options, functionLog.write));
+    let emulatorUrl = '';
+    const cloudFront =
+      options.cloudFront === false
+        ? undefined
+        : stack.use(
+            await startLocalCloudFront({
+              edgeUrl: () => emulatorUrl,
+              host,
+              port: options.cloudFrontPort ?? 0,
+              dnsPort: options.dnsPort ?? 0,
+              activeHosts: [
+                ...data.demo.domains.map((d) => d.host),
+                ...draft.platformDomains.map((d) => `*.${d}`),
+              ],
+            }),
+          );
     const parts: Parts = {
       options,
       host,
@@ -261,8 +292,10 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       policies,
       counters: createEdgeCounters(),
       functionLog,
+      cloudFront,
     };
     const emulator = stack.use(await startEmulator(parts));
+    emulatorUrl = emulator.url;
     const dashboard = stack.use(
       startDashboardState({ functionLog, counters: parts.counters, replicas: () => replicas.views() }),
     );
@@ -327,6 +360,7 @@ function localEdgeOf(
     counters: parts.counters,
     functionLog: parts.functionLog,
     bundle: parts.handlers.bundle,
+    cloudFront: parts.cloudFront,
     client: started.client,
     writeInitialData: (write) => data.writeInitialData(write),
     setFault: (region, fault) => replicas.setFault(region, fault),
@@ -353,6 +387,7 @@ interface Parts {
   readonly policies: CloudFrontPolicies;
   readonly counters: EdgeCounters;
   readonly functionLog: FunctionLog;
+  readonly cloudFront: LocalCloudFront | undefined;
 }
 
 /** The CloudFront emulator step: the distribution's default origin carries the origin secret. */
@@ -370,6 +405,12 @@ function startEmulator(parts: Parts) {
       resolveOrigin: parts.origins.resolve,
       counters: parts.counters,
       policies: parts.policies,
+      ...(parts.cloudFront !== undefined && {
+        hostGate: {
+          serves: (h: string) => parts.cloudFront?.servingTenant(h) !== undefined,
+          validationAnswer: (h: string, path: string) => parts.cloudFront?.validationAnswer(h, path),
+        },
+      }),
       host: parts.host,
       port: options.port ?? 0,
       ...(options.log ? { log: options.log } : {}),
@@ -396,6 +437,7 @@ async function startControl(parts: Parts, edgeUrl: string, dashboard: DashboardS
       resetCounters: () => resetEdgeCounters(parts.counters),
       functionLog: parts.functionLog,
       dashboard,
+      cloudFront: parts.cloudFront,
       host: parts.host,
       port: options.controlPort ?? 0,
     }),
