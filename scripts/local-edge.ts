@@ -132,6 +132,7 @@ async function main(): Promise<number> {
         latency: describeLatency(edge.latency),
         replicationLag,
         hosts: edge.demo.hosts.map((h) => h.host),
+        cloudFront: edge.cloudFront === undefined ? null : cloudFrontEnvironment(edge.cloudFront),
         startMs: ms,
       })}\n`,
     );
@@ -152,6 +153,16 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** The environment `npm run domains` needs for the local control plane and DNS. */
+function cloudFrontEnvironment(cf: NonNullable<LocalEdge['cloudFront']>): Record<string, string> {
+  return {
+    CLOUDFRONT_ENDPOINT: cf.url,
+    ETR_DISTRIBUTION_ID: cf.distributionId,
+    ETR_CONNECTION_GROUP: cf.connectionGroupId,
+    ETR_DNS_SERVER: cf.dnsServer,
+  };
+}
+
 function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
   const first = edge.demo.hosts[0]?.host ?? 'shop.acme.com';
   const replicas = Object.values(edge.replicas)
@@ -168,6 +179,13 @@ function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
     `  Dashboard   ${edge.controlUrl}/dashboard    logs: npm run logs -- --local --since 5m`,
     `  world       latency ${describeLatency(edge.latency)}, replication lag ${replicationLag}${edge.latency.kind === 'none' ? '' : ' + half the round trip'}; replicas ${replicas}`,
     `  tools       export DYNAMODB_ENDPOINT=${edge.dynamodbEndpoint} LOCAL_EDGE_CONTROL=${edge.controlUrl}   # writes go to ${edge.writeRegion}`,
+    ...(edge.cloudFront === undefined
+      ? []
+      : [
+          `  domains     export ${Object.entries(cloudFrontEnvironment(edge.cloudFront))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}   # npm run domains; customers' CNAME target ${edge.cloudFront.routingEndpoint}`,
+        ]),
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,
     `        curl -H 'Host: ${first}' -H '${EDGE_REGION_HEADER}: ap-southeast-2' ${edge.url}/`,

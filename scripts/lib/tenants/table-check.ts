@@ -134,6 +134,8 @@ function readItems(items: Iterable<Item>): Snapshot {
       else if (pk === REGIONS_KEY)
         (snap as { regions: RegionsRecord | undefined }).regions = parseRegionsItem(item);
       else if (pk.startsWith('AUDIT#')) snap.audits++;
+      // Customer-domain onboarding records (scripts/lib/domains): the tools' own, never routed.
+      else if (pk.startsWith('ONBOARD#')) continue;
       else
         snap.findings.push({
           kind: 'unknown-item',
