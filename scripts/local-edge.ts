@@ -37,6 +37,10 @@ Options:
                          (default: the policies of a deployment with default settings)
   --handler FILE         run the handler exported by FILE instead of the built bundle
   --no-seed              do not write the demo data
+  --no-cloudfront        no CloudFront control plane: every host reaches the function (by default
+                         only hosts of an active distribution tenant do; docs/custom-domains.md)
+  --cloudfront-port N    port of the local CloudFront control plane (CLOUDFRONT_ENDPOINT; default any)
+  --dns-port N           UDP port of the local DNS (ETR_DNS_SERVER; default any)
   --json                 print the endpoints as one JSON line instead of the banner
   -h, --help             show this help
 `;
@@ -74,6 +78,9 @@ async function main(): Promise<number> {
         'infra-config': { type: 'string' },
         handler: { type: 'string' },
         'no-seed': { type: 'boolean' },
+        'no-cloudfront': { type: 'boolean' },
+        'cloudfront-port': { type: 'string' },
+        'dns-port': { type: 'string' },
         json: { type: 'boolean' },
       },
     },
@@ -112,6 +119,9 @@ async function main(): Promise<number> {
       ...(values['infra-config'] === undefined ? {} : { infraConfigFile: values['infra-config'] }),
       ...(values.handler === undefined ? {} : { handlerModule: values.handler }),
       seed: values['no-seed'] !== true,
+      cloudFront: values['no-cloudfront'] !== true,
+      cloudFrontPort: integerOption(values['cloudfront-port'], 'cloudfront-port', 0, 65535) ?? 0,
+      dnsPort: integerOption(values['dns-port'], 'dns-port', 0, 65535) ?? 0,
       config: LOCAL_OBSERVABILITY,
       log: (line) => process.stderr.write(`local-edge: ${line}\n`),
     });
