@@ -78,9 +78,7 @@ async function main(): Promise<number> {
         'infra-config': { type: 'string' },
         handler: { type: 'string' },
         'no-seed': { type: 'boolean' },
-        'no-cloudfront': { type: 'boolean' },
-        'cloudfront-port': { type: 'string' },
-        'dns-port': { type: 'string' },
+        ...CLOUDFRONT_START_OPTIONS,
         json: { type: 'boolean' },
       },
     },
@@ -119,9 +117,7 @@ async function main(): Promise<number> {
       ...(values['infra-config'] === undefined ? {} : { infraConfigFile: values['infra-config'] }),
       ...(values.handler === undefined ? {} : { handlerModule: values.handler }),
       seed: values['no-seed'] !== true,
-      cloudFront: values['no-cloudfront'] !== true,
-      cloudFrontPort: integerOption(values['cloudfront-port'], 'cloudfront-port', 0, 65535) ?? 0,
-      dnsPort: integerOption(values['dns-port'], 'dns-port', 0, 65535) ?? 0,
+      ...cloudFrontStartOptions(values),
       config: LOCAL_OBSERVABILITY,
       log: (line) => process.stderr.write(`local-edge: ${line}\n`),
     });
@@ -161,6 +157,25 @@ async function main(): Promise<number> {
     process.on('SIGTERM', onTerm);
   });
   return 0;
+}
+
+/** The command line of the local CloudFront control plane. */
+const CLOUDFRONT_START_OPTIONS = {
+  'no-cloudfront': { type: 'boolean' },
+  'cloudfront-port': { type: 'string' },
+  'dns-port': { type: 'string' },
+} as const;
+
+function cloudFrontStartOptions(values: {
+  'no-cloudfront'?: boolean | undefined;
+  'cloudfront-port'?: string | undefined;
+  'dns-port'?: string | undefined;
+}) {
+  return {
+    cloudFront: values['no-cloudfront'] !== true,
+    cloudFrontPort: integerOption(values['cloudfront-port'], 'cloudfront-port', 0, 65535) ?? 0,
+    dnsPort: integerOption(values['dns-port'], 'dns-port', 0, 65535) ?? 0,
+  };
 }
 
 /** The environment `npm run domains` needs for the local control plane and DNS. */
