@@ -13,9 +13,9 @@ import {
   generatedTenantDomain,
   loadTestHost,
   loadTestTenantId,
-  seedLoadTestTenants,
 } from '../lib/generated-tenants.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
+import { seedLoadTestTenants } from '../lib/seed-generated-tenants.ts';
 
 /** A seeded table and what the benchmarks route to. */
 export interface BenchTable {

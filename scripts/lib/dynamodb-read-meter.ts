@@ -25,6 +25,8 @@ export interface ReadMeterOptions {
    * Keep it under the lookup attempt timeout: the delay itself is not abortable. @default none
    */
   readonly addedLatencyMs?: (region: string) => number;
+  /** Called with the partition key of each GetItem (`TENANT#lt-000001`), to attribute reads. @default none */
+  readonly onRead?: (key: string | undefined) => void;
 }
 
 /** Creates a read meter. */
@@ -42,6 +44,7 @@ export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
         (next, context) => async (args) => {
           if (context.commandName === 'GetItemCommand') {
             reads++;
+            options.onRead?.((args.input as { Key?: { pk?: { S?: string } } }).Key?.pk?.S);
             byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
           }

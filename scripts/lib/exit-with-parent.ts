@@ -1,6 +1,9 @@
 /**
  * The end of a server run as a child process (the local edge, dynalite): its parent stops it by
  * closing its stdin, or with SIGTERM. Either way the server is closed before the process exits.
+ * Ctrl-C in a terminal sends SIGINT to the whole process group, the child included: the child
+ * leaves it to the parent, which finishes its work (a partial report) and then closes stdin, so
+ * the child still cleans up (its temporary bundle folder) instead of dying on the spot.
  */
 
 /**
@@ -20,6 +23,7 @@ export function exitWithParent(close: () => Promise<void>): () => Promise<void> 
     process.exit(0);
   };
   process.on('SIGTERM', stop);
+  process.on('SIGINT', () => {});
   process.stdin.on('end', stop);
   process.stdin.on('close', stop);
   process.stdin.resume();

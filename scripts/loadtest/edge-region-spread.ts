@@ -85,3 +85,19 @@ export function spreadOverEdgeRegions(
     }
   };
 }
+
+/**
+ * Labels each outcome with whether its host had been answered before it was sent (one edge
+ * region: the target's), so a run without `--edge-regions` still splits uncached from cached.
+ */
+export function labelViewerCache(
+  send: (host: string) => Promise<RequestOutcome>,
+): (host: string, index: number) => Promise<RequestOutcome> {
+  const tracker = new ViewerCacheTracker();
+  return async (host) => {
+    const viewerCache = tracker.stateAtSend('', host);
+    const outcome = await send(host);
+    tracker.answered('', host, outcome.status);
+    return { ...outcome, viewerCache };
+  };
+}

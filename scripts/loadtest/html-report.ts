@@ -1,198 +1,252 @@
 /**
- * The `--html` report: one self-contained page (inline CSS and SVG, no scripts, no external
- * resources) with the summary, latency over time and the percentile distribution, or for a sweep
- * the growth of latency and read cost with the swept parameter. Pure.
+ * The `--html` report: one self-contained page (no external resources) readable at a glance: the
+ * verdict and headline figures as cards, errors by status, the charts (drawn by uPlot, inlined with
+ * its CSS and the page script report-page.js), latency, host-kind and edge-region tables, and what
+ * the run was (command, machine, version). Fits its width: nothing scrolls sideways.
  */
-import type { LatencySummary } from './latency-histogram.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { LoadTestResult } from './load-result.ts';
-import { formatMs, formatSummary, formatSweepTable } from './summary-table.ts';
-import { escapeXml, lineChart } from './svg-chart.ts';
+import { type ChartSpec, runCharts, sweepChart } from './report-charts.ts';
+import { exceedsErrorRate } from './status-expectation.ts';
+import {
+  describeReads,
+  describeRun,
+  edgeRegionRows,
+  formatErrorsByStatus,
+  formatMs,
+  formatPercent,
+  hostKindRows,
+  latencyRow,
+  sweepRows,
+} from './summary-table.ts';
 import type { SweepResult } from './sweep.ts';
 
+const require = createRequire(import.meta.url);
+const asset = (file: string) => readFileSync(file, 'utf8');
+
+/** uPlot (MIT) and its CSS, read once from node_modules; the page script from beside this file. */
+const ASSETS = {
+  uplot: () => asset(require.resolve('uplot/dist/uPlot.iife.min.js')),
+  uplotCss: () => asset(require.resolve('uplot/dist/uPlot.min.css')),
+  page: () => asset(new URL('./report-page.js', import.meta.url).pathname),
+};
+
 const STYLE = `
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2rem auto; max-width: 60rem; color: #222; }
-h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 2rem; }
-pre { background: #f6f6f6; padding: 1rem; overflow-x: auto; }
-svg { display: block; margin: 1rem 0; font-size: 11px; }
-svg .title { font-size: 13px; font-weight: 600; }
-svg .grid { stroke: #e4e4e4; } svg .frame { fill: none; stroke: #999; }
-table { border-collapse: collapse; } th, td { padding: 0.2rem 0.6rem; text-align: right; border-bottom: 1px solid #e4e4e4; }
-th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+* { box-sizing: border-box; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 0 auto; padding: 1.5rem; max-width: 74rem; color: #1d1d1f; }
+h1 { font-size: 1.35rem; margin: 0 0 .3rem; overflow-wrap: anywhere; } h2 { font-size: 1.05rem; margin: 1.8rem 0 .6rem; }
+.lead { color: #444; margin: 0 0 1rem; overflow-wrap: anywhere; }
+.verdict { display: inline-block; padding: .25rem .7rem; border-radius: .3rem; font-weight: 600; }
+.verdict.pass { background: #e3f5e6; color: #155724; } .verdict.fail { background: #fde2e1; color: #8a1c1c; }
+.partial { background: #fff3cd; color: #664d03; border: 1px solid #e6c96b; padding: .6rem .9rem; border-radius: .3rem; margin: .6rem 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(9.5rem, 1fr)); gap: .6rem; margin: 1rem 0; }
+.card { border: 1px solid #e2e2e6; border-radius: .4rem; padding: .55rem .7rem; min-width: 0; }
+.card .label { color: #666; font-size: .78rem; } .card .value { font-size: 1.25rem; font-weight: 600; overflow-wrap: anywhere; }
+.card .note { color: #666; font-size: .75rem; overflow-wrap: anywhere; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
+.chart { min-width: 0; overflow: hidden; }
+table { border-collapse: collapse; width: 100%; font-size: .85rem; }
+th, td { padding: .25rem .45rem; text-align: right; border-bottom: 1px solid #e6e6ea; overflow-wrap: anywhere; }
+th { background: #f6f6f8; font-weight: 600; } th:first-child, td:first-child { text-align: left; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
+dt { color: #666; } dd { margin: 0; overflow-wrap: anywhere; }
+code.command { display: block; white-space: pre-wrap; overflow-wrap: anywhere; background: #f6f6f8; padding: .6rem; border-radius: .3rem; }
+@media (max-width: 40rem) { .charts { grid-template-columns: 1fr; } }
 `;
 
-const COLORS = { p50: '#1f77b4', p99: '#d62728', max: '#7f7f7f', reads: '#2ca02c', router: '#ff7f0e' };
-
-/** Percentile p as the x of the classic HdrHistogram plot: 1 / (1 - p), so each extra nine is a decade. */
-function percentileToX(percentile: number): number {
-  return 1 / (1 - percentile / 100);
+/** Escapes text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function percentileLabel(x: number): string {
-  const p = (1 - 1 / x) * 100;
-  return `${Number(p.toPrecision(6))}%`;
+function table(rows: readonly (readonly string[])[]): string {
+  const [head, ...body] = rows;
+  const cells = (tag: string, values: readonly string[]) =>
+    `<tr>${values.map((v) => `<${tag}>${escapeHtml(v)}</${tag}>`).join('')}</tr>`;
+  return `<table>\n${cells('th', head ?? [])}\n${body.map((r) => cells('td', r)).join('\n')}\n</table>`;
 }
 
-/** The latency-over-time chart of one result. */
-export function latencyOverTimeChart(result: LoadTestResult): string {
-  const t = result.timeline;
-  return lineChart({
-    title: 'Response time over the run (per second, by intended send time)',
-    xLabel: 'second of the measured run',
-    yLabel: 'latency (ms)',
-    yScale: 'log',
-    series: [
-      { name: 'p50', color: COLORS.p50, points: t.map((p) => [p.second, p.p50]) },
-      { name: 'p99', color: COLORS.p99, points: t.map((p) => [p.second, p.p99]) },
-      { name: 'max', color: COLORS.max, points: t.map((p) => [p.second, p.max]) },
-    ],
-  });
+function card(label: string, value: string, note = ''): string {
+  return `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div>${note === '' ? '' : `<div class="note">${escapeHtml(note)}</div>`}</div>`;
 }
 
-/** The percentile distribution chart of one result. */
-export function percentileDistributionChart(result: LoadTestResult): string {
-  const points = result.distribution.filter((p) => p.percentile < 100);
-  const maxX = Math.max(10, ...points.map((p) => percentileToX(p.percentile)));
-  const ticks: number[] = [];
-  for (let x = 1; x <= maxX * 1.0001; x *= 10) ticks.push(x);
-  return lineChart({
-    title: `Response time by percentile (max ${result.latency.max.toFixed(2)} ms)`,
-    xLabel: 'percentile',
-    yLabel: 'latency (ms)',
-    xScale: 'log',
-    yScale: 'log',
-    xTicks: ticks,
-    xTick: percentileLabel,
-    series: [
-      {
-        name: 'response time',
-        color: COLORS.p99,
-        points: points.map((p) => [percentileToX(p.percentile), p.ms]),
-      },
-    ],
-  });
+function chartSlots(charts: readonly ChartSpec[]): string {
+  return `<div class="charts">${charts.map((c) => `<div class="chart" id="${c.id}" data-title="${escapeHtml(c.title)}"></div>`).join('')}</div>`;
 }
 
-/** The chart of a sweep: latency percentiles (left axis) and reads per 1,000 requests (right). */
-export function sweepChart(sweep: SweepResult): string {
-  const values = sweep.runs.map((r) => r.value);
-  const spread = Math.max(...values) / Math.max(1e-9, Math.min(...values));
-  const positive = values.every((v) => v > 0);
-  const hasRouter = sweep.runs.every((r) => r.result.routerLatency !== undefined);
-  const hasReads = sweep.runs.every((r) => r.result.dynamoReads !== undefined);
-  return lineChart({
-    title: `Latency and read cost by ${sweep.parameter}`,
-    xLabel: sweep.parameter,
-    yLabel: 'latency (ms)',
-    yRightLabel: 'DynamoDB reads per 1,000 requests',
-    xScale: positive && spread >= 20 ? 'log' : 'linear',
-    yScale: 'log',
-    xTicks: values,
-    series: [
-      { name: 'p50', color: COLORS.p50, points: sweep.runs.map((r) => [r.value, r.result.latency.p50]) },
-      { name: 'p99', color: COLORS.p99, points: sweep.runs.map((r) => [r.value, r.result.latency.p99]) },
-      ...(hasRouter
-        ? [
-            {
-              name: 'router p99',
-              color: COLORS.router,
-              points: sweep.runs.map((r) => [r.value, r.result.routerLatency?.p99 ?? 0] as const),
-            },
-          ]
-        : []),
-      ...(hasReads
-        ? [
-            {
-              name: 'reads / 1k',
-              color: COLORS.reads,
-              rightAxis: true,
-              points: sweep.runs.map((r) => [r.value, r.result.dynamoReads?.per1000Requests ?? 0] as const),
-            },
-          ]
-        : []),
-    ],
-  });
+/** The headline figures of a run as cards. */
+function cards(result: LoadTestResult): string {
+  const r = result.requests;
+  const reads = result.dynamoReads;
+  return `<div class="cards">${[
+    card('answered', r.completed.toLocaleString('en'), `of ${r.scheduled.toLocaleString('en')} scheduled`),
+    card(
+      'errors',
+      `${r.errors.toLocaleString('en')} (${formatPercent(result.errorRate)})`,
+      `${r.noResponse} without an answer`,
+    ),
+    card('achieved rate', `${result.achievedRate.toFixed(1)}/s`, `target ${result.settings.ratePerSecond}/s`),
+    card('p50', formatMs(result.latency.p50), 'response, from intended send'),
+    card('p99', formatMs(result.latency.p99)),
+    card('p99.9', formatMs(result.latency.p999), `max ${formatMs(result.latency.max)}`),
+    ...(result.routerLatency === undefined
+      ? []
+      : [
+          card(
+            'router p50 / p99',
+            `${formatMs(result.routerLatency.p50)} / ${formatMs(result.routerLatency.p99)}`,
+          ),
+          card('router share', `${((result.routerShare ?? 0) * 100).toFixed(1)}%`, 'of mean response time'),
+        ]),
+    ...(result.cacheHitRatio === undefined
+      ? []
+      : [card('cache hit ratio', formatPercent(result.cacheHitRatio))]),
+    ...(reads === undefined
+      ? []
+      : [
+          card(
+            'reads per 1,000',
+            reads.per1000Requests.toFixed(1),
+            reads.minimum === undefined
+              ? `${reads.total} reads`
+              : `minimum ${reads.minimum.per1000Requests.toFixed(1)} for this trace`,
+          ),
+        ]),
+  ].join('')}</div>`;
 }
 
-function page(title: string, body: string): string {
+function latencyTable(result: LoadTestResult): string {
+  const row = latencyRow;
+  const rows = [
+    ['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'],
+    row('response (from intended send)', result.latency),
+  ];
+  if (result.routerLatency !== undefined) rows.push(row('router', result.routerLatency));
+  for (const [outcome, s] of Object.entries(result.byCacheOutcome ?? {}))
+    if (s !== undefined) rows.push(row(`router, cache ${outcome}`, s));
+  return table(rows);
+}
+
+function runFacts(result: LoadTestResult): string {
+  const s = result.settings;
+  const env = result.environment;
+  const facts: [string, string][] = [
+    ['started', result.startedAt],
+    ['expect', `${s.expect}; max error rate ${formatPercent(s.maxErrorRate)}`],
+    ...Object.entries(s.extra ?? {}).map(([k, v]): [string, string] => [k, String(v)]),
+    ...(env === undefined
+      ? []
+      : ([
+          ['machine', `${env.cpu}, ${env.cores} cores, load average ${env.loadAverage} at the start`],
+          ['runtime', `${env.engine ?? `Node.js ${env.node}`}; ${env.platform}`],
+          ['version', env.version],
+        ] as [string, string][])),
+    ['statuses', formatErrorsByStatus(result.statuses)],
+    ['regions', formatErrorsByStatus(result.regions)],
+  ];
+  const command =
+    env === undefined ? '' : `<h2>Command</h2><code class="command">${escapeHtml(env.command)}</code>`;
+  return `${command}<h2>Run</h2><dl>${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`;
+}
+
+function page(title: string, lead: string, body: string, charts: readonly ChartSpec[]): string {
+  // `</` inside the embedded JSON would end its script element.
+  const data = JSON.stringify({ charts }).replaceAll('</', '<\\/');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeXml(title)}</title>
+<title>${escapeHtml(title)}</title>
+<style>${ASSETS.uplotCss()}</style>
 <style>${STYLE}</style>
 </head>
 <body>
-<h1>${escapeXml(title)}</h1>
+<h1>${escapeHtml(title)}</h1>
+<p class="lead">${escapeHtml(lead)}</p>
 ${body}
+<script type="application/json" id="report-data">${data}</script>
+<script>${ASSETS.uplot()}</script>
+<script>${ASSETS.page()}</script>
 </body>
 </html>
 `;
 }
 
+function verdict(result: LoadTestResult): string {
+  const failed = exceedsErrorRate(
+    { errors: result.requests.errors, finished: result.requests.completed + result.requests.noResponse },
+    result.settings.maxErrorRate,
+  );
+  const text = `${failed ? 'FAILED' : 'PASSED'}: ${formatPercent(result.errorRate)} errors, at most ${formatPercent(result.settings.maxErrorRate)} allowed`;
+  return `<span class="verdict ${failed ? 'fail' : 'pass'}">${escapeHtml(text)}</span>`;
+}
+
+function partialBanner(result: LoadTestResult): string {
+  const p = result.partial;
+  if (p === undefined) return '';
+  return `<div class="partial" data-partial="true"><strong>Partial report.</strong> ${escapeHtml(`The run was interrupted at ${p.at} after ${p.sent} of ${result.requests.scheduled} measured requests were sent; every figure covers those only.`)}</div>`;
+}
+
 /** A self-contained HTML report of one run. */
 export function renderRunReport(result: LoadTestResult): string {
-  return page(
-    `Load test: ${result.settings.target}, ${result.startedAt}`,
-    [
-      '<h2>Summary</h2>',
-      `<pre>${escapeXml(formatSummary(result))}</pre>`,
-      '<h2>Latency over time</h2>',
-      latencyOverTimeChart(result),
-      '<h2>Percentile distribution</h2>',
-      percentileDistributionChart(result),
-      ...(result.byEdgeRegion === undefined ? [] : ['<h2>Edge regions</h2>', edgeRegionTable(result)]),
-    ].join('\n'),
-  );
+  const charts = runCharts(result);
+  const errors = Object.entries(result.errorsByStatus);
+  const body = [
+    partialBanner(result),
+    verdict(result),
+    cards(result),
+    '<h2>Errors by status</h2>',
+    errors.length === 0
+      ? '<p>None.</p>'
+      : table([['status or failure', 'requests'], ...errors.map(([k, v]) => [k, String(v)])]),
+    ...(describeReads(result) === undefined ? [] : [`<p>${escapeHtml(describeReads(result) as string)}</p>`]),
+    ...(result.dynamoReads?.minimum?.caveats ?? []).map(
+      (c) => `<p class="note">minimum: ${escapeHtml(c)}</p>`,
+    ),
+    '<h2>Over the run</h2>',
+    chartSlots(charts),
+    '<h2>Latency</h2>',
+    latencyTable(result),
+    ...(result.byHostKind === undefined ? [] : ['<h2>By host kind</h2>', table(hostKindRows(result))]),
+    ...(result.byEdgeRegion === undefined ? [] : ['<h2>By edge region</h2>', edgeRegionTable(result)]),
+    runFacts(result),
+  ].join('\n');
+  return page(`Load test: ${result.settings.target}`, describeRun(result), body, charts);
 }
 
 /** The per-edge-region results as an HTML table (the same columns as the text summary). */
 export function edgeRegionTable(result: LoadTestResult): string {
-  const ms = (summary: LatencySummary | undefined, key: 'p50' | 'p99') =>
-    summary === undefined ? '-' : formatMs(summary[key]);
-  const head = [
-    'edge region',
-    'nearest replica',
-    'answered',
-    'failed',
-    'uncached p50',
-    'uncached p99',
-    'cached p50',
-    'cached p99',
-    'reads',
-  ];
-  const rows = Object.entries(result.byEdgeRegion ?? {}).map(([edge, r]) => [
-    edge,
-    r.nearestReplica === undefined
-      ? '-'
-      : `${r.nearestReplica.region} (${r.nearestReplica.rttMs.toFixed(0)} ms)`,
-    String(r.completed),
-    String(r.failed),
-    ms(r.uncached, 'p50'),
-    ms(r.uncached, 'p99'),
-    ms(r.cached, 'p50'),
-    ms(r.cached, 'p99'),
-    r.dynamoReads === undefined ? '-' : String(r.dynamoReads),
-  ]);
-  const cells = (tag: string, values: readonly string[]) =>
-    `<tr>${values.map((v) => `<${tag}>${escapeXml(v)}</${tag}>`).join('')}</tr>`;
-  return `<table>\n${cells('th', head)}\n${rows.map((r) => cells('td', r)).join('\n')}\n</table>`;
+  return table(edgeRegionRows(result));
 }
 
-/** A self-contained HTML report of a sweep: the table, the growth chart, then each run's summary. */
+/** A self-contained HTML report of a sweep: the table, the growth chart, then each run's cards. */
 export function renderSweepReport(sweep: SweepResult): string {
   const first = sweep.runs[0]?.result;
+  const chart = sweepChart(sweep);
+  const rows = sweepRows(sweep);
+  const body = [
+    ...(sweep.partial === undefined
+      ? []
+      : [
+          `<div class="partial" data-partial="true"><strong>Partial sweep.</strong> Interrupted after ${sweep.partial.values} run(s).</div>`,
+        ]),
+    '<h2>Results</h2>',
+    table(rows),
+    '<h2>Growth</h2>',
+    chartSlots([chart]),
+    ...sweep.runs.flatMap(({ value, result }) => [
+      `<h2>${escapeHtml(`${sweep.parameter} = ${value}`)}</h2>`,
+      partialBanner(result),
+      cards(result),
+    ]),
+    ...(first === undefined ? [] : [runFacts(first)]),
+  ].join('\n');
   return page(
-    `Load test sweep over ${sweep.parameter}${first === undefined ? '' : `: ${first.settings.target}, ${first.startedAt}`}`,
-    [
-      '<h2>Results</h2>',
-      `<pre>${escapeXml(formatSweepTable(sweep))}</pre>`,
-      sweepChart(sweep),
-      ...sweep.runs.flatMap(({ value, result }) => [
-        `<h2>${escapeXml(`${sweep.parameter} = ${value}`)}</h2>`,
-        `<pre>${escapeXml(formatSummary(result))}</pre>`,
-        percentileDistributionChart(result),
-      ]),
-    ].join('\n'),
+    `Load test sweep over ${sweep.parameter}${first === undefined ? '' : `: ${first.settings.target}`}`,
+    first === undefined ? '' : describeRun(first),
+    body,
+    [chart],
   );
 }

@@ -13,10 +13,17 @@ import type { RouterAssembly } from '../../edge/router-assembly.ts';
 import { spawnChildServer } from '../lib/child-server.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { createReadMeter, meteredRouterClients } from '../lib/dynamodb-read-meter.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
+import {
+  generatedHost,
+  type HostKind,
+  type HostsKindChoice,
+  routeLookupsOf,
+} from '../lib/generated-hosts.ts';
+import { defaultRegionsRecord, generatedTenantDomain } from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { anOriginRequestEvent, GENERATED_TRAFFIC_EVENT } from '../lib/origin-request-event.ts';
 import { ensureRouterTable } from '../lib/router-table.ts';
+import { seedLoadTestTenants } from '../lib/seed-generated-tenants.ts';
 import type { RequestOutcome } from './load-collector.ts';
 import { createRequestOutcomeRecorder } from './request-outcome.ts';
 
@@ -26,6 +33,8 @@ export interface InProcessTargetOptions {
   readonly config: RouterConfig;
   /** Generated tenants to create. */
   readonly tenants: number;
+  /** Kind of their hosts. @default 'platform' */
+  readonly hostsKind?: HostsKindChoice;
   /** Region the handler runs in (decides the replica order). */
   readonly edgeRegion: string;
   /** Cache TTL override, ms. @default config.cache.ttlMs */
@@ -47,6 +56,8 @@ export interface InProcessTarget {
   send(host: string, index: number): Promise<RequestOutcome>;
   /** GetItem calls made by the router so far. */
   readonly reads: number;
+  /** Of those, the reads of each host kind's DOMAIN and TENANT items (REGIONS is no kind's). */
+  readsByHostKind(): Partial<Record<HostKind, number>>;
   close(): Promise<void>;
 }
 
@@ -67,7 +78,19 @@ export function startInProcessTarget(options: InProcessTargetOptions): Promise<I
     for (const [region, record] of regionRecords) regionOfOrigin.set(record.origin.domainName, region);
 
     const added = options.addedReadLatencyMs ?? 0;
-    const meter = createReadMeter({ addedLatencyMs: () => added });
+    const kindOfKey = hostKindsByKey(
+      options.tenants,
+      options.hostsKind ?? 'platform',
+      generatedTenantDomain(config),
+    );
+    const readsByKind: Partial<Record<HostKind, number>> = {};
+    const meter = createReadMeter({
+      addedLatencyMs: () => added,
+      onRead: (key) => {
+        const kind = key === undefined ? undefined : kindOfKey.get(key);
+        if (kind !== undefined) readsByKind[kind] = (readsByKind[kind] ?? 0) + 1;
+      },
+    });
     const clients = stack.use(meteredRouterClients(config, meter));
     const recorder = createRequestOutcomeRecorder();
     // The production handler and its one assembly of stores; only the clients are metered.
@@ -100,6 +123,7 @@ export function startInProcessTarget(options: InProcessTargetOptions): Promise<I
       get reads() {
         return meter.reads;
       },
+      readsByHostKind: () => ({ ...readsByKind }),
       close: () => stack.close(),
     };
   });
@@ -132,12 +156,27 @@ async function seedTable(
       client: admin,
       tableName: config.tableName,
       tenants: options.tenants,
+      hostsKind: options.hostsKind ?? 'platform',
       fallbackRegions: regions,
       ...(options.onSeedProgress !== undefined && { onProgress: options.onSeedProgress }),
     });
   } finally {
     admin.destroy();
   }
+}
+
+/** The host kind of every item key the router may read for the generated hosts. */
+function hostKindsByKey(
+  tenants: number,
+  choice: HostsKindChoice,
+  platformDomain: string,
+): Map<string, HostKind> {
+  const kinds = new Map<string, HostKind>();
+  for (let i = 0; i < tenants; i++) {
+    const generated = generatedHost(i, choice, platformDomain);
+    for (const lookup of routeLookupsOf(generated)) kinds.set(lookup.key, generated.kind);
+  }
+  return kinds;
 }
 
 /** Status and region of a handler result: a rewritten request is a 200 forwarded to its origin. */

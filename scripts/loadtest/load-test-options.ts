@@ -3,10 +3,17 @@
  * {@link LoadTestOptions}. Bad values are one-line {@link UsageError}s.
  */
 import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
+import { HOSTS_KIND_CHOICES, type HostsKindChoice } from '../lib/generated-hosts.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { type LatencyOption, parseLatencyOption } from '../local-edge/local-world.ts';
 import { parseEdgeRegions } from './edge-region-spread.ts';
+import { DEFAULT_EXPECTATION, parseStatusExpectation, type StatusExpectation } from './status-expectation.ts';
 import { parseSweep, type SweepSpec } from './sweep.ts';
+
+/** Engines whose tests `--emit` writes and whose results `--import` reads. */
+export const LOAD_ENGINES = ['locust'] as const;
+/** One of {@link LOAD_ENGINES}. */
+export type LoadEngine = (typeof LOAD_ENGINES)[number];
 
 /** Validated settings of a load test run. */
 export interface LoadTestOptions {
@@ -17,6 +24,8 @@ export interface LoadTestOptions {
   readonly controlUrl?: URL;
   readonly hostsFile?: string;
   readonly tenants: number;
+  /** Kind of the generated hosts. @default 'platform' */
+  readonly hostsKind: HostsKindChoice;
   /** Create the generated tenants in the target's table (implied when the load test starts the local edge). */
   readonly seed: boolean;
   readonly randomSeed: number;
@@ -40,6 +49,14 @@ export interface LoadTestOptions {
   readonly htmlFile?: string;
   /** Print the progress line even when stderr is not a terminal. */
   readonly progress: boolean;
+  /** Statuses that count as success. @default 2xx and 3xx */
+  readonly expect: StatusExpectation;
+  /** Error share over which the run exits 1. @default 0 */
+  readonly maxErrorRate: number;
+  /** Write an engine's test of this workload instead of running it (`--emit ENGINE DIR`). */
+  readonly emit?: { readonly engine: LoadEngine; readonly dir: string };
+  /** Turn an engine's results (the folder `--emit` wrote) into this tool's report. */
+  readonly importDir?: string;
 }
 
 /** Usage text of `npm run loadtest`. */
@@ -62,7 +79,11 @@ Load:
   --warmup S             warm-up seconds, not reported (default 2)
   --connections N        HTTP connections (default 16)
   --timeout MS           HTTP per-request timeout (default 10000)
-  --tenants N            generated tenants <id>.app.example.com (default 1000)
+  --tenants N            generated tenants, one host each (default 1000)
+  --hosts-kind K         their hosts: platform (lt-000001.app.example.com, default), custom
+                         (www.lt-000001.example.com, a DOMAIN item), wildcard (site.lt-000001.example.net,
+                         routed by *.lt-000001.example.net) or mixed (of every 10 ranks: 5 custom,
+                         3 platform, 2 wildcard)
   --seed                 create the generated tenants in the table of the local edge at --control
                          (implied when the load test starts its own local edge or runs in-process)
   --zipf S               popularity: 0 uniform, else Zipf exponent (default 1.1)
@@ -77,6 +98,16 @@ Router (own local edge and in-process):
   --cache-size N         route cache size in tenants, cache.maxTenants (default from config/local.json)
   --read-latency MS      in-process: latency added to every DynamoDB read, to emulate a far replica
 
+Outcomes:
+  --expect LIST          statuses that count as success: classes and codes, e.g. 2xx or 2xx,404
+                         (default 2xx,3xx); any other status and every request with no answer is an error
+  --max-error-rate R     exit 1 when errors / finished requests exceed R, 0 to 1 (default 0: any error)
+
+Existing engines (docs/performance.md):
+  --emit locust DIR      write a Locust test of this workload (locustfile.py, workload.json, README.md)
+                         into DIR instead of running it: the same hosts, Zipf popularity and arrival rate
+  --import DIR           read the results of that test (DIR/results) into this tool's report
+
 Reporting:
   --control URL          control API of a running local edge (to count DynamoDB reads)
   --sweep P=V1,V2,...    one run per value of P: tenants, ttl, cache-size or zipf
@@ -90,6 +121,9 @@ Examples:
   npm run loadtest -- --in-process --rate 2000 --tenants 10000 --zipf 1.1 --html report.html
   npm run loadtest -- --in-process --sweep tenants=1000,10000,100000 --json sweep.json
   npm run loadtest -- --edge-regions all --latency real --rate 130 --duration 30 --tenants 2000
+  npm run loadtest -- --in-process --hosts-kind mixed --expect 2xx --max-error-rate 0.001
+  npm run loadtest -- --emit locust ./lt --hosts-kind mixed --edge-regions all --rate 1000 --duration 300
+  npm run loadtest -- --import ./lt --html report.html
 `;
 
 const OPTIONS = {
@@ -102,6 +136,7 @@ const OPTIONS = {
   connections: { type: 'string' },
   timeout: { type: 'string' },
   tenants: { type: 'string' },
+  'hosts-kind': { type: 'string' },
   seed: { type: 'boolean' },
   zipf: { type: 'string' },
   'random-seed': { type: 'string' },
@@ -116,6 +151,10 @@ const OPTIONS = {
   json: { type: 'string' },
   html: { type: 'string' },
   progress: { type: 'boolean' },
+  expect: { type: 'string' },
+  'max-error-rate': { type: 'string' },
+  emit: { type: 'string' },
+  import: { type: 'string' },
 } as const;
 
 function urlOption(value: string | undefined, name: string): URL | undefined {
@@ -130,7 +169,14 @@ function urlOption(value: string | undefined, name: string): URL | undefined {
 
 /** Parses and validates the load test's arguments. */
 export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions {
-  const { values } = parseArguments({ name: 'loadtest', usage: LOAD_TEST_USAGE, options: OPTIONS }, argv);
+  const { values, positionals } = parseArguments(
+    { name: 'loadtest', usage: LOAD_TEST_USAGE, options: OPTIONS, allowPositionals: true },
+    argv,
+  );
+  const emit = engineModeOption(values, positionals);
+  const hostsKind = hostsKindOption(values['hosts-kind']);
+  if (values['hosts-kind'] !== undefined && values.hosts !== undefined)
+    throw new UsageError('--hosts-kind generates hosts; it does not go with --hosts FILE');
   const inProcess = values['in-process'] === true;
   const target = urlOption(values.target, 'target');
   const controlUrl = urlOption(values.control, 'control');
@@ -209,7 +255,69 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
     ...(values.json !== undefined && { jsonFile: values.json }),
     ...(values.html !== undefined && { htmlFile: values.html }),
     progress: values.progress === true,
+    hostsKind,
+    expect: expectOption(values.expect),
+    maxErrorRate: numberOption(values['max-error-rate'], 'max-error-rate', 0, 1) ?? 0,
+    ...(emit !== undefined && { emit }),
+    ...(values.import !== undefined && { importDir: values.import }),
   };
+}
+
+/** `--emit` and `--import`: what they exclude, and the emit target. */
+function engineModeOption(
+  values: Record<string, unknown> & { emit?: string; import?: string; target?: string; hosts?: string },
+  positionals: readonly string[],
+): LoadTestOptions['emit'] | undefined {
+  const emit = emitOption(values.emit, positionals);
+  if (emit === undefined && positionals.length > 0)
+    throw new UsageError(`loadtest: unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
+  if (values.import !== undefined) checkImportAlone(values);
+  if (emit !== undefined && (values['in-process'] === true || values.sweep !== undefined))
+    throw new UsageError('--emit writes an HTTP test for an engine: drop --in-process and --sweep');
+  if (emit !== undefined && values.target === undefined && values.hosts === undefined)
+    throw new UsageError(
+      '--emit writes a test for a running system: give --target URL (with --control and --seed for a local edge) or --hosts FILE',
+    );
+  return emit;
+}
+
+/** `--emit ENGINE DIR`: the engine is the option's value, the folder the one positional. */
+function emitOption(
+  engine: string | undefined,
+  positionals: readonly string[],
+): LoadTestOptions['emit'] | undefined {
+  if (engine === undefined) return undefined;
+  if (!(LOAD_ENGINES as readonly string[]).includes(engine))
+    throw new UsageError(
+      `--emit ${JSON.stringify(engine)}: the engine is one of ${LOAD_ENGINES.join(', ')} (docs/performance.md says why)`,
+    );
+  if (positionals.length !== 1)
+    throw new UsageError('--emit needs one folder to write to: --emit locust DIR');
+  return { engine: engine as LoadEngine, dir: positionals[0] as string };
+}
+
+/** `--import` reads a finished run: only the outcome and report options apply. */
+function checkImportAlone(values: Record<string, unknown>): void {
+  const allowed = new Set(['import', 'expect', 'max-error-rate', 'json', 'html']);
+  const other = Object.keys(values).find((name) => !allowed.has(name) && values[name] !== undefined);
+  if (other !== undefined)
+    throw new UsageError(
+      `--import reads a finished run: --${other} does not apply (only --expect, --max-error-rate, --json, --html)`,
+    );
+}
+
+function hostsKindOption(value: string | undefined): HostsKindChoice {
+  if (value === undefined) return 'platform';
+  if (!(HOSTS_KIND_CHOICES as readonly string[]).includes(value))
+    throw new UsageError(`--hosts-kind ${JSON.stringify(value)}: use ${HOSTS_KIND_CHOICES.join(', ')}`);
+  return value as HostsKindChoice;
+}
+
+function expectOption(value: string | undefined): StatusExpectation {
+  if (value === undefined) return DEFAULT_EXPECTATION;
+  const parsed = parseStatusExpectation(value);
+  if (!parsed.ok) throw new UsageError(`--expect ${parsed.problem}`);
+  return parsed.expectation;
 }
 
 /** `--edge-regions`: only against a local edge (its own, or one at --target with --control). */

@@ -4,11 +4,13 @@
  */
 import { fileURLToPath } from 'node:url';
 import { spawnChildServer } from '../lib/child-server.ts';
+import type { HostsKindChoice } from '../lib/generated-hosts.ts';
 import type { LatencyOption } from '../local-edge/local-world.ts';
 
 /** Settings passed to the child. */
 export interface LocalEdgeChildSettings {
   readonly tenants: number;
+  readonly hostsKind?: HostsKindChoice;
   readonly edgeRegion: string;
   readonly latency?: LatencyOption;
   readonly cacheTtlMs?: number;

@@ -23,6 +23,7 @@ const edge = await startLocalEdge({
 });
 await serveInChild(edge, {
   tenants: settings.tenants,
+  ...(settings.hostsKind !== undefined && { hostsKind: settings.hostsKind }),
   handshake: (e) => ({ url: e.url, controlUrl: e.controlUrl }),
   onSeedProgress: (written) => process.stderr.write(`seeded ${written}\n`),
 });

@@ -33,6 +33,10 @@ export interface OpenLoopOptions {
   readonly onProgress?: (sent: number) => void;
   /** @default 250 */
   readonly progressIntervalMs?: number;
+  /** Stops the run early (Ctrl-C): no further sends; requests in flight get `abortGraceMs` to finish. */
+  readonly signal?: AbortSignal;
+  /** How long requests in flight may still finish after an abort; later ones are left out. @default 2000 */
+  readonly abortGraceMs?: number;
 }
 
 /** Timing of a finished run. */
@@ -41,11 +45,16 @@ export interface OpenLoopTiming {
   readonly measuredWallMs: number;
   /** How far behind schedule the driver fell at worst, in ms (a saturated load generator). */
   readonly maxSendLagMs: number;
+  /** Requests sent (warm-up included); fewer than scheduled when interrupted. */
+  readonly sent: number;
+  /** Whether the signal stopped the run before its schedule ended. */
+  readonly interrupted: boolean;
 }
 
 /**
  * Sends every scheduled request when due and records measured ones in the collector. Resolves when
- * every request has finished.
+ * every request has finished, or after an abort once those in flight finished or their grace ran
+ * out (a request finishing later is not recorded).
  */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopTiming> {
   const { schedule, send, collector } = options;
@@ -60,11 +69,18 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopTim
   let allDone: (() => void) | undefined;
   let measuredStarted = false;
   let lastProgress = start;
+  let closed = false;
+  const signal = options.signal;
+  const aborted = new Promise<void>((resolve) => {
+    if (signal?.aborted) resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 
   const fire = (index: number) => {
     const intended = start + (schedule.intendedMs[index] ?? 0);
     const measured = index >= schedule.warmupCount;
     const finish = (outcome: RequestOutcome) => {
+      if (closed) return;
       const end = clock.now();
       if (measured) {
         collector.record(end - intended, intended - measuredStart, outcome);
@@ -84,7 +100,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopTim
   };
 
   let next = 0;
-  while (next < total) {
+  while (next < total && signal?.aborted !== true) {
     const elapsed = clock.now() - start;
     const until = dueUntil(schedule, elapsed, next);
     if (!measuredStarted && until > schedule.warmupCount) {
@@ -100,12 +116,18 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopTim
       lastProgress = now;
       options.onProgress(next);
     }
-    if (next < total) await clock.wait(start + (schedule.intendedMs[next] ?? 0) - clock.now());
+    if (next < total)
+      await Promise.race([clock.wait(start + (schedule.intendedMs[next] ?? 0) - clock.now()), aborted]);
   }
+  const interrupted = next < total;
   if (!measuredStarted) options.onMeasuredStart?.();
-  if (inFlight > 0) await new Promise<void>((resolve) => (allDone = resolve));
-  options.onProgress?.(total);
-  return { measuredWallMs: Math.max(0, lastResponse - measuredStart), maxSendLagMs };
+  if (inFlight > 0) {
+    const done = new Promise<void>((resolve) => (allDone = resolve));
+    await (interrupted ? Promise.race([done, clock.wait(options.abortGraceMs ?? 2000)]) : done);
+  }
+  closed = true;
+  options.onProgress?.(next);
+  return { measuredWallMs: Math.max(0, lastResponse - measuredStart), maxSendLagMs, sent: next, interrupted };
 }
 
 /** A short, stable name for an error: its code (`ECONNREFUSED`), else its name. */

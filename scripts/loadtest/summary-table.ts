@@ -14,7 +14,8 @@ export function formatMs(ms: number): string {
   return `${(ms / 1000).toPrecision(3)} s`;
 }
 
-function latencyRow(label: string, s: LatencySummary): string[] {
+/** One row of the latency table: count and percentiles. */
+export function latencyRow(label: string, s: LatencySummary): string[] {
   return [
     label,
     String(s.count),
@@ -31,21 +32,59 @@ function counts(record: Readonly<Record<string, number>>): string {
   return entries.length === 0 ? '-' : entries.map(([k, v]) => `${k}: ${v}`).join(', ');
 }
 
+/** `503: 120, timeout: 2`, or `none`. */
+export function formatErrorsByStatus(errors: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(errors);
+  return entries.length === 0 ? 'none' : entries.map(([k, v]) => `${k}: ${v}`).join(', ');
+}
+
+/** `12.50%` of a share from 0 to 1. */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(2)}%`;
+}
+
+/** The run's headline line: what was loaded, how hard, with which hosts. */
+export function describeRun(result: LoadTestResult): string {
+  const s = result.settings;
+  return (
+    `${s.mode} load test of ${s.target}: ${s.ratePerSecond} req/s for ${s.durationMs / 1000} s ` +
+    `(+${s.warmupMs / 1000} s warm-up), ${s.hosts} ${s.hostsKind === undefined ? '' : `${s.hostsKind} `}hosts, ` +
+    `${s.zipf === 0 ? 'uniform' : `zipf ${s.zipf}`}, seed ${s.seed}` +
+    (s.connections === undefined ? '' : `, ${s.connections} connections`)
+  );
+}
+
+/** The reads line: reads per 1,000 requests against the minimum of the same trace. */
+export function describeReads(result: LoadTestResult): string | undefined {
+  const reads = result.dynamoReads;
+  if (reads === undefined) return undefined;
+  const minimum = reads.minimum;
+  return (
+    `DynamoDB reads: ${reads.total} (${reads.per1000Requests.toFixed(1)} per 1,000 requests` +
+    (minimum === undefined
+      ? ')'
+      : `; minimum for this trace ${minimum.per1000Requests.toFixed(1)}, ${minimum.total} reads)`)
+  );
+}
+
 /** The end-of-run summary of one result. */
 export function formatSummary(result: LoadTestResult): string {
   const s = result.settings;
   const lines: string[] = [];
-  lines.push(
-    `${s.mode} load test of ${s.target}: ${s.ratePerSecond} req/s for ${s.durationMs / 1000} s ` +
-      `(+${s.warmupMs / 1000} s warm-up), ${s.hosts} hosts, ${s.zipf === 0 ? 'uniform' : `zipf ${s.zipf}`}, seed ${s.seed}` +
-      (s.connections === undefined ? '' : `, ${s.connections} connections`),
-  );
+  if (result.partial !== undefined)
+    lines.push(
+      `PARTIAL: interrupted at ${result.partial.at} after ${result.partial.sent} of ${result.requests.scheduled} measured requests were sent`,
+    );
+  lines.push(describeRun(result));
+  lines.push(`expect: ${s.expect} (max error rate ${formatPercent(s.maxErrorRate)})`);
   if (s.extra !== undefined && Object.keys(s.extra).length > 0)
     lines.push(`settings: ${counts(s.extra as Record<string, number>)}`);
+  const r = result.requests;
   lines.push(
-    `requests: ${result.requests.completed} completed, ${result.requests.errors} errors of ${result.requests.scheduled} scheduled; ` +
-      `achieved ${result.achievedRate.toFixed(1)} req/s`,
+    `requests: ${r.completed} answered, ${r.errors} errors (${formatPercent(result.errorRate)}; ${r.noResponse} without an answer) ` +
+      `of ${r.scheduled} scheduled; achieved ${result.achievedRate.toFixed(1)} req/s`,
   );
+  lines.push(`errors by status: ${formatErrorsByStatus(result.errorsByStatus)}`);
   lines.push('');
   const rows: string[][] = [['latency', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max']];
   rows.push(latencyRow('response (from intended send)', result.latency));
@@ -58,12 +97,10 @@ export function formatSummary(result: LoadTestResult): string {
   if (result.routerShare !== undefined)
     lines.push(`router share of response time: ${(result.routerShare * 100).toFixed(1)}%`);
   if (result.cacheHitRatio !== undefined)
-    lines.push(`cache hit ratio: ${(result.cacheHitRatio * 100).toFixed(2)}%`);
-  if (result.dynamoReads !== undefined) {
-    lines.push(
-      `DynamoDB reads: ${result.dynamoReads.total} (${result.dynamoReads.per1000Requests.toFixed(1)} per 1,000 requests)`,
-    );
-  }
+    lines.push(`cache hit ratio: ${formatPercent(result.cacheHitRatio)}`);
+  const reads = describeReads(result);
+  if (reads !== undefined) lines.push(reads);
+  for (const caveat of result.dynamoReads?.minimum?.caveats ?? []) lines.push(`  minimum: ${caveat}`);
   lines.push(`statuses: ${counts(result.statuses)}`);
   const lag = s.extra?.generatorLagMs;
   if (typeof lag === 'number') {
@@ -72,16 +109,62 @@ export function formatSummary(result: LoadTestResult): string {
     );
   }
   lines.push(`regions: ${counts(result.regions)}`);
-  if (result.requests.errors > 0) lines.push(`errors: ${counts(result.errorKinds)}`);
+  if (result.byHostKind !== undefined) lines.push('', formatHostKindTable(result));
   if (result.byEdgeRegion !== undefined) lines.push('', formatEdgeRegionTable(result));
+  const env = result.environment;
+  if (env !== undefined) {
+    lines.push('', `command: ${env.command}`);
+    lines.push(
+      `machine: ${env.cpu}, ${env.cores} cores, load ${env.loadAverage}; ${env.engine ?? `Node.js ${env.node}`}; ${env.platform}; version ${env.version}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
+/** The rows of the per-host-kind table: requests, errors, latency, reads against the minimum. */
+export function hostKindRows(result: LoadTestResult): string[][] {
+  const rows: string[][] = [
+    [
+      'host kind',
+      'requests',
+      'errors',
+      'p50',
+      'p99',
+      'router p50',
+      'router p99',
+      'hit ratio',
+      'reads/1k',
+      'minimum/1k',
+    ],
+  ];
+  for (const [kind, k] of Object.entries(result.byHostKind ?? {})) {
+    rows.push([
+      kind,
+      String(k.requests),
+      k.failed === 0 ? '0' : `${k.failed} (${formatErrorsByStatus(k.errorsByStatus)})`,
+      formatMs(k.latency.p50),
+      formatMs(k.latency.p99),
+      k.routerLatency === undefined ? '-' : formatMs(k.routerLatency.p50),
+      k.routerLatency === undefined ? '-' : formatMs(k.routerLatency.p99),
+      k.cacheHitRatio === undefined ? '-' : formatPercent(k.cacheHitRatio),
+      k.readsPer1000 === undefined ? '-' : k.readsPer1000.toFixed(1),
+      k.minimumReadsPer1000.toFixed(1),
+    ]);
+  }
+  return rows;
+}
+
+/** One row per host kind (`--hosts-kind`). */
+export function formatHostKindTable(result: LoadTestResult): string {
+  return alignColumns(hostKindRows(result));
+}
+
 /**
- * One row per edge region: the replica it reads first and its round trip, answered and failed
- * requests (no answer or 5xx), response-time percentiles of uncached and cached tenants, reads.
+ * The rows of the per-edge-region table: the replica it reads first and its round trip, answered
+ * and failed requests (failed: no answer or a status not expected), response-time percentiles of
+ * uncached and cached tenants, reads and the errors by status.
  */
-export function formatEdgeRegionTable(result: LoadTestResult): string {
+export function edgeRegionRows(result: LoadTestResult): string[][] {
   const rows: string[][] = [
     [
       'edge region',
@@ -93,6 +176,7 @@ export function formatEdgeRegionTable(result: LoadTestResult): string {
       'cached p50',
       'p99',
       'reads',
+      'errors by status',
     ],
   ];
   const ms = (s: LatencySummary | undefined, key: 'p50' | 'p99') =>
@@ -110,20 +194,44 @@ export function formatEdgeRegionTable(result: LoadTestResult): string {
       ms(r.cached, 'p50'),
       ms(r.cached, 'p99'),
       r.dynamoReads === undefined ? '-' : String(r.dynamoReads),
+      r.failed === 0 ? '-' : formatErrorsByStatus(r.errorsByStatus),
     ]);
   }
-  return alignColumns(rows);
+  return rows;
+}
+
+/** One row per edge region (see {@link edgeRegionRows}). */
+export function formatEdgeRegionTable(result: LoadTestResult): string {
+  return alignColumns(edgeRegionRows(result));
 }
 
 /** The table of a sweep: one row per value of the swept parameter. */
 export function formatSweepTable(sweep: SweepResult): string {
+  return `${alignColumns(sweepRows(sweep))}\n`;
+}
+
+/** The rows of {@link formatSweepTable}. */
+export function sweepRows(sweep: SweepResult): string[][] {
   const rows: string[][] = [
-    [sweep.parameter, 'req/s', 'p50', 'p99', 'p99.9', 'router p50', 'router p99', 'hit ratio', 'reads/1k'],
+    [
+      sweep.parameter,
+      'req/s',
+      'errors',
+      'p50',
+      'p99',
+      'p99.9',
+      'router p50',
+      'router p99',
+      'hit ratio',
+      'reads/1k',
+      'minimum/1k',
+    ],
   ];
   for (const { value, result } of sweep.runs) {
     rows.push([
-      String(value),
+      `${value}${result.partial === undefined ? '' : ' (partial)'}`,
       result.achievedRate.toFixed(0),
+      String(result.requests.errors),
       formatMs(result.latency.p50),
       formatMs(result.latency.p99),
       formatMs(result.latency.p999),
@@ -131,9 +239,10 @@ export function formatSweepTable(sweep: SweepResult): string {
       result.routerLatency === undefined ? '-' : formatMs(result.routerLatency.p99),
       result.cacheHitRatio === undefined ? '-' : `${(result.cacheHitRatio * 100).toFixed(2)}%`,
       result.dynamoReads === undefined ? '-' : result.dynamoReads.per1000Requests.toFixed(1),
+      result.dynamoReads?.minimum === undefined ? '-' : result.dynamoReads.minimum.per1000Requests.toFixed(1),
     ]);
   }
-  return `${alignColumns(rows)}\n`;
+  return rows;
 }
 
 /** The live progress suffix: rate so far, p99 so far, errors. */

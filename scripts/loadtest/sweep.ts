@@ -67,11 +67,13 @@ export function parseSweep(text: string): SweepSpec {
 export interface SweepResult {
   readonly parameter: SweepParameter;
   readonly runs: readonly { readonly value: number; readonly result: LoadTestResult }[];
+  /** Set when a run was interrupted: the sweep stopped there (that run is partial). */
+  readonly partial?: { readonly reason: 'interrupted'; readonly values: number };
 }
 
 /**
  * Runs `run` once per value, one after the other (runs must not compete for the machine).
- * `onRun` sees each result as it arrives.
+ * `onRun` sees each result as it arrives. A partial run (interrupted) ends the sweep there.
  */
 export async function runSweep(
   spec: SweepSpec,
@@ -83,6 +85,8 @@ export async function runSweep(
     const result = await run(value, index);
     runs.push({ value, result });
     onRun?.(value, result);
+    if (result.partial !== undefined)
+      return { parameter: spec.parameter, runs, partial: { reason: 'interrupted', values: runs.length } };
   }
   return { parameter: spec.parameter, runs };
 }

@@ -5,13 +5,17 @@
  * stderr (`error: ...`) and the process exits, which the parent reports.
  */
 import { exitWithParent } from '../lib/exit-with-parent.ts';
-import { defaultRegionsRecord, seedLoadTestTenants } from '../lib/generated-tenants.ts';
+import type { HostsKindChoice } from '../lib/generated-hosts.ts';
+import { defaultRegionsRecord } from '../lib/generated-tenants.ts';
+import { seedLoadTestTenants } from '../lib/seed-generated-tenants.ts';
 import type { LocalEdge } from './start-local-edge.ts';
 
 /** What {@link serveInChild} seeds and reports. */
 export interface ServeInChildOptions<H> {
   /** Generated `lt-` tenants to seed before the handshake. */
   readonly tenants: number;
+  /** Kind of their hosts (generated-hosts.ts). @default 'platform' */
+  readonly hostsKind?: HostsKindChoice;
   /** The handshake line's object, built once the tenants exist. */
   readonly handshake: (edge: LocalEdge) => H;
   /** Called after each seeded batch with the number of tenants written so far. @default none */
@@ -36,6 +40,7 @@ export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOpti
         client,
         tableName: edge.config.tableName,
         tenants: options.tenants,
+        hostsKind: options.hostsKind ?? 'platform',
         fallbackRegions: defaultRegionsRecord(edge.config),
         onProgress: region === edge.writeRegion ? options.onSeedProgress : undefined,
       }),

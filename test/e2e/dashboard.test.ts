@@ -4,18 +4,15 @@
  * flows, and a fault switch on the page changes the replica's fault (seen by the control API and
  * shown back on the page). Waits are for conditions, never for fixed times.
  */
-import { existsSync } from 'node:fs';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalEdge, startLocalEdge } from '../../scripts/local-edge/start-local-edge.ts';
 import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
+import { canRunChromium, launchChromium } from '../support/headless-chromium.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-/** CI installs chromium (.ci/run): there a missing browser is a failure, not a skip. */
-const canRun = existsSync(CHROMIUM) || process.env.CI !== undefined;
 const WAIT = { timeout: 20_000, interval: 100 };
 
-describe.skipIf(!canRun)('the local edge dashboard in headless Chromium', () => {
+describe.skipIf(!canRunChromium)('the local edge dashboard in headless Chromium', () => {
   let edge: LocalEdge;
   let browser: Browser;
   let page: Page;
@@ -28,19 +25,7 @@ describe.skipIf(!canRun)('the local edge dashboard in headless Chromium', () => 
       config: { decisionLogSampleRate: 1, metrics: { flushIntervalMs: 200 }, cache: { ttlMs: 50 } },
       echoFunctionOutput: false,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Steady traffic in two edge regions until the tests end: bounded by the flag, the loop stops itself.
     trafficDone = (async () => {

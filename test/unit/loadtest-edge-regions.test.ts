@@ -12,6 +12,7 @@ import { LoadCollector, type RequestOutcome } from '../../scripts/loadtest/load-
 import { parseLoadTestArguments } from '../../scripts/loadtest/load-test-options.ts';
 import { errorKind } from '../../scripts/loadtest/open-loop-driver.ts';
 import { formatEdgeRegionTable } from '../../scripts/loadtest/summary-table.ts';
+import { aLoadTestSettings } from '../support/load-results.ts';
 
 describe('--edge-regions', () => {
   it('reads all as the 13 regional edge cache regions, or a list of them', () => {
@@ -108,16 +109,14 @@ describe('results per edge region', () => {
     c.record(750, 20, outcome('ap-south-1', { status: 503, viewerCache: 'uncached' }));
     c.record(10, 30, { error: 'timeout', edgeRegion: 'ap-south-1', viewerCache: 'uncached' });
     return c.result({
-      settings: {
-        mode: 'http',
+      settings: aLoadTestSettings({
         target: 'local edge',
         ratePerSecond: 4,
         durationMs: 1_000,
         warmupMs: 0,
         hosts: 2,
         zipf: 0,
-        seed: 1,
-      },
+      }),
       startedAt: '2026-01-01T00:00:00.000Z',
       scheduled: 4,
       measuredWallMs: 1_000,
@@ -133,13 +132,14 @@ describe('results per edge region', () => {
     expect(byEdge?.['sa-east-1']?.cached?.count).toBe(1);
     expect(byEdge?.['ap-south-1']).toMatchObject({ completed: 1, errors: 1, failed: 2, dynamoReads: 0 });
     expect(byEdge?.['ap-south-1']?.cached).toBeUndefined();
+    expect(byEdge?.['ap-south-1']?.errorsByStatus).toEqual({ '503': 1, timeout: 1 });
   });
 
   it('prints one row per edge region in the text and HTML reports', () => {
     const text = formatEdgeRegionTable(result());
     expect(text).toMatch(/^edge region\s+nearest replica\s+answered\s+failed\s+uncached p50/);
     expect(text).toMatch(/\nsa-east-1\s+-\s+2\s+0\s+300 ms/);
-    expect(text).toMatch(/\nap-south-1\s+-\s+1\s+2\s+750 ms/);
+    expect(text).toMatch(/\nap-south-1\s+-\s+1\s+2\s+750 ms.*503: 1, timeout: 1$/m);
     expect(edgeRegionTable(result())).toContain('<td>ap-south-1</td><td>-</td><td>1</td><td>2</td>');
   });
 });

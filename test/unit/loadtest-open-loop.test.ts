@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { arrivalSchedule } from '../../scripts/loadtest/arrival-schedule.ts';
 import { LoadCollector, type RequestOutcome } from '../../scripts/loadtest/load-collector.ts';
 import { type DriverClock, errorKind, runOpenLoop } from '../../scripts/loadtest/open-loop-driver.ts';
+import { aLoadTestSettings } from '../support/load-results.ts';
 
 /** Virtual time: timers fire in time order, one per event-loop turn so promise chains settle between. */
 function virtualClock(): DriverClock & { at(ms: number): Promise<void> } {
@@ -117,7 +118,9 @@ describe('runOpenLoop', () => {
       scheduled: 3,
       measuredWallMs: 30,
     });
-    expect(result.requests).toEqual({ scheduled: 3, completed: 1, errors: 2 });
+    // The 503 is an answer and an error too: not expected by default.
+    expect(result.requests).toEqual({ scheduled: 3, completed: 1, errors: 3, noResponse: 2 });
+    expect(result.errorsByStatus).toEqual({ '503': 1, ECONNREFUSED: 1, TypeError: 1 });
     expect(result.errorKinds).toEqual({ ECONNREFUSED: 1, TypeError: 1 });
     expect(result.statuses).toEqual({ '503': 1 });
   });
@@ -135,14 +138,13 @@ describe('errorKind', () => {
 });
 
 function settings() {
-  return {
-    mode: 'in-process' as const,
+  return aLoadTestSettings({
+    mode: 'in-process',
     target: 'test',
     ratePerSecond: 1,
     durationMs: 1,
     warmupMs: 0,
     hosts: 1,
     zipf: 0,
-    seed: 1,
-  };
+  });
 }

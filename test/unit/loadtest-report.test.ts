@@ -5,8 +5,8 @@ import { renderRunReport, renderSweepReport } from '../../scripts/loadtest/html-
 import { LoadCollector } from '../../scripts/loadtest/load-collector.ts';
 import type { LoadTestResult } from '../../scripts/loadtest/load-result.ts';
 import { formatMs, formatSummary, formatSweepTable } from '../../scripts/loadtest/summary-table.ts';
-import { lineChart } from '../../scripts/loadtest/svg-chart.ts';
 import { parseSweep, runSweep } from '../../scripts/loadtest/sweep.ts';
+import { aLoadTestSettings } from '../support/load-results.ts';
 
 function resultWith(p50Ms: number, reads: number, target = 'http://127.0.0.1:1'): LoadTestResult {
   const c = new LoadCollector();
@@ -19,17 +19,14 @@ function resultWith(p50Ms: number, reads: number, target = 'http://127.0.0.1:1')
     });
   }
   return c.result({
-    settings: {
-      mode: 'http',
+    settings: aLoadTestSettings({
       target,
       ratePerSecond: 50,
       durationMs: 3_000,
       warmupMs: 0,
       connections: 4,
       hosts: 100,
-      zipf: 1.1,
-      seed: 1,
-    },
+    }),
     startedAt: '2026-01-01T00:00:00.000Z',
     scheduled: 100,
     measuredWallMs: 3_000,
@@ -44,6 +41,7 @@ describe('formatSummary', () => {
     expect(text).toMatch(/router, cache hit\s+90/);
     expect(text).toContain('cache hit ratio: 90.00%');
     expect(text).toContain('DynamoDB reads: 10 (100.0 per 1,000 requests)');
+    expect(text).toContain('errors by status: none');
     expect(text).toContain('statuses: 200: 100');
     expect(text).toContain('achieved 33.3 req/s');
   });
@@ -60,19 +58,45 @@ describe('formatMs', () => {
 });
 
 describe('HTML report', () => {
-  it('is one self-contained page: inline SVG charts, no scripts, no external resources', () => {
+  it('is one self-contained page: uPlot and the data inlined, no external resources', () => {
     const html = renderRunReport(resultWith(2, 10));
     expect(html).toMatch(/^<!doctype html>/);
-    expect(html.match(/<svg /g)?.length).toBe(2);
-    expect(html).toContain('Response time over the run');
-    expect(html).toContain('Response time by percentile');
-    expect(html).not.toMatch(/<script|<link|src=|@import|url\(/i);
+    expect(html).not.toMatch(/<link|<script[^>]+src=|@import/i);
+    expect(html).toContain('uPlot');
+    for (const id of [
+      'chart-latency-by-cache',
+      'chart-router-vs-response',
+      'chart-statuses',
+      'chart-throughput',
+      'chart-percentiles',
+    ])
+      expect(html).toContain(`id="${id}"`);
   });
 
-  it('escapes text taken from the run', () => {
-    const html = renderRunReport(resultWith(2, 10, 'http://x/<b>"&'));
+  it('escapes text taken from the run, in the page and in the embedded data', () => {
+    const html = renderRunReport(resultWith(2, 10, 'http://x/<b>"&</script>'));
     expect(html).not.toContain('<b>"&');
     expect(html).toContain('&#60;b&#62;');
+    expect(html.match(/<\/script>/g)?.length).toBe(3);
+  });
+
+  it('says PASSED or FAILED against the error bar, and shows the errors by status', () => {
+    const failing = {
+      ...resultWith(2, 10),
+      requests: { scheduled: 100, completed: 100, errors: 1, noResponse: 0 },
+      errorRate: 0.01,
+      errorsByStatus: { '503': 1 },
+    };
+    expect(renderRunReport(failing)).toContain('FAILED: 1.00% errors, at most 0.00% allowed');
+    expect(renderRunReport(failing)).toContain('<td>503</td><td>1</td>');
+    expect(renderRunReport(resultWith(2, 10))).toContain('PASSED');
+  });
+
+  it('marks a partial run', () => {
+    const partial = { ...resultWith(2, 10), partial: { reason: 'interrupted' as const, at: 't', sent: 40 } };
+    expect(renderRunReport(partial)).toContain('data-partial="true"');
+    expect(formatSummary(partial)).toMatch(/^PARTIAL: interrupted at t after 40 of 100/);
+    expect(renderRunReport(resultWith(2, 10))).not.toContain('data-partial');
   });
 
   it('renders a sweep as a table and a growth chart', async () => {
@@ -80,36 +104,12 @@ describe('HTML report', () => {
       resultWith(value / 1000, value / 100),
     );
     const table = formatSweepTable(sweep);
-    expect(table.split('\n')[0]).toMatch(/^tenants\s+req\/s\s+p50/);
+    expect(table.split('\n')[0]).toMatch(/^tenants\s+req\/s\s+errors\s+p50/);
     expect(table).toMatch(/\n10000\s/);
     const html = renderSweepReport(sweep);
     expect(html).toContain('Latency and read cost by tenants');
     expect(html).toContain('reads / 1k');
-    expect(html).not.toMatch(/<script/i);
-  });
-});
-
-describe('lineChart', () => {
-  it('draws one path per series and skips non-finite points', () => {
-    const svg = lineChart({
-      title: 't',
-      xLabel: 'x',
-      yLabel: 'y',
-      series: [
-        {
-          name: 'a',
-          color: 'red',
-          points: [
-            [0, 1],
-            [1, Number.NaN],
-            [2, 3],
-          ],
-        },
-        { name: 'b', color: 'blue', points: [] },
-      ],
-    });
-    expect(svg.match(/<path /g)?.length).toBe(1);
-    expect(svg).not.toContain('NaN');
+    expect(html).toContain('id="chart-sweep"');
   });
 });
 

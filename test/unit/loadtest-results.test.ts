@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LatencyHistogram } from '../../scripts/loadtest/latency-histogram.ts';
 import { LoadCollector } from '../../scripts/loadtest/load-collector.ts';
-import type { LoadTestSettings } from '../../scripts/loadtest/load-result.ts';
 import { serverTimingDuration } from '../../scripts/loadtest/server-timing.ts';
+import { parseStatusExpectation } from '../../scripts/loadtest/status-expectation.ts';
+import { aLoadTestSettings } from '../support/load-results.ts';
 
-const settings: LoadTestSettings = {
-  mode: 'http',
-  target: 'http://127.0.0.1:8080',
-  ratePerSecond: 100,
-  durationMs: 10_000,
-  warmupMs: 1_000,
-  connections: 8,
-  hosts: 10,
-  zipf: 1.1,
-  seed: 1,
-};
+const settings = aLoadTestSettings();
 
 describe('LatencyHistogram', () => {
   it('reports percentiles in ms within HdrHistogram precision', () => {
@@ -67,7 +58,10 @@ describe('LoadCollector', () => {
     c.record(8, 1_500, { status: 200, region: 'eu-west-1', routerMs: 3, cacheOutcome: 'miss' });
     c.record(4, 1_600, { status: 404, region: 'generated', routerMs: 0, cacheOutcome: 'negative' });
     const r = c.result({ settings, startedAt: 't', scheduled: 4, measuredWallMs: 2_000, dynamoReads: 2 });
-    expect(r.requests).toEqual({ scheduled: 4, completed: 4, errors: 0 });
+    // The 404 is an answer, and an error: the default expectation is 2xx and 3xx.
+    expect(r.requests).toEqual({ scheduled: 4, completed: 4, errors: 1, noResponse: 0 });
+    expect(r.errorsByStatus).toEqual({ '404': 1 });
+    expect(r.errorRate).toBe(0.25);
     expect(r.achievedRate).toBe(2);
     expect(r.statuses).toEqual({ '200': 3, '404': 1 });
     expect(r.regions).toEqual({ 'us-east-1': 2, 'eu-west-1': 1, generated: 1 });
@@ -76,6 +70,11 @@ describe('LoadCollector', () => {
     expect(r.byCacheOutcome?.hit?.p50).toBeCloseTo(1, 3);
     expect(r.routerShare).toBeCloseTo(5 / 20, 6);
     expect(r.dynamoReads).toEqual({ total: 2, per1000Requests: 500 });
+    expect(r.timeline.map((p) => p.statuses)).toEqual([{ '200': 2 }, { '200': 1, '404': 1 }]);
+    expect(r.timeline.map((p) => p.byCache)).toEqual([
+      { hit: { count: 2, p50: 4, p99: 4 } },
+      { miss: { count: 1, p50: 8, p99: 8 }, negative: { count: 1, p50: 4, p99: 4 } },
+    ]);
     expect(r.timeline.map((p) => [p.second, p.count])).toEqual([
       [0, 2],
       [1, 2],
@@ -90,10 +89,36 @@ describe('LoadCollector', () => {
     expect(r.latency.count).toBe(1);
     expect(r.latency.max).toBeCloseTo(5, 2);
     expect(r.errorKinds).toEqual({ timeout: 1 });
+    expect(r.errorsByStatus).toEqual({ timeout: 1 });
+    expect(r.requests).toEqual({ scheduled: 2, completed: 1, errors: 1, noResponse: 1 });
     expect(r.timeline[0]?.errors).toBe(1);
+    expect(r.timeline[0]?.statuses).toEqual({ '200': 1, timeout: 1 });
     expect(r.routerLatency).toBeUndefined();
     expect(r.cacheHitRatio).toBeUndefined();
     expect(r.dynamoReads).toBeUndefined();
+  });
+
+  it('counts answers the run does not expect as errors, by status', () => {
+    const expectation = parseStatusExpectation('2xx,404');
+    if (!expectation.ok) throw new Error(expectation.problem);
+    const c = new LoadCollector(expectation.expectation);
+    for (const status of [200, 204, 404, 301, 503, 503]) c.record(1, 0, { status });
+    const r = c.result({ settings, startedAt: 't', scheduled: 6, measuredWallMs: 1_000 });
+    expect(r.requests).toEqual({ scheduled: 6, completed: 6, errors: 3, noResponse: 0 });
+    expect(r.errorsByStatus).toEqual({ '301': 1, '503': 2 });
+    expect(r.errorRate).toBe(0.5);
+  });
+
+  it('counts answers by the second they completed in, for the throughput', () => {
+    const c = new LoadCollector();
+    c.record(1_500, 0, { status: 200 });
+    c.record(10, 100, { status: 200 });
+    c.record(10, 1_100, { status: 200 });
+    const r = c.result({ settings, startedAt: 't', scheduled: 3, measuredWallMs: 2_000 });
+    expect(r.timeline.map((p) => [p.second, p.count, p.completed])).toEqual([
+      [0, 2, 1],
+      [1, 1, 2],
+    ]);
   });
 });
 
