@@ -47,7 +47,7 @@ h1 { font-size: 1.35rem; margin: 0 0 .3rem; overflow-wrap: anywhere; } h2 { font
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(30rem, 1fr)); gap: 1rem; }
 .chart { min-width: 0; overflow: hidden; }
 table { border-collapse: collapse; width: 100%; font-size: .85rem; }
-th, td { padding: .25rem .45rem; text-align: right; border-bottom: 1px solid #e6e6ea; overflow-wrap: anywhere; }
+th, td { padding: .25rem .45rem; text-align: right; border-bottom: 1px solid #e6e6ea; overflow-wrap: break-word; }
 th { background: #f6f6f8; font-weight: 600; } th:first-child, td:first-child { text-align: left; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; margin: 0; }
 dt { color: #666; } dd { margin: 0; overflow-wrap: anywhere; }

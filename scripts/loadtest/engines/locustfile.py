@@ -23,19 +23,29 @@ import os
 import platform
 import random
 import re
+import subprocess
 import sys
 import time
 import urllib.request
 
 import gevent
+import locust
+import locust.runners
 from gevent.pool import Group
 from locust import FastHttpUser, events, task
 from locust.runners import MasterRunner, WorkerRunner
+
+# Debian's python3-locust (2.12.1-1) ships an empty __version__, and a master refuses a worker that
+# reports an empty version as "pre 2.0". -1 is the version Locust accepts without comparing.
+if not locust.runners.__version__:
+    locust.runners.__version__ = -1
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 with open(os.path.join(HERE, "workload.json"), encoding="utf-8") as f:
     WORKLOAD = json.load(f)
 RESULTS = os.environ.get("LOADTEST_RESULTS") or os.path.join(HERE, "results")
+# Before Locust opens its --csv files there.
+os.makedirs(RESULTS, exist_ok=True)
 REGION = os.environ.get("LOADTEST_REGION", "")
 HOSTS = WORKLOAD["hosts"]
 EXPECT = WORKLOAD["expect"]
@@ -103,7 +113,12 @@ class OpenLoopUser(FastHttpUser):
                 gevent.sleep(delay)
             in_flight.spawn(self.send_one, start, intended, pick_host(self.rng))
         in_flight.join(timeout=WORKLOAD["timeoutMs"] / 1000 + 1)
-        # The schedule is done: idle until the run time ends (a task that returned would run again).
+        # The schedule is done: tell the master (it ends the run once every user is), then idle
+        # until then (a task that returned would run again).
+        if isinstance(self.environment.runner, WorkerRunner):
+            self.environment.runner.send_message("etr_done", {"region": REGION})
+        else:
+            user_done(self.environment)
         while True:
             gevent.sleep(3600)
 
@@ -170,9 +185,38 @@ def read_counters():
 run_info = {}
 
 
+def locust_version():
+    if locust.__version__:
+        return locust.__version__
+    try:  # Debian's package: its own version
+        return subprocess.run(
+            ["dpkg-query", "-W", "-f=${Version}", "python3-locust"], capture_output=True, text=True, check=True
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
 def write_run_info():
     with open(os.path.join(RESULTS, "run.json"), "w", encoding="utf-8") as f:
         json.dump(run_info, f, indent=2)
+
+
+users_done = 0
+
+
+def user_done(environment, **kwargs):
+    """Counts finished users on the master (or the only process); quits when all are."""
+    global users_done
+    users_done += 1
+    if users_done >= WORKLOAD["users"]:
+        # A moment for the workers' last records, then the same quit as at the end of --run-time.
+        gevent.spawn_later(1, environment.runner.quit)
+
+
+@events.init.add_listener
+def on_init(environment, **kwargs):
+    if isinstance(environment.runner, MasterRunner):
+        environment.runner.register_message("etr_done", lambda environment, msg, **kw: user_done(environment))
 
 
 @events.report_to_master.add_listener
@@ -196,7 +240,7 @@ def on_test_start(environment, **kwargs):
     run_info.update(
         {
             "engine": "locust",
-            "locustVersion": __import__("locust").__version__,
+            "locustVersion": locust_version(),
             "command": " ".join(sys.argv),
             "startedAt": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "machine": {
