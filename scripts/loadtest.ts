@@ -21,8 +21,13 @@ runMain(async () => {
   const argv = process.argv.slice(2);
   if (isHelpRequest(argv)) return writeHelp(process.stdout, LOAD_TEST_USAGE);
   const interrupt = new AbortController();
+  let firstAt = 0;
   const onInterrupt = () => {
-    if (interrupt.signal.aborted) process.exit(INTERRUPTED_EXIT_CODE);
+    if (interrupt.signal.aborted) {
+      if (performance.now() - firstAt >= REPEAT_MS) process.exit(INTERRUPTED_EXIT_CODE);
+      return;
+    }
+    firstAt = performance.now();
     process.stderr.write(
       '\ninterrupted: stopping, writing the partial report (Ctrl-C again to quit at once)\n',
     );

@@ -5,8 +5,6 @@
  * early with a result marked partial; the target is closed either way.
  */
 import type { RouterConfig } from '../../edge/config.ts';
-import { regionRoundTrip } from '../../edge/region-geography.ts';
-import { replicaOrderFor } from '../../edge/replica-order.ts';
 import { type HostKind, routeLookupsOf } from '../lib/generated-hosts.ts';
 import { generatedTenantDomain } from '../lib/generated-tenants.ts';
 import { createProgress } from '../lib/progress.ts';
@@ -17,6 +15,7 @@ import { LoadCollector } from './load-collector.ts';
 import type { LoadTestResult, LoadTestSettings } from './load-result.ts';
 import type { LoadTestOptions } from './load-test-options.ts';
 import { type MinimumReads, minimumReads, type TraceRequest } from './minimum-reads.ts';
+import { withNearestReplicas } from './nearest-replicas.ts';
 import { type OpenLoopTiming, runOpenLoop } from './open-loop-driver.ts';
 import { type PreparedTarget, prepareTarget } from './prepare-target.ts';
 import { progressSuffix } from './summary-table.ts';
@@ -214,19 +213,6 @@ function settingsOf(
       ...(timing.maxSendLagMs > 50 && { generatorLagMs: Math.round(timing.maxSendLagMs) }),
     },
   };
-}
-
-/** Each edge region's result with the replica it reads first and that replica's round trip. */
-function withNearestReplicas(result: LoadTestResult, config: RouterConfig): LoadTestResult {
-  if (result.byEdgeRegion === undefined) return result;
-  const byEdgeRegion = Object.fromEntries(
-    Object.entries(result.byEdgeRegion).map(([edge, r]) => {
-      const nearest = replicaOrderFor(edge, config)[0] as string;
-      const rttMs = regionRoundTrip(edge, nearest)?.ms ?? 0;
-      return [edge, { ...r, nearestReplica: { region: nearest, rttMs } }];
-    }),
-  );
-  return { ...result, byEdgeRegion };
 }
 
 /** Counts between two readings of the same counters. */

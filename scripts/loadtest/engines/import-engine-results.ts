@@ -16,6 +16,7 @@ import { LoadCollector } from '../load-collector.ts';
 import type { LoadTestResult } from '../load-result.ts';
 import type { LoadTestOptions } from '../load-test-options.ts';
 import { minimumReads } from '../minimum-reads.ts';
+import { withNearestReplicas } from '../nearest-replicas.ts';
 import { projectVersion } from '../run-environment.ts';
 import { cachedAtSend, type EngineRecord, outcomeOfRecord, parseEngineRecords } from './engine-records.ts';
 import { checkEngineWorkload, type EngineWorkload } from './engine-workload.ts';
@@ -124,8 +125,11 @@ export async function importEngineResults(
     ...(reads !== undefined && { dynamoReads: reads.total, dynamoReadsByEdgeRegion: reads.byEdgeRegion }),
     ...(minimum !== undefined && { minimum }),
   });
+  // Against the local edge the workers' regions are its emulated edge regions.
+  const located =
+    workload.edgeRegionHeader === undefined ? result : withNearestReplicas(result, loadRouterConfig());
   return {
-    ...result,
+    ...located,
     environment: {
       command: run.command ?? '(unknown)',
       cpu: run.machine?.cpu ?? 'unknown',
