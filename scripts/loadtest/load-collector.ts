@@ -256,7 +256,9 @@ export class LoadCollector {
             ...group.result(reads),
             requests,
             ...(reads !== undefined && { readsPer1000: per1000(reads) }),
-            minimumReadsPer1000: per1000(options.minimum?.byHostKind[kind] ?? 0),
+            ...(options.minimum !== undefined && {
+              minimumReadsPer1000: per1000(options.minimum.byHostKind[kind] ?? 0),
+            }),
           };
           return [kind, result];
         }),

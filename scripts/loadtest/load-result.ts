@@ -124,7 +124,7 @@ export interface HostKindResult extends GroupResult {
   /** DynamoDB reads of this kind's DOMAIN and TENANT items per 1,000 of its requests (in-process). */
   readonly readsPer1000?: number;
   /** The fewest reads per 1,000 requests an ideal cache would have made, from the same trace. */
-  readonly minimumReadsPer1000: number;
+  readonly minimumReadsPer1000?: number;
 }
 
 /** Table reads of the measured part against the minimum the same trace needs. */

@@ -138,6 +138,12 @@ export function routerBesideResponseChart(result: LoadTestResult): ChartSpec {
   };
 }
 
+/** 2xx green, 3xx blue, 4xx orange, 5xx red, no answer (`timeout`) grey or purple. */
+function statusColor(status: string, index: number): string {
+  const byClass: Record<string, string> = { '2': '#2ca02c', '3': '#1f77b4', '4': '#ff7f0e', '5': '#d62728' };
+  return byClass[status[0] ?? ''] ?? (index % 2 === 0 ? '#7f7f7f' : '#9467bd');
+}
+
 /** Answers per second by status, and requests with no answer by why. */
 export function statusTimelineChart(result: LoadTestResult): ChartSpec {
   const statuses = [...new Set(result.timeline.flatMap((p) => Object.keys(p.statuses)))].sort((a, b) =>
@@ -153,7 +159,7 @@ export function statusTimelineChart(result: LoadTestResult): ChartSpec {
     yUnit: 'count',
     series: statuses.map((status, i) => ({
       label: status,
-      color: status.startsWith('2') ? '#2ca02c' : colorOf(status, i + 1),
+      color: statusColor(status, i),
       values: result.timeline.map((p) => p.statuses[status] ?? 0),
     })),
   };

@@ -148,7 +148,7 @@ export function hostKindRows(result: LoadTestResult): string[][] {
       k.routerLatency === undefined ? '-' : formatMs(k.routerLatency.p99),
       k.cacheHitRatio === undefined ? '-' : formatPercent(k.cacheHitRatio),
       k.readsPer1000 === undefined ? '-' : k.readsPer1000.toFixed(1),
-      k.minimumReadsPer1000.toFixed(1),
+      k.minimumReadsPer1000 === undefined ? '-' : k.minimumReadsPer1000.toFixed(1),
     ]);
   }
   return rows;
