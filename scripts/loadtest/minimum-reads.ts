@@ -34,8 +34,12 @@ export interface MinimumReadsOptions {
   readonly negativeTtlMs: number;
   /** Reads before this intended time (the warm-up) fill the cache but are not counted. */
   readonly measuredFromMs: number;
-  /** Entries the router's cache holds; a trace with more keys gets a caveat. @default unbounded */
-  readonly cacheEntries?: number;
+  /**
+   * Tenants the router's cache holds (`cache.maxTenants`: as many tenant and as many domain
+   * records, a wildcard-served host's absence with the domains); a trace with more gets a caveat.
+   * @default unbounded
+   */
+  readonly cacheTenants?: number;
 }
 
 /** The minimum of a trace. */
@@ -65,6 +69,7 @@ export function minimumReads(options: MinimumReadsOptions): MinimumReads {
   const byHostKind: Partial<Record<HostKind, number>> = {};
   const byEdgeRegion: Record<string, number> = {};
   const readsRegions = options.readsRegions ?? true;
+  // Distinct tenant and domain keys per edge region: each has a budget of cache.maxTenants.
   const keysPerScope = new Map<string, number>();
   let total = 0;
   let regions = 0;
@@ -80,7 +85,10 @@ export function minimumReads(options: MinimumReadsOptions): MinimumReads {
       const last = readAt.get(key);
       const ttl = lookup.present ? options.ttlMs : options.negativeTtlMs;
       if (last !== undefined && request.offsetMs < last + ttl) continue;
-      if (last === undefined) keysPerScope.set(scope, (keysPerScope.get(scope) ?? 0) + 1);
+      if (last === undefined && lookup !== REGIONS_LOOKUP) {
+        const budget = `${scope}\u0000${lookup.key.startsWith('TENANT#') ? 'tenants' : 'domains'}`;
+        keysPerScope.set(budget, (keysPerScope.get(budget) ?? 0) + 1);
+      }
       readAt.set(key, request.offsetMs);
       if (!measured) continue;
       total++;
@@ -94,9 +102,9 @@ export function minimumReads(options: MinimumReadsOptions): MinimumReads {
   }
   const caveats: string[] = [];
   const keys = Math.max(0, ...keysPerScope.values());
-  if (options.cacheEntries !== undefined && keys > options.cacheEntries)
+  if (options.cacheTenants !== undefined && keys > options.cacheTenants)
     caveats.push(
-      `${keys} keys exceed the cache's ${options.cacheEntries} entries: the router evicts, the minimum does not`,
+      `${keys} records of one kind exceed the cache's ${options.cacheTenants} tenants: the router evicts, the minimum does not`,
     );
   return { total, regions, byHostKind, byEdgeRegion, caveats };
 }

@@ -173,7 +173,7 @@ function traceMinimum(
     ttlMs: options.cacheTtlMs ?? config.cache.ttlMs,
     negativeTtlMs: config.cache.negativeTtlMs,
     measuredFromMs: schedule.measuredFromMs,
-    cacheEntries: options.cacheMaxEntries ?? config.cache.maxEntries,
+    cacheTenants: options.cacheMaxEntries ?? config.cache.maxTenants,
   });
   const caveats = [...minimum.caveats];
   if (errors > 0)

@@ -32,7 +32,7 @@ const workload: EngineWorkload = {
   timeoutMs: 1_000,
   connections: 2,
   expect: { label: '2xx,3xx', classes: [2, 3], codes: [] },
-  cache: { ttlMs: 30_000, negativeTtlMs: 5_000, maxEntries: 100_000 },
+  cache: { ttlMs: 30_000, negativeTtlMs: 5_000, maxTenants: 100_000 },
   runTimeSeconds: 5,
 };
 

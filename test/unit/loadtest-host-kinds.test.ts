@@ -114,8 +114,8 @@ describe('minimumReads', () => {
       ttlMs: 1,
       negativeTtlMs: 1,
       measuredFromMs: 0,
-      cacheEntries: 2,
+      cacheTenants: 1,
     });
-    expect(m.caveats).toEqual([expect.stringMatching(/^3 keys exceed the cache's 2 entries/)]);
+    expect(m.caveats).toEqual([expect.stringMatching(/^2 records of one kind exceed the cache's 1 tenants/)]);
   });
 });

@@ -63,7 +63,7 @@ export async function emitEngineTest(
     cache: {
       ttlMs: options.cacheTtlMs ?? config.cache.ttlMs,
       negativeTtlMs: config.cache.negativeTtlMs,
-      maxEntries: options.cacheMaxEntries ?? config.cache.maxEntries,
+      maxTenants: options.cacheMaxEntries ?? config.cache.maxTenants,
     },
     runTimeSeconds: Math.ceil((options.warmupMs + options.durationMs + options.timeoutMs) / 1000) + 2,
   };

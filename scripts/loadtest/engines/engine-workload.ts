@@ -44,7 +44,7 @@ export interface EngineWorkload {
     readonly codes: readonly number[];
   };
   /** The router's route cache, for the minimum read count (config/local.json and overrides). */
-  readonly cache: { readonly ttlMs: number; readonly negativeTtlMs: number; readonly maxEntries: number };
+  readonly cache: { readonly ttlMs: number; readonly negativeTtlMs: number; readonly maxTenants: number };
   /** Seconds to give `--run-time`: warm-up, duration and time for the last answers. */
   readonly runTimeSeconds: number;
 }

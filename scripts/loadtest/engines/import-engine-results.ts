@@ -180,7 +180,7 @@ function engineMinimum(workload: EngineWorkload, records: readonly EngineRecord[
     ttlMs: workload.cache.ttlMs,
     negativeTtlMs: workload.cache.negativeTtlMs,
     measuredFromMs: workload.warmupMs,
-    cacheEntries: workload.cache.maxEntries,
+    cacheTenants: workload.cache.maxTenants,
   });
 }
 
