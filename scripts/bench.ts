@@ -30,7 +30,7 @@ Microbenchmarks of the router's hot paths (warm-up, then N samples of batched it
 p25-p75 and MAD per operation): the bare Map.get + request rewrite floor, host parsing, the event
 rewrite, a warm cache hit and a cache miss through the whole handler (dynalite), and the raw SDK
 GetItem round-trip; each with its ratio to the floor. Then heap per cached tenant, for 100,000
-platform and 100,000 custom-domain tenants (fresh --expose-gc processes), and the built bundle's
+tenants of each host kind, platform, custom domain and wildcard (fresh --expose-gc processes), and the built bundle's
 size and module-load time (fresh processes).
 
 Options:

@@ -4,13 +4,14 @@
  * from a full item as the DynamoDB store does, and prints as one JSON line the heap growth after
  * full collections, and the fixed cost of the empty cache (its budgets' preallocated slots).
  *
- * Usage: heap-per-routes-child.ts <platform|custom-domain> <tenants>
+ * Usage: heap-per-routes-child.ts <platform|custom|wildcard> <tenants>
  */
 import { domainKey, type Item, parseDomainItem, parseTenantItem, tenantToItem } from '../../edge/items.ts';
 import type { Region, TenantId } from '../../edge/model.ts';
 import { routeRequest } from '../../edge/resolve-route.ts';
 import { assembleRouter } from '../../edge/router-assembly.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
+import { domainItemHostOf, generatedHost } from '../lib/generated-hosts.ts';
 import { defaultRegionsRecord, loadTestTenantId } from '../lib/generated-tenants.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 import { HEAP_HOST_KINDS, type HeapHostKind } from './heap-host-kinds.ts';
@@ -22,11 +23,22 @@ if (!HEAP_HOST_KINDS.includes(kind))
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with --expose-gc');
 const base = loadRouterConfig();
-const config = { ...base, cache: { ...base.cache, maxTenants: Math.max(tenants, 1) } };
+// A wildcard-served tenant takes two domain slots (the wildcard's record and the host's absence,
+// kept with the routes), and the domain budget is cache.maxTenants: give it room for all of them.
+const slots = kind === 'wildcard' ? 2 * tenants : tenants;
+const config = { ...base, cache: { ...base.cache, maxTenants: Math.max(slots, 1) } };
 const regions = config.replicaRegions;
 const platform = config.platformDomains[0] as string;
 const updatedAt = new Date().toISOString();
-const customHost = (id: string) => `www.${id}.example.net`;
+// The generated hosts (the load test's), both ways: DOMAIN item host -> tenant, tenant -> its domains.
+const domainTenants = new Map<string, TenantId>();
+const tenantDomains = new Map<TenantId, string>();
+for (let i = 0; i <= tenants; i++) {
+  const domainHost = domainItemHostOf(i, kind);
+  if (domainHost === undefined) continue;
+  domainTenants.set(domainHost, loadTestTenantId(i));
+  tenantDomains.set(loadTestTenantId(i), domainHost);
+}
 
 /** The full tenant item, as the tools write it: version, timestamps, the domain list. */
 function tenantItemOf(tenantId: TenantId): Item {
@@ -36,7 +48,7 @@ function tenantItemOf(tenantId: TenantId): Item {
     status: 'active',
     version: 3,
     updatedAt,
-    ...(kind === 'custom-domain' && { domains: [customHost(tenantId)] }),
+    ...(tenantDomains.has(tenantId) && { domains: [tenantDomains.get(tenantId) as string] }),
   });
 }
 
@@ -44,7 +56,7 @@ function tenantItemOf(tenantId: TenantId): Item {
 const store: TenantStore = {
   getTenant: async (tenantId) => parseTenantItem(tenantItemOf(tenantId)),
   getDomain: async (host) => {
-    const id = /^www\.(lt-\d+)\.example\.net$/.exec(host)?.[1];
+    const id = domainTenants.get(host);
     if (id === undefined) return undefined;
     return parseDomainItem({
       pk: { S: domainKey(host) },
@@ -61,10 +73,7 @@ const heapUsed = () => {
 };
 const empty = heapUsed();
 const { store: cache } = assembleRouter({ config, edgeRegion: regions[0] as string, tenantStore: store });
-const hostOf = (i: number) => {
-  const id = loadTestTenantId(i);
-  return kind === 'platform' ? `${id}.${platform}` : customHost(id);
-};
+const hostOf = (i: number) => generatedHost(i, kind, platform).host;
 const route = (i: number) => routeRequest({ hostValues: [hostOf(i)], uri: '/' }, { store: cache, config });
 // Warm what every route shares (REGIONS, the code paths) before measuring what each one adds.
 await route(tenants);
@@ -75,9 +84,13 @@ for (let i = 0; i < tenants; i++) {
   if (decision.kind !== 'forward') throw new Error(`tenant ${i} was not routed: ${JSON.stringify(decision)}`);
 }
 const after = heapUsed();
-const expected = kind === 'platform' ? tenants : 2 * tenants;
-const held = cache.sizes.tenants + cache.sizes.domains;
-if (held !== expected) throw new Error(`cache holds ${held} routes of ${tenants} ${kind} tenants`);
+// Platform: the tenant; custom: its domain too; wildcard: the wildcard's domain and the host's absence.
+const expected = { platform: tenants, custom: 2 * tenants, wildcard: 3 * tenants }[kind];
+const held = cache.sizes.tenants + cache.sizes.domains + cache.sizes.absences;
+if (held !== expected)
+  throw new Error(
+    `cache holds ${held} routes (${JSON.stringify(cache.sizes)}) of ${tenants} ${kind} tenants`,
+  );
 // Fixed: the empty cache's budgets preallocate their slots (and the first route loads code).
 process.stdout.write(
   `${JSON.stringify({ kind, tenants, bytes: after - before, fixedBytes: before - empty })}\n`,

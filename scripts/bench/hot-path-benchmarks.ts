@@ -13,16 +13,21 @@ import { bundleEdgeFunction } from '../../infra/edge-bundle.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { startBenchTable } from './bench-table.ts';
 import { type BenchResult, type MeasureOptions, measureInterleaved } from './harness.ts';
+import { asyncFloorCase, customMissCase, customZipfCases } from './host-kind-cases.ts';
 import { type HandlerFactory, inMemoryCases, type NamedCase, networkCases } from './hot-path-cases.ts';
 
 /** Names of the hot-path benchmarks, in the order they run. */
 export const HOT_PATHS = [
   'floor',
+  'floor-async',
   'host-parse',
   'event-rewrite',
   'route-core',
   'cache-hit',
+  'floor-custom-zipf',
+  'cache-hit-custom-zipf',
   'cache-miss',
+  'cache-miss-custom',
   'raw-getitem',
 ] as const;
 /** One hot-path benchmark. */
@@ -31,11 +36,16 @@ export type HotPath = (typeof HOT_PATHS)[number];
 /** What each benchmark measures, for the report. */
 export const HOT_PATH_DESCRIPTIONS: Record<HotPath, string> = {
   floor: 'floor: Map.get + request rewrite',
+  'floor-async': 'floor as an async function (a promise, as the handler returns)',
+  'floor-custom-zipf': 'async floor, fresh event per request, Zipf over 1,000 custom domains',
+  'cache-hit-custom-zipf':
+    'cache hit, whole handler, fresh event per request, Zipf over 1,000 custom domains',
+  'cache-miss-custom': 'cold custom-domain miss, whole handler (DOMAIN + TENANT reads), dynalite',
   'host-parse': 'host parsing (parseHostHeader)',
   'event-rewrite': 'event rewrite (routeToCloudFrontRequest)',
   'route-core': 'routing core, warm cache (routeRequest)',
-  'cache-hit': 'cache hit, whole handler (built bundle)',
-  'cache-miss': 'cache miss, whole handler (built bundle), dynalite',
+  'cache-hit': 'cache hit, whole handler (built bundle), one platform host, event reused',
+  'cache-miss': 'cold platform miss, whole handler (built bundle, TENANT read), dynalite',
   'raw-getitem': 'raw SDK GetItem, dynalite',
 };
 
@@ -65,8 +75,18 @@ export async function runHotPathBenchmarks(options: HotPathOptions): Promise<Rec
       const measured = await measureInterleaved(cases, measure);
       for (const [i, c] of cases.entries()) results[c.name] = measured[i] as BenchResult;
     };
-    await runGroup(await inMemoryCases(table, createHandler), options.measure);
-    await runGroup(await networkCases(table, createHandler), options.measureNetwork);
+    await runGroup(
+      [
+        ...(await inMemoryCases(table, createHandler)),
+        asyncFloorCase(table),
+        ...(await customZipfCases(table, createHandler)),
+      ],
+      options.measure,
+    );
+    await runGroup(
+      [...(await networkCases(table, createHandler)), await customMissCase(table, createHandler)],
+      options.measureNetwork,
+    );
     return results as Record<HotPath, BenchResult>;
   } finally {
     await stack.close();

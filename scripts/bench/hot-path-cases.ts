@@ -40,40 +40,51 @@ function resetHost(request: CloudFrontRequest, host: string): void {
 }
 
 /** Throws unless the handler forwarded the request (a benchmark of a 404 would measure nothing). */
-function assertForwarded(result: unknown): void {
+export function assertForwarded(result: unknown): void {
   if (typeof result !== 'object' || result === null || 'status' in result) {
     throw new Error(`benchmark request was not forwarded: ${JSON.stringify(result).slice(0, 200)}`);
   }
 }
 
+/**
+ * The rewrite every floor does, the router's minimum: the pool origin (the distribution's custom
+ * headers carried over), the Host header, `x-forwarded-host` and `x-tenant-id`.
+ */
+export function rewriteLikeTheRouter(
+  request: CloudFrontRequest,
+  table: Pick<BenchTable, 'pool'>,
+  tenantId: string,
+): CloudFrontRequest {
+  const viewerHost = request.headers.host?.[0]?.value ?? '';
+  const { pool } = table;
+  request.origin = {
+    custom: {
+      customHeaders: request.origin?.custom?.customHeaders ?? {},
+      domainName: pool.domainName,
+      keepaliveTimeout: 5,
+      path: '',
+      port: pool.port,
+      protocol: pool.protocol,
+      readTimeout: 30,
+      sslProtocols: ['TLSv1.2'],
+    },
+  };
+  request.headers.host = [{ key: 'Host', value: pool.domainName }];
+  request.headers['x-forwarded-host'] = [{ key: 'X-Forwarded-Host', value: viewerHost }];
+  request.headers['x-tenant-id'] = [{ key: 'X-Tenant-Id', value: tenantId }];
+  return request;
+}
+
 /** The floor: what any router must do at least, a map lookup and the same rewrite of the event. */
 function floorCase(table: BenchTable): NamedCase<'floor'> {
-  const { host, tenantId, pool } = table;
-  const routes = new Map([
-    [host, { tenantId, domainName: pool.domainName, port: pool.port, protocol: pool.protocol }],
-  ]);
+  const { host, tenantId } = table;
+  const routes = new Map([[host, tenantId]]);
   const request = requestOf(eventFor(host));
-  const customHeaders = request.origin?.custom?.customHeaders ?? {};
   const floor = () => {
     resetHost(request, host);
     const route = routes.get((request.headers.host as { value: string }[])[0]?.value ?? '');
     if (route === undefined) throw new Error('floor: no route');
-    request.origin = {
-      custom: {
-        customHeaders,
-        domainName: route.domainName,
-        keepaliveTimeout: 5,
-        path: '',
-        port: route.port,
-        protocol: route.protocol,
-        readTimeout: 30,
-        sslProtocols: ['TLSv1.2'],
-      },
-    };
-    request.headers.host = [{ key: 'Host', value: route.domainName }];
-    request.headers['x-forwarded-host'] = [{ key: 'X-Forwarded-Host', value: host }];
-    request.headers['x-tenant-id'] = [{ key: 'X-Tenant-Id', value: route.tenantId }];
-    return request;
+    return rewriteLikeTheRouter(request, table, route);
   };
   return { name: 'floor', operation: floor };
 }

@@ -12,6 +12,10 @@ function result(name: string, samples: number[]): BenchResult {
 function hotPaths(overrides: Partial<Record<HotPath, number[]>>): Record<HotPath, BenchResult> {
   const base: Record<HotPath, number[]> = {
     floor: [100, 100, 100],
+    'floor-async': [120, 120, 120],
+    'floor-custom-zipf': [400, 400, 400],
+    'cache-hit-custom-zipf': [1_600, 1_600, 1_600],
+    'cache-miss-custom': [2_300_000, 2_400_000, 2_350_000],
     'host-parse': [300, 300, 300],
     'event-rewrite': [150, 150, 150],
     'route-core': [600, 600, 600],
@@ -29,7 +33,8 @@ describe('checkTargets', () => {
       hotPaths: hotPaths({}),
       heap: [
         { kind: 'platform', tenants: 100_000, bytes: 17_000_000, bytesPerTenant: 170, fixedBytes: 1 },
-        { kind: 'custom-domain', tenants: 100_000, bytes: 36_000_000, bytesPerTenant: 360, fixedBytes: 1 },
+        { kind: 'custom', tenants: 100_000, bytes: 36_000_000, bytesPerTenant: 360, fixedBytes: 1 },
+        { kind: 'wildcard', tenants: 100_000, bytes: 50_000_000, bytesPerTenant: 500, fixedBytes: 1 },
       ],
       bundle: { bytes: 600_000, gzipBytes: 180_000, loadMs: sampleStatistics([20, 22, 21]) },
     });
@@ -39,7 +44,18 @@ describe('checkTargets', () => {
     expect(byName['cache miss: router time on top of raw GetItem']?.value).toBeCloseTo(0.2, 6);
     expect(byName['cache miss: router time on top of raw GetItem']?.met).toBe(true);
     expect(byName['heap per cached platform tenant']).toMatchObject({ value: 170, met: true });
-    expect(byName['heap per cached custom-domain tenant']).toMatchObject({ value: 360, met: false });
+    expect(byName['custom-domain Zipf hit / async floor, fresh events']).toMatchObject({
+      value: 4,
+      met: undefined,
+    });
+    expect(byName['cache hit / async floor']?.value).toBeCloseTo(7.5, 6);
+    // Paired: 2.3 - 2 x 1.0, 2.4 - 2 x 1.1, 2.35 - 2 x 1.05 ms.
+    expect(byName['cold custom-domain miss: router time on top of two raw GetItems']?.value).toBeCloseTo(
+      0.25,
+      6,
+    );
+    expect(byName['heap per cached custom tenant']).toMatchObject({ value: 360, met: false });
+    expect(byName['heap per cached wildcard tenant']).toMatchObject({ value: 500, met: undefined });
     expect(byName['bundle module-load time (fresh process, median)']).toMatchObject({
       value: 21,
       met: undefined,
@@ -77,7 +93,12 @@ describe('bench report', () => {
   it('lists every hot path with its ratio to the floor', () => {
     const text = formatHotPaths(hotPaths({}));
     expect(text.split('\n')[0]).toMatch(/^hot path\s+median/);
-    expect(text).toMatch(/cache hit, whole handler \(built bundle\)\s+900 ns.*9\.0x/);
+    expect(text).toMatch(
+      /cache hit, whole handler \(built bundle\), one platform host, event reused\s+900 ns.*9\.0x/,
+    );
+    expect(text).toMatch(
+      /cache hit, whole handler, fresh event per request, Zipf over 1,000 custom domains\s+1.60 µs/,
+    );
     expect(text).toMatch(/floor: Map.get \+ request rewrite\s+100 ns.*1\.0x/);
   });
 
