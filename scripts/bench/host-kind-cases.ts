@@ -10,8 +10,8 @@ import { resolveRouterConfig } from '../../edge/config.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import { generatedHost } from '../lib/generated-hosts.ts';
 import { anOriginRequestEvent, GENERATED_TRAFFIC_EVENT } from '../lib/origin-request-event.ts';
-import { seededRandom } from '../loadtest/seeded-random.ts';
-import { zipfSampler } from '../loadtest/zipf-sampler.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
+import { zipfSampler } from '../lib/zipf-sampler.ts';
 import type { BenchTable } from './bench-table.ts';
 import {
   assertForwarded,

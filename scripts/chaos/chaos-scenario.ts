@@ -14,11 +14,11 @@ import { forEachConcurrently } from '../lib/bounded-concurrency.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { loadTestHost } from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
 import { createDynamoDBTenantTable } from '../lib/tenants/dynamodb-tenant-table.ts';
 import { arrivalSchedule } from '../loadtest/arrival-schedule.ts';
 import { LoadCollector, type RequestOutcome } from '../loadtest/load-collector.ts';
 import { runOpenLoop } from '../loadtest/open-loop-driver.ts';
-import { seededRandom } from '../loadtest/seeded-random.ts';
 import { poolDomain } from '../local-edge/demo-data.ts';
 import { type ChaosEdge, spawnChaosEdge } from './chaos-edge.ts';
 import {

@@ -5,9 +5,9 @@
  */
 import type { GeneratedHost, HostsKindChoice } from '../lib/generated-hosts.ts';
 import { generatedHostList } from '../lib/generated-hosts.ts';
+import { seededRandom } from '../lib/seeded-random.ts';
+import { zipfSampler } from '../lib/zipf-sampler.ts';
 import { readHostList } from './host-list.ts';
-import { seededRandom } from './seeded-random.ts';
-import { zipfSampler } from './zipf-sampler.ts';
 
 /** The hosts of a run, most popular first. */
 export interface Workload {

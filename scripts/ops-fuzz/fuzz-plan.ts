@@ -3,7 +3,7 @@
  * migrate and evacuate commands over small pools of tenant ids and hosts, so they collide (two
  * operators adding one id, claiming one host, removing a tenant another migrates). Pure.
  */
-import { type RandomSource, seededRandom } from '../loadtest/seeded-random.ts';
+import { type RandomSource, seededRandom } from '../lib/seeded-random.ts';
 
 /** One operator command. */
 export type FuzzOp =

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
-import { type RandomSource, seededRandom } from '../loadtest/seeded-random.ts';
+import { type RandomSource, seededRandom } from '../lib/seeded-random.ts';
 import { startLocalEdge } from '../local-edge/start-local-edge.ts';
 import { type FuzzVerdict, judgeRun } from './fuzz-judge.ts';
 import { type FuzzOp, fuzzPlan } from './fuzz-plan.ts';

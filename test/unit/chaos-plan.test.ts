@@ -5,7 +5,7 @@ import { chaosTimeline } from '../../scripts/chaos/fault-timeline.ts';
 import { PhaseStats } from '../../scripts/chaos/phase-stats.ts';
 import type { ViewerVerdict } from '../../scripts/chaos/viewer-verdict.ts';
 import { loadTestTenantId } from '../../scripts/lib/generated-tenants.ts';
-import { seededRandom } from '../../scripts/loadtest/seeded-random.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 import { aTenantRecord, region } from '../support/records.ts';
 
 const regions = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];

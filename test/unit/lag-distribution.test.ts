@@ -5,7 +5,7 @@ import {
   lagSampler,
   parseLagDistribution,
 } from '../../scripts/lib/replication/lag-distribution.ts';
-import { seededRandom } from '../../scripts/loadtest/seeded-random.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
 
 const parsed = (spec: string) => {
   const result = parseLagDistribution(spec);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../scripts/loadtest/seeded-random.ts';
-import { zipfCumulative, zipfSampler } from '../../scripts/loadtest/zipf-sampler.ts';
+import { seededRandom } from '../../scripts/lib/seeded-random.ts';
+import { zipfCumulative, zipfSampler } from '../../scripts/lib/zipf-sampler.ts';
 
 function histogram(n: number, s: number, draws: number, seed = 7): number[] {
   const sampler = zipfSampler({ n, s, random: seededRandom(seed) });
