@@ -2,6 +2,8 @@
  * The load test's command line: the option table, the usage text, and parsing into validated
  * {@link LoadTestOptions}. Bad values are one-line {@link UsageError}s.
  */
+
+import { REGIONAL_EDGE_CACHE_REGIONS } from '../../edge/region-geography.ts';
 import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
 import { HOSTS_KIND_CHOICES, type HostsKindChoice } from '../lib/generated-hosts.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
@@ -215,7 +217,10 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
   if (!/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(edgeRegion)) {
     throw new UsageError(`--edge-region ${JSON.stringify(edgeRegion)} is not an AWS region name`);
   }
-  const spread = edgeRegionsOption(values['edge-regions'], inProcess, target, controlUrl, values.hosts);
+  const spread =
+    emit !== undefined && controlUrl === undefined
+      ? workerRegionsOption(values['edge-regions'])
+      : edgeRegionsOption(values['edge-regions'], inProcess, target, controlUrl, values.hosts);
   const latency = parseLatencyOption(values.latency ?? 'none');
   if (latency === undefined)
     throw new UsageError(`--latency ${JSON.stringify(values.latency)}: use real, none or scaled:F`);
@@ -339,6 +344,22 @@ function edgeRegionsOption(
   const parsed = parseEdgeRegions(value);
   if (!parsed.ok) throw new UsageError(`--edge-regions ${parsed.problem}`);
   return parsed.regions;
+}
+
+/**
+ * `--edge-regions` of an engine test for a deployment: the AWS regions its workers run in, one
+ * worker each (`all`: the 13 regional edge cache regions); viewers anywhere reach some edge.
+ */
+function workerRegionsOption(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'all') return [...REGIONAL_EDGE_CACHE_REGIONS];
+  const regions = value.split(',').map((r) => r.trim());
+  const wrong = regions.find((r) => !/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(r));
+  if (wrong !== undefined)
+    throw new UsageError(`--edge-regions ${JSON.stringify(wrong)} is not an AWS region name`);
+  if (new Set(regions).size !== regions.length)
+    throw new UsageError(`--edge-regions ${value} names a region twice`);
+  return regions;
 }
 
 /** The options of one run of a sweep: the swept parameter set to `value`. */

@@ -51,6 +51,28 @@ describe('--emit and --import', () => {
     expect(parseLoadTestArguments(['--import', 'out', '--html', 'r.html']).importDir).toBe('out');
   });
 
+  it('takes any AWS regions as the workers of a test for a deployment, edge cache regions for the local edge', () => {
+    const deployment = ['--emit', 'locust', 'out', '--hosts', 'hosts.txt'];
+    expect(
+      parseLoadTestArguments([...deployment, '--edge-regions', 'eu-north-1,us-east-1']).edgeRegions,
+    ).toEqual(['eu-north-1', 'us-east-1']);
+    expect(() => parseLoadTestArguments([...deployment, '--edge-regions', 'mars-1'])).toThrow(
+      /not an AWS region/,
+    );
+    const local = [
+      '--emit',
+      'locust',
+      'out',
+      '--target',
+      'http://127.0.0.1:8080',
+      '--control',
+      'http://127.0.0.1:8081',
+    ];
+    expect(() => parseLoadTestArguments([...local, '--edge-regions', 'eu-north-1'])).toThrow(
+      /not a regional edge cache region/,
+    );
+  });
+
   it.each([
     [['--emit', 'artillery', 'out', '--target', 'http://x'], /engine is one of locust/],
     [['--emit', 'locust', '--target', 'http://x'], /needs one folder/],
