@@ -3,19 +3,14 @@
  * {@link LoadTestOptions}. Bad values are one-line {@link UsageError}s.
  */
 
-import { REGIONAL_EDGE_CACHE_REGIONS } from '../../edge/region-geography.ts';
 import { integerOption, numberOption, parseArguments, UsageError } from '../lib/cli.ts';
 import { HOSTS_KIND_CHOICES, type HostsKindChoice } from '../lib/generated-hosts.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { type LatencyOption, parseLatencyOption } from '../local-edge/local-world.ts';
 import { parseEdgeRegions } from './edge-region-spread.ts';
+import { type EngineEmit, engineModeOption, workerRegionsOption } from './engine-options.ts';
 import { DEFAULT_EXPECTATION, parseStatusExpectation, type StatusExpectation } from './status-expectation.ts';
 import { parseSweep, type SweepSpec } from './sweep.ts';
-
-/** Engines whose tests `--emit` writes and whose results `--import` reads. */
-export const LOAD_ENGINES = ['locust'] as const;
-/** One of {@link LOAD_ENGINES}. */
-export type LoadEngine = (typeof LOAD_ENGINES)[number];
 
 /** Validated settings of a load test run. */
 export interface LoadTestOptions {
@@ -56,7 +51,7 @@ export interface LoadTestOptions {
   /** Error share over which the run exits 1. @default 0 */
   readonly maxErrorRate: number;
   /** Write an engine's test of this workload instead of running it (`--emit ENGINE DIR`). */
-  readonly emit?: { readonly engine: LoadEngine; readonly dir: string };
+  readonly emit?: EngineEmit;
   /** Turn an engine's results (the folder `--emit` wrote) into this tool's report. */
   readonly importDir?: string;
 }
@@ -268,49 +263,6 @@ export function parseLoadTestArguments(argv: readonly string[]): LoadTestOptions
   };
 }
 
-/** `--emit` and `--import`: what they exclude, and the emit target. */
-function engineModeOption(
-  values: Record<string, unknown> & { emit?: string; import?: string; target?: string; hosts?: string },
-  positionals: readonly string[],
-): LoadTestOptions['emit'] | undefined {
-  const emit = emitOption(values.emit, positionals);
-  if (emit === undefined && positionals.length > 0)
-    throw new UsageError(`loadtest: unexpected argument ${JSON.stringify(positionals[0])} (see --help)`);
-  if (values.import !== undefined) checkImportAlone(values);
-  if (emit !== undefined && (values['in-process'] === true || values.sweep !== undefined))
-    throw new UsageError('--emit writes an HTTP test for an engine: drop --in-process and --sweep');
-  if (emit !== undefined && values.target === undefined && values.hosts === undefined)
-    throw new UsageError(
-      '--emit writes a test for a running system: give --target URL (with --control and --seed for a local edge) or --hosts FILE',
-    );
-  return emit;
-}
-
-/** `--emit ENGINE DIR`: the engine is the option's value, the folder the one positional. */
-function emitOption(
-  engine: string | undefined,
-  positionals: readonly string[],
-): LoadTestOptions['emit'] | undefined {
-  if (engine === undefined) return undefined;
-  if (!(LOAD_ENGINES as readonly string[]).includes(engine))
-    throw new UsageError(
-      `--emit ${JSON.stringify(engine)}: the engine is one of ${LOAD_ENGINES.join(', ')} (docs/performance.md says why)`,
-    );
-  if (positionals.length !== 1)
-    throw new UsageError('--emit needs one folder to write to: --emit locust DIR');
-  return { engine: engine as LoadEngine, dir: positionals[0] as string };
-}
-
-/** `--import` reads a finished run: only the outcome and report options apply. */
-function checkImportAlone(values: Record<string, unknown>): void {
-  const allowed = new Set(['import', 'expect', 'max-error-rate', 'json', 'html']);
-  const other = Object.keys(values).find((name) => !allowed.has(name) && values[name] !== undefined);
-  if (other !== undefined)
-    throw new UsageError(
-      `--import reads a finished run: --${other} does not apply (only --expect, --max-error-rate, --json, --html)`,
-    );
-}
-
 function hostsKindOption(value: string | undefined): HostsKindChoice {
   if (value === undefined) return 'platform';
   if (!(HOSTS_KIND_CHOICES as readonly string[]).includes(value))
@@ -344,22 +296,6 @@ function edgeRegionsOption(
   const parsed = parseEdgeRegions(value);
   if (!parsed.ok) throw new UsageError(`--edge-regions ${parsed.problem}`);
   return parsed.regions;
-}
-
-/**
- * `--edge-regions` of an engine test for a deployment: the AWS regions its workers run in, one
- * worker each (`all`: the 13 regional edge cache regions); viewers anywhere reach some edge.
- */
-function workerRegionsOption(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  if (value === 'all') return [...REGIONAL_EDGE_CACHE_REGIONS];
-  const regions = value.split(',').map((r) => r.trim());
-  const wrong = regions.find((r) => !/^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/.test(r));
-  if (wrong !== undefined)
-    throw new UsageError(`--edge-regions ${JSON.stringify(wrong)} is not an AWS region name`);
-  if (new Set(regions).size !== regions.length)
-    throw new UsageError(`--edge-regions ${value} names a region twice`);
-  return regions;
 }
 
 /** The options of one run of a sweep: the swept parameter set to `value`. */
