@@ -89,7 +89,8 @@ Load:
 Router (own local edge and in-process):
   --edge-region R        region the router runs in (default us-east-1)
   --edge-regions all|R,R spread requests over these regional edge cache regions (round robin) and
-                         report latency, failures and reads per edge region (the local edge only)
+                         report latency, failures and reads per edge region (the local edge only);
+                         with --emit for a deployment: the AWS regions the workers run in, one each
   --latency L            own local edge: replica distance real, none (default) or scaled:F
   --cache-ttl MS         route cache TTL (default from config/local.json)
   --cache-size N         route cache size in tenants, cache.maxTenants (default from config/local.json)
