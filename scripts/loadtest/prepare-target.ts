@@ -23,6 +23,11 @@ export interface PreparedTarget {
   send(host: string, index: number): Promise<RequestOutcome>;
   /** Router table reads so far, when they can be counted. */
   readonly reads?: () => Promise<number>;
+  /**
+   * Whether {@link reads} reads the counter when called (in-process); otherwise it is read when a
+   * remote answer is made, a little before the promise settles.
+   */
+  readonly readsOnCall?: boolean;
   /** The same by edge region, when requests are spread over edge regions. */
   readonly readsByEdgeRegion?: () => Promise<Record<string, number>>;
   /** The same by host kind (DOMAIN and TENANT items), when each read's key is seen (in-process). */
@@ -67,6 +72,7 @@ export async function prepareTarget(
       description: 'the handler against dynalite',
       send: (host, index) => target.send(host, index),
       reads: async () => target.reads,
+      readsOnCall: true,
       readsByHostKind: () => target.readsByHostKind(),
       close: () => target.close(),
     };

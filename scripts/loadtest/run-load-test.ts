@@ -42,6 +42,12 @@ interface CounterSnapshot {
   byHostKind?: Partial<Record<HostKind, number>>;
 }
 
+/**
+ * When each request reached the router, ms from the start of the run: the end of its answer less
+ * the router's own time; NaN when no answer came (the intended send time stands in).
+ */
+type ArrivalTimes = Float64Array;
+
 /** Runs one load test and returns its result. */
 export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}): Promise<LoadTestResult> {
   const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -61,10 +67,11 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
     const collector = new LoadCollector(options.expect);
     const startedAt = new Date().toISOString();
     const start: CounterSnapshot = {};
+    const arrivals: ArrivalTimes = new Float64Array(schedule.intendedMs.length).fill(Number.NaN);
     const timing = await drive(
       options,
       hooks.signal,
-      { schedule, trace, workload, target, collector },
+      { schedule, trace, workload, target, collector, arrivals },
       start,
     );
     const readsAtEnd = await target.reads?.();
@@ -77,7 +84,7 @@ export async function runLoadTest(options: LoadTestOptions, hooks: RunHooks = {}
             options,
             config,
             workload,
-            { schedule, trace, sent: timing.sent },
+            { schedule, trace, arrivals, sent: timing.sent },
             {
               errors: collector.errors,
               countedFromMs: start.readsAtMs ?? schedule.measuredFromMs,
@@ -117,10 +124,11 @@ async function drive(
     workload: Workload;
     target: PreparedTarget;
     collector: LoadCollector;
+    arrivals: ArrivalTimes;
   },
   start: CounterSnapshot,
 ): Promise<OpenLoopTiming> {
-  const { schedule, trace, workload, target, collector } = run;
+  const { schedule, trace, workload, target, collector, arrivals } = run;
   const progress = createProgress({
     label: 'loadtest',
     total: schedule.intendedMs.length,
@@ -134,12 +142,15 @@ async function drive(
     send: async (index) => {
       const hostIndex = trace[index] as number;
       const outcome = await target.send(workload.hosts[hostIndex] as string, index);
+      if (outcome.status !== undefined)
+        arrivals[index] = performance.now() - runStart - (outcome.routerMs ?? 0);
       const kind = workload.generated?.[hostIndex]?.kind;
       return kind === undefined ? outcome : { ...outcome, hostKind: kind };
     },
     onMeasuredStart: () => {
+      const calledAtMs = performance.now() - runStart;
       start.reads = target.reads?.().then((reads) => {
-        start.readsAtMs = performance.now() - runStart;
+        start.readsAtMs = target.readsOnCall === true ? calledAtMs : performance.now() - runStart;
         return reads;
       });
       start.byEdgeRegion = target.readsByEdgeRegion?.();
@@ -167,29 +178,33 @@ function traceMinimum(
   options: LoadTestOptions,
   config: RouterConfig,
   workload: Workload,
-  run: { schedule: ArrivalSchedule; trace: Int32Array; sent: number },
+  run: { schedule: ArrivalSchedule; trace: Int32Array; arrivals: ArrivalTimes; sent: number },
   counted: { errors: number; countedFromMs: number },
 ): MinimumReads {
-  const { schedule, trace, sent } = run;
+  const { schedule, trace, arrivals, sent } = run;
   const generated = workload.generated ?? [];
   const lookups = generated.map(routeLookupsOf);
   const regions = options.edgeRegions;
-  function* requests(): Generator<TraceRequest> {
-    for (let i = 0; i < sent; i++) {
-      const offsetMs = schedule.intendedMs[i] as number;
-      const hostIndex = trace[i] as number;
-      yield regions === undefined
+  // The requests as they reached the router: a loaded system answers late, and so reads late.
+  const requests: TraceRequest[] = [];
+  for (let i = 0; i < sent; i++) {
+    const arrived = arrivals[i] as number;
+    const offsetMs = Number.isNaN(arrived) ? (schedule.intendedMs[i] as number) : arrived;
+    const hostIndex = trace[i] as number;
+    requests.push(
+      regions === undefined
         ? { offsetMs, hostIndex }
-        : { offsetMs, hostIndex, edgeRegion: edgeRegionOf(i, regions) };
-    }
+        : { offsetMs, hostIndex, edgeRegion: edgeRegionOf(i, regions) },
+    );
   }
+  requests.sort((a, b) => a.offsetMs - b.offsetMs);
   const minimum = minimumReads({
-    trace: requests(),
+    trace: requests,
     lookupsOf: (i) => lookups[i] ?? [],
     kindOf: (i) => generated[i]?.kind ?? 'platform',
     ttlMs: options.cacheTtlMs ?? config.cache.ttlMs,
     negativeTtlMs: config.cache.negativeTtlMs,
-    // In-process the counter is read at the start of the measured part; over HTTP a little later.
+    // The counter is read when the measured part starts (over HTTP its answer comes a little later).
     measuredFromMs: Math.max(schedule.measuredFromMs, counted.countedFromMs),
     cacheTenants: options.cacheMaxEntries ?? config.cache.maxTenants,
   });

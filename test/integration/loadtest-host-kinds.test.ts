@@ -18,16 +18,18 @@ describe('an in-process load test over mixed hosts', () => {
       '--tenants',
       '300',
       '--rate',
-      '200',
+      '100',
       '--duration',
-      '2',
+      '3',
       '--warmup',
       '0',
     ]);
     const result = await runLoadTest(options, { log: () => {} });
+    // A lookup that timed out (a machine far too busy) is read again: the premise would not hold.
+    expect(result.errorsByStatus).toEqual({});
 
-    expect(result.requests).toMatchObject({ scheduled: 400, completed: 400, errors: 0 });
-    expect(result.statuses).toEqual({ '200': 400 });
+    expect(result.requests).toMatchObject({ scheduled: 300, completed: 300, errors: 0 });
+    expect(result.statuses).toEqual({ '200': 300 });
     const kinds = result.byHostKind ?? {};
     expect(Object.keys(kinds)).toEqual(['platform', 'custom', 'wildcard']);
     for (const kind of Object.values(kinds)) {
