@@ -168,13 +168,14 @@ function readsOf(run: EngineRunInfo): ReadCounters | undefined {
 function engineMinimum(workload: EngineWorkload, records: readonly EngineRecord[]) {
   const platformDomain = generatedTenantDomain(loadRouterConfig());
   const choice = workload.hostsKind ?? 'platform';
-  const sorted = [...records].sort((a, b) => a.offsetMs - b.offsetMs);
+  // As the requests reached the router (the answer's end less the router's time), as for a run.
+  const arrivalOf = (r: EngineRecord) =>
+    r.status > 0 && r.routerMs >= 0 ? r.endOffsetMs - r.routerMs : r.offsetMs;
+  const trace = records
+    .map((r) => ({ offsetMs: arrivalOf(r), hostIndex: r.hostIndex, edgeRegion: r.region || r.worker }))
+    .sort((a, b) => a.offsetMs - b.offsetMs);
   return minimumReads({
-    trace: sorted.map((r) => ({
-      offsetMs: r.offsetMs,
-      hostIndex: r.hostIndex,
-      edgeRegion: r.region || r.worker,
-    })),
+    trace,
     lookupsOf: (i) => routeLookupsOf(generatedHost(i, choice, platformDomain)),
     kindOf: (i) => generatedHost(i, choice, platformDomain).kind,
     ttlMs: workload.cache.ttlMs,
