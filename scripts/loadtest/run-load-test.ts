@@ -216,7 +216,7 @@ function traceMinimum(
   const late = counted.countedFromMs - schedule.measuredFromMs;
   if (late >= 10)
     caveats.push(
-      `reads counted from ${Math.round(late)} ms after the warm-up ended, when the read counter answered; the minimum too`,
+      `reads counted from ${Math.round(late)} ms after the warm-up ended, when the read counter was read; the minimum too`,
     );
   if (options.target !== undefined) caveats.push("the target's TTLs are assumed to be config/local.json's");
   return { ...minimum, caveats };
