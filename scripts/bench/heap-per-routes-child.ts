@@ -11,8 +11,8 @@ import type { Region, TenantId } from '../../edge/model.ts';
 import { routeRequest } from '../../edge/resolve-route.ts';
 import { assembleRouter } from '../../edge/router-assembly.ts';
 import type { TenantStore } from '../../edge/tenant-store.ts';
-import { domainItemHostOf, generatedHost } from '../lib/generated-hosts.ts';
-import { defaultRegionsRecord, loadTestTenantId } from '../lib/generated-tenants.ts';
+import { domainItemHostOf, generatedHost, generatedTenantOfDomain } from '../lib/generated-hosts.ts';
+import { defaultRegionsRecord, loadTestTenantIndex } from '../lib/generated-tenants.ts';
 import { loadRouterConfig } from '../lib/router-config-file.ts';
 import { HEAP_HOST_KINDS, type HeapHostKind } from './heap-host-kinds.ts';
 
@@ -30,25 +30,17 @@ const config = { ...base, cache: { ...base.cache, maxTenants: Math.max(slots, 1)
 const regions = config.replicaRegions;
 const platform = config.platformDomains[0] as string;
 const updatedAt = new Date().toISOString();
-// The generated hosts (the load test's), both ways: DOMAIN item host -> tenant, tenant -> its domains.
-const domainTenants = new Map<string, TenantId>();
-const tenantDomains = new Map<TenantId, string>();
-for (let i = 0; i <= tenants; i++) {
-  const domainHost = domainItemHostOf(i, kind);
-  if (domainHost === undefined) continue;
-  domainTenants.set(domainHost, loadTestTenantId(i));
-  tenantDomains.set(loadTestTenantId(i), domainHost);
-}
-
 /** The full tenant item, as the tools write it: version, timestamps, the domain list. */
 function tenantItemOf(tenantId: TenantId): Item {
+  const domainHost = domainItemHostOf(loadTestTenantIndex(tenantId) ?? 0, kind);
   return tenantToItem({
     tenantId,
     region: regions[tenantId.length % regions.length] as Region,
     status: 'active',
     version: 3,
     updatedAt,
-    ...(tenantDomains.has(tenantId) && { domains: [tenantDomains.get(tenantId) as string] }),
+    // A new string per read, as a parsed item's would be (one kept from before would not be counted).
+    ...(domainHost !== undefined && { domains: [domainHost] }),
   });
 }
 
@@ -56,7 +48,7 @@ function tenantItemOf(tenantId: TenantId): Item {
 const store: TenantStore = {
   getTenant: async (tenantId) => parseTenantItem(tenantItemOf(tenantId)),
   getDomain: async (host) => {
-    const id = domainTenants.get(host);
+    const id = generatedTenantOfDomain(host);
     if (id === undefined) return undefined;
     return parseDomainItem({
       pk: { S: domainKey(host) },

@@ -72,6 +72,18 @@ export function domainItemHostOf(index: number, choice: HostsKindChoice): string
   }
 }
 
+/**
+ * The generated tenant a DOMAIN item host belongs to (`www.lt-000001.example.com`,
+ * `*.lt-000001.example.net`), read from the name itself; undefined for any other host.
+ */
+export function generatedTenantOfDomain(host: string): TenantId | undefined {
+  const custom = host.endsWith(`.${GENERATED_CUSTOM_PARENT}`) && host.startsWith('www.');
+  const wildcard = host.endsWith(`.${GENERATED_WILDCARD_PARENT}`) && host.startsWith('*.');
+  if (!custom && !wildcard) return undefined;
+  const id = host.slice(custom ? 4 : 2, host.indexOf('.', custom ? 4 : 2));
+  return /^lt-\d{6,}$/.test(id) ? (id as TenantId) : undefined;
+}
+
 /** Generated host `index` (0-based) under `choice`; platform hosts live under `platformDomain`. */
 export function generatedHost(index: number, choice: HostsKindChoice, platformDomain: string): GeneratedHost {
   const tenantId = loadTestTenantId(index);

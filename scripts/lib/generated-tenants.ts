@@ -16,6 +16,12 @@ export function loadTestTenantId(index: number): TenantId {
   return `${LOAD_TEST_TENANT_PREFIX}${String(index + 1).padStart(6, '0')}` as TenantId;
 }
 
+/** Index of a generated tenant id (`lt-000001` is 0); undefined for any other id. */
+export function loadTestTenantIndex(tenantId: string): number | undefined {
+  const match = /^lt-(\d{6,})$/.exec(tenantId);
+  return match === null ? undefined : Number(match[1]) - 1;
+}
+
 /**
  * The platform domain generated tenants live under (the first one): they are platform
  * subdomains, so a configuration without one cannot route them. Throws then.

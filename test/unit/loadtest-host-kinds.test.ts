@@ -4,10 +4,12 @@ import {
   domainItemHostOf,
   generatedHost,
   generatedHostList,
+  generatedTenantOfDomain,
   hostKindOf,
   MIXED_HOST_KINDS,
   routeLookupsOf,
 } from '../../scripts/lib/generated-hosts.ts';
+import { loadTestTenantIndex } from '../../scripts/lib/generated-tenants.ts';
 import { parseLoadTestArguments } from '../../scripts/loadtest/load-test-options.ts';
 import { minimumReads, type TraceRequest } from '../../scripts/loadtest/minimum-reads.ts';
 
@@ -25,6 +27,15 @@ describe('generated hosts', () => {
       ...(domainItemHost !== undefined && { domainItemHost }),
     });
     expect(domainItemHostOf(2, kind)).toBe(domainItemHost);
+  });
+
+  it('reads the tenant back from a DOMAIN item host and the index from a tenant id', () => {
+    expect(generatedTenantOfDomain('www.lt-000003.example.com')).toBe('lt-000003');
+    expect(generatedTenantOfDomain('*.lt-000003.example.net')).toBe('lt-000003');
+    expect(generatedTenantOfDomain('site.lt-000003.example.net')).toBeUndefined();
+    expect(generatedTenantOfDomain('www.acme.example.com')).toBeUndefined();
+    expect(loadTestTenantIndex('lt-000003')).toBe(2);
+    expect(loadTestTenantIndex('acme')).toBeUndefined();
   });
 
   it('mixes 5 custom, 3 platform and 2 wildcard hosts in every 10 ranks, most popular custom', () => {
