@@ -95,6 +95,19 @@ export function generatedHost(index: number, choice: HostsKindChoice, platformDo
   return { host, kind, tenantId, domainItemHost };
 }
 
+/**
+ * The DOMAIN item hosts of the first `count` generated tenants (custom hosts, `*.parent` of
+ * wildcard ones): what a CloudFront distribution must serve besides the platform wildcards.
+ */
+export function generatedDomainHosts(count: number, choice: HostsKindChoice): string[] {
+  const hosts: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const host = domainItemHostOf(i, choice);
+    if (host !== undefined) hosts.push(host);
+  }
+  return hosts;
+}
+
 /** The first `count` generated hosts under `choice`, most popular first. */
 export function generatedHostList(
   count: number,

@@ -4,7 +4,7 @@
  * deployment), with what can be counted there (table reads, by edge region, by host kind).
  */
 import type { RouterConfig } from '../../edge/config.ts';
-import type { HostKind } from '../lib/generated-hosts.ts';
+import { generatedDomainHosts, type HostKind } from '../lib/generated-hosts.ts';
 import { defaultRegionsRecord } from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
 import { createProgress } from '../lib/progress.ts';
@@ -167,6 +167,26 @@ export async function seedThroughControl(
     client.destroy();
   }
   await replicationDrained(controlUrl);
+  await activateHosts(controlUrl, generatedDomainHosts(options.tenants, options.hostsKind));
+}
+
+/** Hosts per `PUT /cloudfront/active-hosts` (the control API takes bodies up to 6 MB). */
+const ACTIVATE_BATCH = 10_000;
+
+/**
+ * Makes the generated custom and wildcard hosts distribution tenants of a local edge whose
+ * CloudFront gate is on, so they reach the function (a local edge without the gate answers 404).
+ */
+async function activateHosts(controlUrl: URL, hosts: readonly string[]): Promise<void> {
+  for (let i = 0; i < hosts.length; i += ACTIVATE_BATCH) {
+    const response = await fetch(new URL('/cloudfront/active-hosts', controlUrl), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ hosts: hosts.slice(i, i + ACTIVATE_BATCH) }),
+    });
+    if (response.status === 404) return;
+    if (!response.ok) throw new Error(`local edge /cloudfront/active-hosts answered ${response.status}`);
+  }
 }
 
 /** Waits until the local edge has replicated every write to every replica that is not paused. */

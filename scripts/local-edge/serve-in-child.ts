@@ -5,7 +5,7 @@
  * stderr (`error: ...`) and the process exits, which the parent reports.
  */
 import { exitWithParent } from '../lib/exit-with-parent.ts';
-import type { HostsKindChoice } from '../lib/generated-hosts.ts';
+import { generatedDomainHosts, type HostsKindChoice } from '../lib/generated-hosts.ts';
 import { defaultRegionsRecord } from '../lib/generated-tenants.ts';
 import { seedLoadTestTenants } from '../lib/seed-generated-tenants.ts';
 import type { LocalEdge } from './start-local-edge.ts';
@@ -45,6 +45,9 @@ export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOpti
         onProgress: region === edge.writeRegion ? options.onSeedProgress : undefined,
       }),
     );
+    // Behind the CloudFront gate, the generated custom and wildcard hosts are distribution tenants
+    // created before the run, like the demo hosts.
+    edge.cloudFront?.activate(generatedDomainHosts(options.tenants, options.hostsKind ?? 'platform'));
     process.stdout.write(`${JSON.stringify(options.handshake(edge))}\n`);
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);

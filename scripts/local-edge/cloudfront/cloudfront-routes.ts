@@ -5,6 +5,8 @@
  *   PUT    /cloudfront/throttle              {"ratePerSecond": 5} and/or {"share": 0.3}: Throttling answers
  *   DELETE /cloudfront/throttle              no throttling
  *   PUT    /cloudfront/certificate-failures/<domain>   the domain's managed certificate fails
+ *   PUT    /cloudfront/active-hosts          {"hosts": [...]}: served at once, as tenants created before
+ *                                            the run (set-up: the load test's generated hosts)
  *   GET    /dns                              every record set of the local DNS
  *   PUT    /dns                              {"name": ..., "type": "TXT"|"CNAME", "value": ...}: a record
  *   DELETE /dns                              {"name": ..., "type": ..., "value"?: ...}
@@ -66,6 +68,17 @@ export function routeCloudFront(
     cf.validator.failingDomains.add(domain);
     return Promise.resolve({ status: 200, body: { failing: [...cf.validator.failingDomains] } });
   }
+  if (path === '/cloudfront/active-hosts' && method === 'PUT')
+    return body().then((b) => {
+      const hosts = (b as { hosts?: unknown } | undefined)?.hosts;
+      if (
+        !Array.isArray(hosts) ||
+        !hosts.every((h) => typeof h === 'string' && h.length > 0 && h.length <= 253)
+      )
+        return { problem: 'body must be {"hosts": ["host", "*.parent", ...]}' };
+      cf.activate(hosts as string[]);
+      return { status: 200, body: { activated: hosts.length } };
+    });
   if (path === '/dns') {
     if (method === 'GET') return Promise.resolve({ status: 200, body: cf.dns.list() });
     if (method === 'PUT' || method === 'DELETE')
