@@ -257,7 +257,7 @@ export function sweepChart(sweep: SweepResult): ChartSpec {
     yLabel: 'response time',
     yUnit: 'ms',
     yLog: true,
-    rightLabel: 'DynamoDB reads per 1,000 requests',
+    rightLabel: 'reads per 1,000 requests',
     series: [
       { label: 'p50', color: PALETTE[0] as string, values: runs.map((r) => positive(r.result.latency.p50)) },
       { label: 'p99', color: PALETTE[1] as string, values: runs.map((r) => positive(r.result.latency.p99)) },

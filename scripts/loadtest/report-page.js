@@ -32,7 +32,15 @@
     if (spec.xKind === 'seconds') x.incrs = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600];
     const list = [x, { label: spec.yLabel, size: 70, values: (_u, ticks) => ticks.map(yFormat) }];
     if (spec.rightLabel !== undefined)
-      list.push({ label: spec.rightLabel, scale: 'right', side: 1, size: 60, grid: { show: false } });
+      list.push({
+        label: spec.rightLabel,
+        scale: 'right',
+        side: 1,
+        size: 56,
+        labelSize: 24,
+        gap: 4,
+        grid: { show: false },
+      });
     return list;
   }
 
