@@ -120,5 +120,5 @@ describe.skipIf(!canRun)('a Locust run of the emitted test, distributed, against
     expect(result.routerLatency?.count).toBe(60);
     expect(result.dynamoReads?.total).toBeGreaterThan(0);
     expect(result.dynamoReads?.minimum?.total).toBeGreaterThan(0);
-  }, 90_000);
+  }, 180_000);
 });

@@ -154,7 +154,7 @@ describe('the Locust commands', () => {
   it('start one master and one worker per region, one user each', () => {
     const run = locustRun(workload, 'out', { locust: '/usr/bin/locust', masterPort: 6000 });
     expect(shellLine(run.master)).toBe(
-      '/usr/bin/locust -f out/locustfile.py --master --master-bind-host 127.0.0.1 --master-bind-port 6000 --expect-workers 2 --headless --users 2 --spawn-rate 2 --run-time 5s --csv out/results/locust --only-summary',
+      '/usr/bin/locust -f out/locustfile.py --master --master-bind-host 127.0.0.1 --master-bind-port 6000 --expect-workers 2 --expect-workers-max-wait 120 --headless --users 2 --spawn-rate 2 --run-time 5s --csv out/results/locust --only-summary',
     );
     expect(run.workers.map(shellLine)).toEqual([
       'LOADTEST_REGION=us-east-1 /usr/bin/locust -f out/locustfile.py --worker --master-host 127.0.0.1 --master-port 6000',

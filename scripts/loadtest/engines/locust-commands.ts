@@ -52,6 +52,9 @@ export function locustRun(
       port,
       '--expect-workers',
       users,
+      // A worker that never comes must fail the run, not hang it.
+      '--expect-workers-max-wait',
+      '120',
       '--headless',
       '--users',
       users,
