@@ -40,14 +40,53 @@ export interface CacheConfig {
   readonly errorBackoffMs: number;
 }
 
+/**
+ * Lookup timing of one (edge region, replica) pair: what a function in the edge region allows
+ * each phase of a read from that replica. Derived from the pair's round trip by the build
+ * (`infra/lookup-timing-derivation.ts`); see docs/tenant-store.md.
+ */
+export interface ReplicaTiming {
+  /** The round trip the figures were derived from, ms. */
+  readonly rttMs: number;
+  /** Connection set-up (TCP + TLS) must be done within this, else the connection is dropped. */
+  readonly connectTimeoutMs: number;
+  /** A request on a ready connection must be answered within this, else it is aborted. */
+  readonly requestTimeoutMs: number;
+  /** No answer this long after the request went out on a ready connection: hedge to the next replica. */
+  readonly hedgeAfterMs: number;
+}
+
+/** Lookup timing of one edge region: its budget and each replica's {@link ReplicaTiming}. */
+export interface EdgeLookupTiming {
+  /** Total time budget of one lookup across replicas, for a function in this edge region. */
+  readonly budgetMs: number;
+  /** Replica region -> its timing from this edge region. */
+  readonly replicas: Readonly<Record<string, ReplicaTiming>>;
+}
+
 /** DynamoDB lookup timing. Defaults: {@link ROUTER_SETTINGS}. */
 export interface LookupConfig {
-  /** Per-attempt timeout against one replica; the request is really aborted. */
+  /**
+   * Request timeout of one attempt on a ready connection to a replica at zero distance; the build
+   * adds the pair's round trip (`byEdgeRegion`). The request is really aborted.
+   */
   readonly attemptTimeoutMs: number;
-  /** Total time budget of one lookup across replicas. */
+  /** Connection set-up (TCP + TLS) timeout at zero distance; the build adds the round trips. */
+  readonly connectTimeoutMs: number;
+  /** Hedge delay at zero distance; the build adds the pair's round trip. */
+  readonly hedgeAfterMs: number;
+  /** Total time budget of one lookup at zero distance; the build adds the two nearest replicas' cold reads. */
   readonly budgetMs: number;
   /** How long a replica that failed an attempt is tried last instead of first. */
   readonly replicaCooldownMs: number;
+  /** Send a hedged read to the next replica when the first is slower than its hedge delay. */
+  readonly hedging: boolean;
+  /** How many of the nearest replicas a new container connects to at once (0: none). */
+  readonly warmReplicas: number;
+  /** A kept-alive connection idle longer than this (wall clock) is dropped before a request, not reused. */
+  readonly maxIdleConnectionMs: number;
+  /** Edge region -> its budget and per-replica timing, derived by the build from the round trips. */
+  readonly byEdgeRegion: Readonly<Record<string, EdgeLookupTiming>>;
 }
 
 /** The router's CloudWatch metrics (EMF log lines). Defaults: {@link ROUTER_SETTINGS}. */
@@ -284,12 +323,22 @@ export const ROUTER_SETTINGS = {
     doc: 'DynamoDB lookup timing',
     group: {
       attemptTimeoutMs: {
-        doc: 'per-attempt timeout against one replica (the request is aborted), ms',
+        doc: 'request timeout of one attempt on a ready connection (the request is aborted) at zero distance, ms; the build adds 1.5 round trips per pair (`byEdgeRegion`)',
         default: 250,
         parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
       },
+      connectTimeoutMs: {
+        doc: 'connection set-up (TCP + TLS) timeout at zero distance, ms; the build adds 3 round trips per pair (a request timeout never ends a set-up)',
+        default: 500,
+        parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
+      },
+      hedgeAfterMs: {
+        doc: 'hedge delay at zero distance, ms: no answer this long after the request went out, the same read goes to the next replica; the build adds 1.25 round trips per pair',
+        default: 50,
+        parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
+      },
       budgetMs: {
-        doc: 'time budget of one lookup across replicas, ms; at least `attemptTimeoutMs`',
+        doc: 'time budget of one lookup across replicas at zero distance, ms; at least `attemptTimeoutMs`; the build adds a cold read (3 round trips) from each of the two nearest replicas',
         default: 1_000,
         parse: int(1, MAX_LOOKUP_BUDGET_MS),
       },
@@ -297,6 +346,26 @@ export const ROUTER_SETTINGS = {
         doc: 'how long a replica that failed an attempt is tried last instead of first, ms',
         default: 5_000,
         parse: int(0, TEN_MINUTES_MS),
+      },
+      hedging: {
+        doc: 'hedged reads: when the first replica has not answered within its hedge delay, ask the next one too and take the first answer',
+        default: true,
+        parse: requireBoolean,
+      },
+      warmReplicas: {
+        doc: 'nearest replicas a new container connects to at once, beside its first request (0: none)',
+        default: 2,
+        parse: int(0, 10),
+      },
+      maxIdleConnectionMs: {
+        doc: 'a kept-alive replica connection idle longer than this on the wall clock (a thawed container) is dropped before a request instead of reused, ms',
+        default: 50_000,
+        parse: int(1_000, DAY_MS),
+      },
+      byEdgeRegion: {
+        doc: 'per edge region its `budgetMs` and per replica `{ rttMs, connectTimeoutMs, requestTimeoutMs, hedgeAfterMs }`: derived by the build from the round-trip matrix ([tenant-store.md](tenant-store.md#timing-from-the-map)); an entry given here is kept',
+        default: {},
+        parse: (value, field) => parseByEdgeRegion(value, field),
       },
     },
   },
@@ -417,6 +486,50 @@ function checkConsistency(config: RouterConfig): void {
   }
   if (config.lookup.budgetMs < config.lookup.attemptTimeoutMs)
     fail('lookup.budgetMs', 'must be at least lookup.attemptTimeoutMs');
+  for (const [edge, timing] of Object.entries(config.lookup.byEdgeRegion)) {
+    for (const replica of Object.keys(timing.replicas)) {
+      if (!(config.replicaRegions as readonly string[]).includes(replica))
+        fail(`lookup.byEdgeRegion.${edge}.replicas.${replica}`, `${replica} is not a replica region`);
+    }
+  }
+}
+
+const REPLICA_TIMING_FIELDS = ['connectTimeoutMs', 'requestTimeoutMs', 'hedgeAfterMs'] as const;
+
+/** `lookup.byEdgeRegion`: edge region -> `{ budgetMs, replicas: { region: ReplicaTiming } }`. */
+function parseByEdgeRegion(value: unknown, field: string): Record<string, EdgeLookupTiming> {
+  const byEdge: Record<string, EdgeLookupTiming> = {};
+  for (const [edge, entry] of Object.entries(requireObject(value, field))) {
+    const edgeRegion = requireRegion(edge, `${field} key ${JSON.stringify(edge)}`);
+    const at = `${field}.${edge}`;
+    const timing = requireObject(entry, at);
+    for (const key of Object.keys(timing))
+      if (key !== 'budgetMs' && key !== 'replicas') fail(`${at}.${key}`, 'is not a known setting');
+    const replicas: Record<string, ReplicaTiming> = {};
+    for (const [region, raw] of Object.entries(requireObject(timing.replicas, `${at}.replicas`))) {
+      const replicaAt = `${at}.replicas.${region}`;
+      const pair = requireObject(raw, replicaAt);
+      for (const key of Object.keys(pair))
+        if (key !== 'rttMs' && !(REPLICA_TIMING_FIELDS as readonly string[]).includes(key))
+          fail(`${replicaAt}.${key}`, 'is not a known setting');
+      const rttMs = pair.rttMs;
+      if (typeof rttMs !== 'number' || !(rttMs >= 0 && rttMs <= 10_000))
+        fail(`${replicaAt}.rttMs`, 'must be a number from 0 to 10000');
+      const ms = (key: (typeof REPLICA_TIMING_FIELDS)[number]) =>
+        requireInt(pair[key], `${replicaAt}.${key}`, 1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS);
+      replicas[requireRegion(region, `${at}.replicas key ${JSON.stringify(region)}`)] = {
+        rttMs,
+        connectTimeoutMs: ms('connectTimeoutMs'),
+        requestTimeoutMs: ms('requestTimeoutMs'),
+        hedgeAfterMs: ms('hedgeAfterMs'),
+      };
+    }
+    byEdge[edgeRegion] = {
+      budgetMs: requireInt(timing.budgetMs, `${at}.budgetMs`, 1, MAX_LOOKUP_BUDGET_MS),
+      replicas,
+    };
+  }
+  return byEdge;
 }
 
 function requireDomain(value: unknown, field: string): string {

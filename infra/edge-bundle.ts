@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, buildSync } from 'esbuild';
 import { type RouterConfig, resolveRouterConfig } from '../edge/config.ts';
 import { bundleTargetOf, DEFAULT_EDGE_RUNTIME, type EdgeRuntime } from './edge-runtime.ts';
+import { type RoundTripSource, withDerivedLookupTiming } from './lookup-timing-derivation.ts';
 
 /** Options of {@link bundleEdgeFunction}. */
 export interface BundleOptions {
@@ -20,6 +21,11 @@ export interface BundleOptions {
   readonly minify?: boolean;
   /** The Lambda runtime the bundle runs on; its esbuild target follows. @default DEFAULT_EDGE_RUNTIME */
   readonly runtime?: EdgeRuntime;
+  /**
+   * Round trips the lookup timing is derived from where `config` has none (`withDerivedLookupTiming`).
+   * @default the round-trip matrix (`MAP_ROUND_TRIPS`)
+   */
+  readonly roundTrips?: RoundTripSource;
 }
 
 /** What {@link bundleEdgeFunction} wrote. */
@@ -61,9 +67,18 @@ export function edgeBuildOptions(options: BundleOptions): BuildOptions & { outfi
     minify: options.minify ?? true,
     legalComments: 'none',
     logLevel: 'silent',
-    // Validated again here so no bundle can carry a configuration the handler would reject at runtime.
-    define: { [BAKED_CONFIG_GLOBAL]: JSON.stringify(resolveRouterConfig(options.config)) },
+    define: { [BAKED_CONFIG_GLOBAL]: JSON.stringify(bakedConfig(options)) },
   };
+}
+
+/**
+ * The configuration a bundle carries: validated again (no bundle can carry a configuration the
+ * handler would reject at runtime), with the lookup timing derived from the round trips.
+ */
+export function bakedConfig(options: Pick<BundleOptions, 'config' | 'roundTrips'>): RouterConfig {
+  return resolveRouterConfig(
+    withDerivedLookupTiming(resolveRouterConfig(options.config), options.roundTrips),
+  );
 }
 
 /**

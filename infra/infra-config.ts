@@ -25,6 +25,7 @@ import {
   type Selection,
 } from './cloudfront-policies.ts';
 import { DEFAULT_EDGE_RUNTIME, EDGE_RUNTIMES, type EdgeRuntime } from './edge-runtime.ts';
+import { withDerivedLookupTiming } from './lookup-timing-derivation.ts';
 
 /** CloudFront cache policy TTLs, in seconds. Defaults: {@link INFRA_SETTINGS}. */
 export interface CdnCacheConfig {
@@ -388,7 +389,7 @@ export const INFRA_SETTINGS = {
         parse: int(128, 10_240),
       },
       timeoutSeconds: {
-        doc: 'timeout, seconds: at least a second beyond `router.lookup.budgetMs`, at most 30',
+        doc: 'timeout, seconds: at least a second beyond the largest lookup budget (`router.lookup.budgetMs` plus the distance the build adds per edge region), at most 30',
         default: 5,
         parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS / 1000),
       },
@@ -470,7 +471,9 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
   if (replicaRegions.includes(primaryRegion))
     fail('replicaRegions', `must not list the primary region ${primaryRegion} (it always holds the table)`);
 
-  const router = resolveRouterConfig({
+  // The lookup timing is derived here, once, so the grants, the layout report, the timeout check
+  // and the baked function all see the same figures.
+  const router = deriveRouterConfig({
     ...settings.router,
     tableName: settings.tableName,
     replicaRegions: [primaryRegion, ...replicaRegions],
@@ -496,10 +499,11 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
   )
     fail('cdnCache', 'must satisfy minTtlSeconds <= defaultTtlSeconds <= maxTtlSeconds');
   // One second on top of the lookup budget covers a cold start's module load and the response.
-  if (settings.edgeFunction.timeoutSeconds * 1000 < router.lookup.budgetMs + 1000) {
+  const budget = largestLookupBudget(router);
+  if (settings.edgeFunction.timeoutSeconds * 1000 < budget.ms + 1000) {
     fail(
       'edgeFunction.timeoutSeconds',
-      `must leave a second beyond router.lookup.budgetMs (${router.lookup.budgetMs} ms)`,
+      `must leave a second beyond the lookup budget (${budget.ms} ms, ${budget.where})`,
     );
   }
 
@@ -520,6 +524,20 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
     routerCache: router.cache,
     router,
   };
+}
+
+/** The router configuration of a deployment: validated, with the lookup timing derived from the map. */
+function deriveRouterConfig(input: Readonly<Record<string, unknown>>): RouterConfig {
+  return withDerivedLookupTiming(resolveRouterConfig(input));
+}
+
+/** The largest lookup budget of any edge region, and where it applies. */
+function largestLookupBudget(router: RouterConfig): { readonly ms: number; readonly where: string } {
+  let largest = { ms: router.lookup.budgetMs, where: 'router.lookup.budgetMs' };
+  for (const [edge, timing] of Object.entries(router.lookup.byEdgeRegion)) {
+    if (timing.budgetMs > largest.ms) largest = { ms: timing.budgetMs, where: `derived for ${edge}` };
+  }
+  return largest;
 }
 
 /** Every region holding a copy of the table: the primary first, then the replicas. */

@@ -11,6 +11,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RouterConfig } from '../../edge/config.ts';
 import { REGION_PATTERN } from '../../edge/model.ts';
 import type { CloudFrontPolicies } from '../../infra/cloudfront-policies.ts';
+import { withDerivedLookupTiming } from '../../infra/lookup-timing-derivation.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { DEFAULT_EDGE_REGION } from '../lib/local-defaults.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
@@ -255,11 +256,15 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       );
       await data.writeInitialData((store) => refreshDemoHealthUrls(store, draft.tableName, healthUrls));
     }
-    const config = withEndpoints({
-      endpoints: replicas.endpoints,
-      edgeEndpoints: replicas.edgeEndpoints,
-      endpointCaCertificate: tls.caCertificate,
-    });
+    // The lookup timing derived from this world's distances, as the build derives it from the map.
+    const config = withDerivedLookupTiming(
+      withEndpoints({
+        endpoints: replicas.endpoints,
+        edgeEndpoints: replicas.edgeEndpoints,
+        endpointCaCertificate: tls.caCertificate,
+      }),
+      (edge, replica) => worldRoundTripMs(world, edge, replica),
+    );
     const echo = options.echoFunctionOutput;
     const functionLog = createFunctionLog({
       ...(echo !== false && { echo: echo ?? ((line: string) => process.stdout.write(`${line}\n`)) }),
@@ -310,6 +315,14 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       stack,
     });
   });
+}
+
+/**
+ * The round trip a function in `edge` sees to `replica` in this world, its worst jitter included
+ * (a round trip is at least two delayed chunks).
+ */
+function worldRoundTripMs(world: LocalWorld, edge: string, replica: string): number {
+  return emulatedRoundTripMs(world.latency, edge, replica) + 2 * world.jitterMs;
 }
 
 /** The data step: the stores, the demo data and replication, with the emulated distance. */

@@ -9,6 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONFIG_DEFAULTS } from '../../edge/config.ts';
 import { ConfigError } from '../../edge/errors.ts';
+import { regionRoundTrip } from '../../edge/region-geography.ts';
 import {
   INFRA_DEFAULTS,
   INFRA_SETTINGS,
@@ -20,6 +21,7 @@ import {
   CONFIG_FILE_CONTEXT_KEY,
   loadInfraConfig,
 } from '../../infra/load-infra-config.ts';
+import { deriveLookupTiming } from '../../infra/lookup-timing-derivation.ts';
 import { describeSettingsSpec } from '../support/settings-spec-suite.ts';
 import { infraConfigInput } from './fixtures.ts';
 
@@ -36,13 +38,16 @@ describe('resolveInfraConfig', () => {
   it('derives the same router configuration from infra/config/example.json as before the settings spec', () => {
     // example-router-config.json is what resolveInfraConfig returned at 73b4c76, before the spec;
     // the intended differences are the settings added since, at their defaults (cache.maxEntries
-    // became maxTenants in the fixture, as in the example).
-    const before = readJson('./example-router-config.json') as { cache: object };
+    // became maxTenants in the fixture, as in the example), and the lookup timing derived from
+    // the round-trip matrix.
+    const before = readJson('./example-router-config.json') as { cache: object; lookup: object };
     const config = resolveInfraConfig(readJson('../../infra/config/example.json'));
+    const { byEdgeRegion: _derived, ...lookupDefaults } = CONFIG_DEFAULTS.lookup;
     expect(config.router).toEqual({
       ...before,
       encodedSlashes: 'reject',
       cache: { ...before.cache, errorBackoffMs: 1_000, maxAbsences: 50_000 },
+      lookup: { ...lookupDefaults, ...before.lookup, byEdgeRegion: deriveLookupTiming(config.router) },
     });
   });
 
@@ -80,7 +85,15 @@ describe('resolveInfraConfig', () => {
         router: { lookup: { attemptTimeoutMs: 200, budgetMs: 800 }, originSecretHeader: 'x-edge-key' },
       }),
     );
-    expect(config.router.lookup).toEqual({ attemptTimeoutMs: 200, budgetMs: 800, replicaCooldownMs: 5_000 });
+    expect(config.router.lookup).toMatchObject({
+      attemptTimeoutMs: 200,
+      budgetMs: 800,
+      replicaCooldownMs: 5_000,
+    });
+    // The build derives the per-pair timing from these: Dublin's replica is 3 ms from Dublin.
+    expect(config.router.lookup.byEdgeRegion['eu-west-1']?.replicas['eu-west-1']).toMatchObject({
+      requestTimeoutMs: 200 + Math.ceil(1.5 * (regionRoundTrip('eu-west-1', 'eu-west-1')?.ms ?? 0)),
+    });
     expect(config.router.originSecretHeader).toBe('x-edge-key');
   });
 
@@ -154,7 +167,7 @@ describe('resolveInfraConfig', () => {
     [
       'a timeout inside the lookup budget',
       { edgeFunction: { timeoutSeconds: 2 }, router: { lookup: { attemptTimeoutMs: 500, budgetMs: 1500 } } },
-      /must leave a second beyond router.lookup.budgetMs \(1500 ms\)/,
+      /must leave a second beyond the lookup budget \(\d+ ms, derived for ap-northeast-2\)/,
     ],
     [
       'a derived router setting',
