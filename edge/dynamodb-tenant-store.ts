@@ -1,12 +1,12 @@
 /**
- * The {@link TenantStore} over the DynamoDB global table: one GetItem per lookup, nearest replica
- * first, a per-attempt timeout that really aborts the HTTP request, failover to the next replica,
- * and a total time budget. See docs/tenant-store.md.
+ * The {@link TenantStore} over the DynamoDB global table: the records a lookup asks for in one
+ * turn read together (one GetItem, or one BatchGetItem for several), nearest replica first,
+ * hedged to the next when the first is slow, failed over when it fails, within the edge region's
+ * budget; connections are set up apart from requests and kept alive. See docs/tenant-store.md.
  */
-// Only the client and the one command: the edge bundle should not pull in the rest of the API.
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import type { RouterConfig } from './config.ts';
-import { LookupFailedError } from './errors.ts';
+// Only the client and the commands the router sends: the bundle should not pull in the rest of the API.
+import { BatchGetItemCommand, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { ReplicaTiming, RouterConfig } from './config.ts';
 import {
   domainKey,
   type Item,
@@ -18,9 +18,25 @@ import {
   tenantKey,
 } from './items.ts';
 import { jsonLineLogger, type Logger } from './logger.ts';
+import { lookupBudgetMs, replicaTiming } from './lookup-timing.ts';
 import type { Region } from './model.ts';
+import { createReadBatcher } from './read-batcher.ts';
+import { createReplicaClient } from './replica-client.ts';
 import { replicaOrderFor } from './replica-order.ts';
+import {
+  type AttemptEnd,
+  type AttemptKind,
+  errorCode,
+  type KeyRead,
+  type ReadAnswer,
+  readFromReplicas,
+  type SendHooks,
+  type Timers,
+} from './replica-read.ts';
+import { observeRequestPhases, ReplicaRequestHandler } from './replica-request-handler.ts';
 import type { Clock, TenantStore } from './tenant-store.ts';
+
+export { createReplicaClient, replicaEndpointFor } from './replica-client.ts';
 
 /** One read attempt against one replica, as observers (the metrics) see it. */
 export interface ReplicaAttempt {
@@ -29,7 +45,7 @@ export interface ReplicaAttempt {
    * `first`: the lookup's first replica; `failover`: a later one, after the earlier ones failed;
    * `hedge`: a read sent while an earlier one is still outstanding.
    */
-  readonly kind: 'first' | 'failover' | 'hedge';
+  readonly kind: AttemptKind;
   readonly ok: boolean;
   /** Wall-clock duration of the attempt, ms. */
   readonly ms: number;
@@ -37,16 +53,26 @@ export interface ReplicaAttempt {
   readonly error?: string;
 }
 
+/** How a record was read: for the decision log. */
+export interface ReadReport {
+  /** The replica whose answer was used. */
+  readonly region: Region;
+  /** A hedged read was sent for it. */
+  readonly hedged: boolean;
+}
+
+/** Receives the {@link ReadReport} of a read that went to the table. */
+export type ReadObserver = (report: ReadReport) => void;
+
 /** Options of {@link createDynamoDBTenantStore}. */
 export interface DynamoDBTenantStoreOptions {
   /** Table name, replica regions, per-region endpoints, lookup timing. */
   readonly config: RouterConfig;
-  /** The region the function runs in (`AWS_REGION`); decides the replica order. */
+  /** The region the function runs in (`AWS_REGION`); decides the replica order and timing. */
   readonly edgeRegion: string;
   /**
    * Builds the client of one replica region; called at most once per region, on first use.
-   * @default a keep-alive `DynamoDBClient` per region, SDK retries off, the configured endpoint of
-   * (edge region, region) when there is one (`replicaEndpointFor`)
+   * @default `createReplicaClient(config, region, edgeRegion)`
    */
   readonly clientForRegion?: (region: Region) => DynamoDBClient;
   /** @default Date.now */
@@ -55,83 +81,61 @@ export interface DynamoDBTenantStoreOptions {
   readonly logger?: Logger;
   /** Called after every attempt (metrics); an observer that throws is logged and ignored. */
   readonly onAttempt?: (attempt: ReplicaAttempt) => void;
+  /** Hedge and budget timers (tests). @default setTimeout */
+  readonly timers?: Timers;
+}
+
+/** The DynamoDB store: a {@link TenantStore} whose reads report how they were made, and warm-up. */
+export interface DynamoDBTenantStore extends TenantStore {
+  getDomain(host: string, observe?: ReadObserver): ReturnType<TenantStore['getDomain']>;
+  getTenant(
+    tenantId: Parameters<TenantStore['getTenant']>[0],
+    observe?: ReadObserver,
+  ): ReturnType<TenantStore['getTenant']>;
+  getRegions(observe?: ReadObserver): ReturnType<TenantStore['getRegions']>;
+  /**
+   * Opens a connection to each of `regions` with one cheap read (the REGIONS item), without
+   * waiting for it, so a later hedge or failover to them finds a ready connection.
+   */
+  warmUp(regions: readonly Region[]): void;
+  /** The replicas nearest first (before demotions). */
+  readonly replicaOrder: readonly Region[];
 }
 
 /**
- * Credentials for `config.endpoints`: those exist only for the local edge and tests, whose
- * DynamoDB-compatible servers accept any key, and there is no credential chain to consult there.
+ * For a client without the router's request handler (whose own timers end an attempt): an
+ * attempt is aborted this long after its set-up and request timeouts together.
  */
-const LOCAL_ENDPOINT_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/**
- * The endpoint a function in `edgeRegion` reads `region`'s replica at, when the configuration
- * names one (the local edge and tests): `edgeEndpoints[edgeRegion][region]`, else
- * `endpoints[region]`; undefined means the regional AWS endpoint.
- */
-export function replicaEndpointFor(
-  config: RouterConfig,
-  region: Region,
-  edgeRegion?: string,
-): string | undefined {
-  const perEdge = edgeRegion === undefined ? undefined : config.edgeEndpoints[edgeRegion];
-  return perEdge?.[region] ?? config.endpoints[region];
-}
-
-/**
- * The default client of one replica, for a function running in `edgeRegion`. `maxAttempts: 1`
- * because failing over to the next replica is a better retry than the SDK's backoff against the
- * same one. The per-attempt deadline is an abort signal (see `readItem`); `requestTimeout` with
- * `throwOnRequestTimeout` is a backstop for a send without one (without `throwOnRequestTimeout`
- * the SDK only logs a warning and keeps waiting). The agent keeps connections alive: a warm
- * container reuses its TLS session. A configured endpoint is signed with local credentials, and
- * its TLS is checked against `config.endpointCaCertificate` when one is given (never unchecked).
- * Exported so the load test and benchmarks can wrap (meter) exactly the client the router uses.
- */
-export function createReplicaClient(
-  config: RouterConfig,
-  region: Region,
-  edgeRegion?: string,
-): DynamoDBClient {
-  const endpoint = replicaEndpointFor(config, region, edgeRegion);
-  const ca = endpoint === undefined ? undefined : config.endpointCaCertificate;
-  return new DynamoDBClient({
-    region,
-    maxAttempts: 1,
-    requestHandler: {
-      requestTimeout: config.lookup.attemptTimeoutMs,
-      throwOnRequestTimeout: true,
-      httpAgent: { keepAlive: true },
-      httpsAgent: { keepAlive: true, ...(ca === undefined ? {} : { ca }) },
-    },
-    ...(endpoint === undefined ? {} : { endpoint, credentials: LOCAL_ENDPOINT_CREDENTIALS }),
-  });
-}
+const BACKSTOP_SLACK_MS = 100;
 
 /**
  * A {@link TenantStore} reading the global table replica by replica, nearest first.
  *
- * Each lookup is one eventually consistent GetItem. An attempt that errors, is throttled or takes
- * longer than `config.lookup.attemptTimeoutMs` (the HTTP request is aborted) moves on to the next
- * replica; when every replica failed or `config.lookup.budgetMs` is spent, the lookup throws
- * {@link LookupFailedError} with the attempts' errors as `cause`. A malformed item throws
+ * Each read is eventually consistent. Keys asked for in the same turn are read together. An
+ * attempt that errors, is throttled, or exceeds its pair's set-up or request timeout moves on to
+ * the next replica; one slower than its hedge delay is hedged to the next replica (first answer
+ * wins); when every replica failed or the budget is spent, the read throws
+ * {@link LookupFailedError} naming each replica's failure. A malformed item throws
  * `MalformedItemError` at once: replicas hold the same data, so asking another would not help.
  *
  * @example
  * const store = createDynamoDBTenantStore({ config, edgeRegion: process.env.AWS_REGION ?? 'us-east-1' });
  * const tenant = await store.getTenant('acme' as TenantId);
  */
-export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): TenantStore {
-  const { config } = options;
+export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): DynamoDBTenantStore {
+  const { config, edgeRegion } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
   const { onAttempt } = options;
   const makeClient =
-    options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region, options.edgeRegion));
-  const order = replicaOrderFor(options.edgeRegion, config);
+    options.clientForRegion ?? ((region: Region) => createReplicaClient(config, region, edgeRegion));
+  const order = replicaOrderFor(edgeRegion, config);
   const clients = new Map<Region, DynamoDBClient>();
-  const { attemptTimeoutMs, budgetMs, replicaCooldownMs } = config.lookup;
+  const timings = new Map<Region, ReplicaTiming>();
+  const budgetMs = lookupBudgetMs(config, edgeRegion);
+  const { replicaCooldownMs, hedging } = config.lookup;
   // Replicas that failed recently, until when: they are tried last, so a hanging nearest replica
-  // costs one attempt timeout per cooldown instead of one per lookup.
+  // costs one attempt per cooldown instead of one per lookup.
   const demotedUntil = new Map<Region, number>();
 
   function replicasInOrder(now: number): readonly Region[] {
@@ -150,33 +154,47 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     return client;
   }
 
-  async function attempt(region: Region, key: string, timeoutMs: number): Promise<Item | undefined> {
+  function timingOf(region: Region): ReplicaTiming {
+    let timing = timings.get(region);
+    if (timing === undefined) {
+      timing = replicaTiming(config, edgeRegion, region);
+      timings.set(region, timing);
+    }
+    return timing;
+  }
+
+  async function send(region: Region, keys: readonly string[], hooks: SendHooks): Promise<ReadAnswer> {
+    const client = clientFor(region);
     const controller = new AbortController();
-    // A DOMException named TimeoutError is what AbortSignal.timeout() uses as its reason; the SDK
-    // destroys the socket and rejects with an AbortError whose cause is this reason.
-    const timer = setTimeout(
-      () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
-      timeoutMs,
-    );
-    try {
-      const output = await clientFor(region).send(
-        new GetItemCommand({
-          TableName: config.tableName,
-          Key: { [PARTITION_KEY]: { S: key } },
-          // Eventually consistent on purpose: in a global table a strongly consistent read only
-          // sees writes made in the replica's own region, so it buys nothing for writes made
-          // elsewhere (the normal case for the edge), costs twice the read capacity and fails
-          // while that region's table is unavailable. Replication lag is in the staleness bound.
-          ConsistentRead: false,
-        }),
-        { abortSignal: controller.signal },
+    let backstop: ReturnType<typeof setTimeout> | undefined;
+    if (client.config.requestHandler instanceof ReplicaRequestHandler) {
+      observeRequestPhases(controller.signal, {
+        onConnecting: hooks.onConnecting,
+        onSent: hooks.onSent,
+        onDeadConnection: (code) =>
+          logger.log({ level: 'info', msg: 'replica connection was dead, read sent again', region, code }),
+      });
+    } else {
+      // A client made elsewhere: its phases are unknown (count it as setting up a connection),
+      // and only the abort signal ends an attempt that never answers.
+      hooks.onConnecting();
+      const timing = timingOf(region);
+      const limitMs = timing.connectTimeoutMs + timing.requestTimeoutMs + BACKSTOP_SLACK_MS;
+      // A DOMException named TimeoutError is what AbortSignal.timeout() uses as its reason.
+      backstop = setTimeout(
+        () => controller.abort(new DOMException(`no answer within ${limitMs} ms`, 'TimeoutError')),
+        limitMs,
       );
-      return output.Item;
+    }
+    try {
+      return keys.length === 1
+        ? await getOne(client, config.tableName, keys[0] as string, controller.signal)
+        : await getBatch(client, config.tableName, keys, controller.signal);
     } catch (error) {
-      // Report a deadline as a timeout, whatever shape the SDK gave the abort.
+      // Report the backstop as a timeout, whatever shape the SDK gave the abort.
       throw controller.signal.aborted ? controller.signal.reason : error;
     } finally {
-      clearTimeout(timer);
+      clearTimeout(backstop);
     }
   }
 
@@ -188,64 +206,128 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     }
   }
 
-  async function readItem(key: string): Promise<Item | undefined> {
-    const startedAt = clock();
-    const deadline = startedAt + budgetMs;
-    const failures: Error[] = [];
-    const tried: string[] = [];
-    for (const region of replicasInOrder(startedAt)) {
-      const attemptStart = clock();
-      const remaining = deadline - attemptStart;
-      if (remaining <= 0) break;
-      const kind = tried.length === 0 ? 'first' : 'failover';
-      try {
-        const item = await attempt(region, key, Math.min(attemptTimeoutMs, remaining));
-        demotedUntil.delete(region);
-        if (onAttempt !== undefined) observe({ region, kind, ok: true, ms: clock() - attemptStart });
-        return item;
-      } catch (error) {
-        const failure = error instanceof Error ? error : new Error(String(error));
-        if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
-        failures.push(failure);
-        const code = (failure as { code?: unknown }).code;
-        const errorCode = typeof code === 'string' ? code : failure.name;
-        tried.push(`${region} ${errorCode}`);
-        if (onAttempt !== undefined)
-          observe({ region, kind, ok: false, ms: clock() - attemptStart, error: errorCode });
-        logger.log({
-          level: 'warn',
-          msg: 'tenant store attempt failed',
-          region,
-          key,
-          error: failure.name,
-          code,
-          detail: failure.message,
-          ms: clock() - attemptStart,
-        });
-      }
+  function attemptEnded({ region, kind, keys, error, ms }: AttemptEnd): void {
+    if (error === undefined) {
+      demotedUntil.delete(region);
+      if (onAttempt !== undefined) observe({ region, kind, ok: true, ms });
+      return;
     }
-    const spent = clock() - startedAt;
-    const why =
-      failures.length < order.length
-        ? `budget of ${budgetMs} ms spent after ${failures.length} of ${order.length} replicas`
-        : `all ${order.length} replicas failed`;
-    throw new LookupFailedError(`lookup of ${key} failed in ${spent} ms: ${why} (${tried.join(', ')})`, {
-      cause: failures.length === 1 ? failures[0] : new AggregateError(failures, 'replica attempts failed'),
+    if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
+    const code = errorCode(error);
+    if (onAttempt !== undefined) observe({ region, kind, ok: false, ms, error: code });
+    logger.log({
+      level: 'warn',
+      msg: 'tenant store attempt failed',
+      region,
+      kind,
+      key: keys.join(' '),
+      error: error.name,
+      code,
+      detail: error.message,
+      ms,
     });
   }
 
+  const load = createReadBatcher<KeyRead>((keys) =>
+    readFromReplicas(keys, {
+      order: replicasInOrder(clock()),
+      timing: timingOf,
+      budgetMs,
+      hedging,
+      send,
+      onAttemptEnd: attemptEnded,
+      clock,
+      ...(options.timers !== undefined && { timers: options.timers }),
+    }),
+  );
+
+  async function readItem(key: string, observeRead: ReadObserver | undefined): Promise<Item | undefined> {
+    const read = await load(key);
+    if (!read.ok) throw read.error;
+    observeRead?.({ region: read.region, hedged: read.hedged });
+    return read.item;
+  }
+
   return {
-    async getDomain(host) {
-      const item = await readItem(domainKey(host));
+    replicaOrder: order,
+    async getDomain(host, observeRead) {
+      const item = await readItem(domainKey(host), observeRead);
       return item === undefined ? undefined : parseDomainItem(item);
     },
-    async getTenant(tenantId) {
-      const item = await readItem(tenantKey(tenantId));
+    async getTenant(tenantId, observeRead) {
+      const item = await readItem(tenantKey(tenantId), observeRead);
       return item === undefined ? undefined : parseTenantItem(item);
     },
-    async getRegions() {
-      const item = await readItem(REGIONS_KEY);
+    async getRegions(observeRead) {
+      const item = await readItem(REGIONS_KEY, observeRead);
       return item === undefined ? undefined : parseRegionsItem(item);
     },
+    warmUp(regions) {
+      for (const region of regions) {
+        const startedAt = clock();
+        send(region, [REGIONS_KEY], { onConnecting() {}, onSent() {} }).then(
+          () =>
+            logger.log({ level: 'info', msg: 'replica connection warmed', region, ms: clock() - startedAt }),
+          (error: unknown) => {
+            const failure = error instanceof Error ? error : new Error(String(error));
+            if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
+            logger.log({
+              level: 'warn',
+              msg: 'replica warm-up failed',
+              region,
+              code: errorCode(failure),
+              detail: failure.message,
+              ms: clock() - startedAt,
+            });
+          },
+        );
+      }
+    },
   };
+}
+
+/**
+ * One key: a GetItem. Eventually consistent on purpose: in a global table a strongly consistent
+ * read only sees writes made in the replica's own region, so it buys nothing for writes made
+ * elsewhere (the normal case for the edge), costs twice the read capacity and fails while that
+ * region's table is unavailable. Replication lag is in the staleness bound.
+ */
+async function getOne(
+  client: DynamoDBClient,
+  table: string,
+  key: string,
+  signal: AbortSignal,
+): Promise<ReadAnswer> {
+  const output = await client.send(
+    new GetItemCommand({ TableName: table, Key: { [PARTITION_KEY]: { S: key } }, ConsistentRead: false }),
+    { abortSignal: signal },
+  );
+  return { found: output.Item === undefined ? new Map() : new Map([[key, output.Item]]), unprocessed: [] };
+}
+
+/** Several keys: one BatchGetItem (eventually consistent, as {@link getOne}); unprocessed keys reported. */
+async function getBatch(
+  client: DynamoDBClient,
+  table: string,
+  keys: readonly string[],
+  signal: AbortSignal,
+): Promise<ReadAnswer> {
+  const output = await client.send(
+    new BatchGetItemCommand({
+      RequestItems: {
+        [table]: { Keys: keys.map((key) => ({ [PARTITION_KEY]: { S: key } })), ConsistentRead: false },
+      },
+    }),
+    { abortSignal: signal },
+  );
+  const found = new Map<string, Item>();
+  for (const item of output.Responses?.[table] ?? []) {
+    const key = item[PARTITION_KEY]?.S;
+    if (key !== undefined) found.set(key, item);
+  }
+  const unprocessed = (output.UnprocessedKeys?.[table]?.Keys ?? []).flatMap((key) => {
+    const pk = key[PARTITION_KEY]?.S;
+    return pk === undefined ? [] : [pk];
+  });
+  return { found, unprocessed };
 }

@@ -7,9 +7,15 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createCachedTenantStore } from './cached-tenant-store.ts';
 import type { CacheConfig, RouterConfig } from './config.ts';
-import { createDynamoDBTenantStore, type ReplicaAttempt } from './dynamodb-tenant-store.ts';
+import {
+  createDynamoDBTenantStore,
+  type DynamoDBTenantStore,
+  type ReplicaAttempt,
+} from './dynamodb-tenant-store.ts';
 import { jsonLineLogger, type Logger } from './logger.ts';
+import { replicaTiming } from './lookup-timing.ts';
 import type { Region } from './model.ts';
+import { replicaOrderFor } from './replica-order.ts';
 import type { CachedTenantStore, Clock, TenantStore } from './tenant-store.ts';
 
 /** The cache settings derived from a router configuration; equal for every user of one config. */
@@ -23,9 +29,14 @@ export interface RouterStoreSettings {
   readonly refreshWaitMs: number;
 }
 
-/** The store settings production derives from `config`. Pure. */
-export function routerStoreSettings(config: RouterConfig): RouterStoreSettings {
-  return { cache: config.cache, refreshWaitMs: config.lookup.attemptTimeoutMs };
+/** The store settings production derives from `config` for a function in `edgeRegion`. Pure. */
+export function routerStoreSettings(config: RouterConfig, edgeRegion: string): RouterStoreSettings {
+  const nearest = replicaOrderFor(edgeRegion, config)[0];
+  const refreshWaitMs =
+    nearest === undefined
+      ? config.lookup.attemptTimeoutMs
+      : replicaTiming(config, edgeRegion, nearest).requestTimeoutMs;
+  return { cache: config.cache, refreshWaitMs };
 }
 
 /** Options of {@link assembleRouter}. */
@@ -71,10 +82,12 @@ export function assembleRouter(options: RouterAssemblyOptions): RouterAssembly {
   const { config, edgeRegion } = options;
   const clock = options.clock ?? Date.now;
   const logger = options.logger ?? jsonLineLogger;
-  const settings = routerStoreSettings(config);
-  const tenantStore =
-    options.tenantStore ??
-    createDynamoDBTenantStore({
+  const settings = routerStoreSettings(config, edgeRegion);
+  let dynamoStore: DynamoDBTenantStore | undefined;
+  let tenantStore: TenantStore;
+  if (options.tenantStore !== undefined) tenantStore = options.tenantStore;
+  else {
+    dynamoStore = createDynamoDBTenantStore({
       config,
       edgeRegion,
       clock,
@@ -82,10 +95,28 @@ export function assembleRouter(options: RouterAssemblyOptions): RouterAssembly {
       ...(options.clientForRegion !== undefined && { clientForRegion: options.clientForRegion }),
       ...(options.onAttempt !== undefined && { onAttempt: options.onAttempt }),
     });
+    tenantStore = dynamoStore;
+  }
   const store = createCachedTenantStore(tenantStore, {
     cache: settings.cache,
     clock,
     refreshWaitMs: settings.refreshWaitMs,
   });
+  if (dynamoStore !== undefined) warmUp(config, dynamoStore, store);
   return { config, edgeRegion, tenantStore, store, settings };
+}
+
+/**
+ * A new container's warm-up, started beside its first request and never in its way: the REGIONS
+ * item through the cache from the nearest replica (the read every pool-routed tenant needs; asked
+ * for in the same turn as the first request's own reads, it travels in the same request), and one
+ * read of it from each further warm replica, so a hedge or failover there finds its connection
+ * open. Each costs one eventually consistent read per container start.
+ */
+function warmUp(config: RouterConfig, dynamoStore: DynamoDBTenantStore, store: CachedTenantStore): void {
+  const { warmReplicas } = config.lookup;
+  if (warmReplicas === 0) return;
+  // A failure is the first request's to report (it reads the same replicas); nothing waits on this.
+  store.getRegions().catch(() => {});
+  dynamoStore.warmUp(dynamoStore.replicaOrder.slice(1, warmReplicas));
 }

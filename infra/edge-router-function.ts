@@ -19,8 +19,11 @@ const CDK_RUNTIMES: Readonly<Record<EdgeRuntime, Runtime>> = {
   'nodejs20.x': Runtime.NODEJS_20_X,
 };
 
-/** The only DynamoDB action the handler calls (`edge/dynamodb-tenant-store.ts`). */
-export const EDGE_TABLE_ACTIONS = ['dynamodb:GetItem'] as const;
+/**
+ * The DynamoDB actions the handler calls (`edge/dynamodb-tenant-store.ts`): GetItem for one
+ * record, BatchGetItem for the records a lookup needs together. Reads only.
+ */
+export const EDGE_TABLE_ACTIONS = ['dynamodb:BatchGetItem', 'dynamodb:GetItem'] as const;
 
 /** Props of {@link EdgeRouterFunction}. */
 export interface EdgeRouterFunctionProps {

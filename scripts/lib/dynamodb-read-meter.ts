@@ -1,5 +1,5 @@
 /**
- * Counts the router's table reads (GetItem calls) and optionally slows them down, by a middleware
+ * Counts the router's table reads (GetItem and BatchGetItem requests, and the items they ask for) and optionally slows them down, by a middleware
  * on the DynamoDB clients handed to the store: the store under test stays the real one. Used by
  * the load test's in-process mode and the benchmarks.
  */
@@ -8,11 +8,13 @@ import type { RouterConfig } from '../../edge/config.ts';
 import { createReplicaClient } from '../../edge/dynamodb-tenant-store.ts';
 import type { Region } from '../../edge/model.ts';
 
-/** Counts GetItem calls made through the clients it has instrumented. */
+/** Counts read requests (GetItem and BatchGetItem) made through the clients it has instrumented. */
 export interface ReadMeter {
-  /** GetItem calls so far, all regions. */
+  /** Read requests so far, all regions (a BatchGetItem counts once). */
   readonly reads: number;
-  /** GetItem calls so far, per client region. */
+  /** Items asked for by those requests (a BatchGetItem counts each of its keys). */
+  readonly items: number;
+  /** Read requests so far, per client region. */
   readonly readsByRegion: ReadonlyMap<string, number>;
   /** Adds the counting (and delaying) middleware to a client; returns the client. */
   instrument(client: DynamoDBClient, region: string): DynamoDBClient;
@@ -25,26 +27,35 @@ export interface ReadMeterOptions {
    * Keep it under the lookup attempt timeout: the delay itself is not abortable. @default none
    */
   readonly addedLatencyMs?: (region: string) => number;
-  /** Called with the partition key of each GetItem (`TENANT#lt-000001`), to attribute reads. @default none */
+  /**
+   * Called with the partition key of each item read (`TENANT#lt-000001`; each key of a
+   * BatchGetItem), to attribute reads. @default none
+   */
   readonly onRead?: (key: string | undefined) => void;
 }
 
 /** Creates a read meter. */
 export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
   let reads = 0;
+  let items = 0;
   const byRegion = new Map<string, number>();
   return {
     get reads() {
       return reads;
+    },
+    get items() {
+      return items;
     },
     readsByRegion: byRegion,
     instrument(client, region) {
       const delay = options.addedLatencyMs?.(region) ?? 0;
       client.middlewareStack.add(
         (next, context) => async (args) => {
-          if (context.commandName === 'GetItemCommand') {
+          const keys = keysAskedFor(context.commandName ?? '', args.input);
+          if (keys > 0) {
             reads++;
-            options.onRead?.((args.input as { Key?: { pk?: { S?: string } } }).Key?.pk?.S);
+            items += keys;
+            for (const key of keysOf(context.commandName ?? '', args.input)) options.onRead?.(key);
             byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
           }
@@ -55,6 +66,20 @@ export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
       return client;
     },
   };
+}
+
+/** The partition keys a read command asks for: a GetItem's one, a BatchGetItem's each; none for anything else. */
+function keysOf(commandName: string, input: unknown): (string | undefined)[] {
+  type Key = { pk?: { S?: string } };
+  if (commandName === 'GetItemCommand') return [(input as { Key?: Key }).Key?.pk?.S];
+  if (commandName !== 'BatchGetItemCommand') return [];
+  const requests = (input as { RequestItems?: Record<string, { Keys?: readonly Key[] }> }).RequestItems;
+  return Object.values(requests ?? {}).flatMap((table) => (table.Keys ?? []).map((key) => key.pk?.S));
+}
+
+/** How many items a read command asks for. */
+function keysAskedFor(commandName: string, input: unknown): number {
+  return keysOf(commandName, input).length;
 }
 
 /** The router's own replica clients, metered, for `clientForRegion` of the router's assembly. */

@@ -61,10 +61,14 @@ describe('TenantRouter with the primary outside us-east-1', () => {
     expect(fn.Properties.Timeout).toBe(5);
   });
 
-  it('grants GetItem on the table in every replica region and log writes to its own log groups, nothing else', () => {
+  it('grants GetItem and BatchGetItem on the table in every replica region and log writes to its own log groups, nothing else', () => {
     const statements = onlyResource(synth.edge, 'AWS::IAM::Policy').Properties.PolicyDocument.Statement;
     expect(statements).toEqual([
-      { Action: 'dynamodb:GetItem', Effect: 'Allow', Resource: REGIONS.map((r) => tableArn(r)) },
+      {
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
+        Effect: 'Allow',
+        Resource: REGIONS.map((r) => tableArn(r)),
+      },
       {
         Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         Effect: 'Allow',
@@ -240,12 +244,12 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
     synth.main.hasResourceProperties('AWS::Lambda::Function', { MemorySize: 1024, Timeout: 10 });
   });
 
-  it('grants GetItem on the primary and the replica', () => {
+  it('grants GetItem and BatchGetItem on the primary and the replica', () => {
     synth.main.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
           {
-            Action: 'dynamodb:GetItem',
+            Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'],
             Effect: 'Allow',
             Resource: [tableArn('us-east-1'), tableArn('eu-west-1')],
           },

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replicaTiming } from '../../edge/lookup-timing.ts';
+import type { Region } from '../../edge/model.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
 import { routerStoreSettings } from '../../edge/router-assembly.ts';
 import { loadTestHost } from '../../scripts/lib/generated-tenants.ts';
@@ -19,9 +21,11 @@ describe('the in-process load-test target', () => {
   it('routes through the production assembly, with the store settings the deployed handler uses', () => {
     const production = createOriginRequestHandler({ config: target.config, edgeRegion: 'eu-central-1' });
     expect(target.assembly.settings).toEqual(production.assembly.settings);
-    expect(target.assembly.settings).toEqual(routerStoreSettings(target.config));
-    // The refresh wait is one attempt, as in Lambda, not the whole lookup budget.
-    expect(target.assembly.settings.refreshWaitMs).toBe(target.config.lookup.attemptTimeoutMs);
+    expect(target.assembly.settings).toEqual(routerStoreSettings(target.config, 'eu-central-1'));
+    // The refresh wait is one request to the nearest replica, as in Lambda, not the whole budget.
+    expect(target.assembly.settings.refreshWaitMs).toBe(
+      replicaTiming(target.config, 'eu-central-1', 'eu-west-1' as Region).requestTimeoutMs,
+    );
     expect(target.assembly.edgeRegion).toBe('eu-central-1');
   });
 
