@@ -75,21 +75,23 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   if (!parsed.ok) return badHost(parsed.reason);
   // Records read during this request, so a pass never asks twice (a stale answer is not in the cache).
   const read: ReadRecords = new Map();
+  // Reads started ahead of the pass that needs them (they travel with an earlier one).
+  const ahead: PendingReads = new Map();
   try {
     // Each pass either finishes or names one record not yet read; there are at most four.
     for (let pass = 0; pass <= 4; pass++) {
       const result = decide(request.uri, parsed, config, store, read);
       if (!('missing' in result)) return result;
-      if (result.missing === 'domain') read.set(domainKey(result.host), await store.getDomain(result.host));
-      else if (result.missing === 'tenant')
-        read.set(tenantKey(result.tenantId), await store.getTenant(result.tenantId));
-      else read.set(REGIONS_KEY, await store.getRegions());
+      await readMissing(result, store, read, ahead);
     }
     throw new Error('routing did not converge'); // a bug: every pass reads a new record
   } catch (error) {
     const cause = error instanceof Error ? error : new Error(String(error));
     // The lookup that failed went to the table too: it was a miss.
-    const outcomes: CacheOutcome[] = [...[...read.values()].map((lookup) => lookup.outcome), 'miss'];
+    const outcomes: CacheOutcome[] = [
+      ...[...read.values()].flatMap((lookup) => (lookup === READING ? [] : [lookup.outcome])),
+      'miss',
+    ];
     if (cause instanceof MalformedItemError) {
       return {
         decision: { kind: 'respond', status: 502, reason: 'malformed-item' },
@@ -112,20 +114,85 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   }
 }
 
-/** Records read by the async path of one request, by item key. */
-type ReadRecords = Map<string, CachedLookup<unknown>>;
+/**
+ * A record this request is reading ahead: a pass must wait for it (and count it a miss), not take
+ * the cache entry the read may already have filled.
+ */
+const READING = Symbol('reading');
+
+/** Records read (or being read ahead) by the async path of one request, by item key. */
+type ReadRecords = Map<string, CachedLookup<unknown> | typeof READING>;
+
+/** Reads of one request started ahead of need, by item key. */
+type PendingReads = Map<string, Promise<CachedLookup<unknown>>>;
+
+/**
+ * Reads the record a pass stopped at, and in the same turn the ones the next passes will need
+ * and the cache does not hold fresh, so the store sends them together (one round trip instead of
+ * one per record, docs/tenant-store.md#fewer-round-trips): with an exact host its one-level
+ * wildcard (read next when the exact item is absent), and the REGIONS item (read next by a
+ * pool-routed tenant). A record read ahead that turns out not to be needed costs a read, not time.
+ */
+async function readMissing(
+  missing: Missing,
+  store: CachedTenantStore,
+  read: ReadRecords,
+  ahead: PendingReads,
+): Promise<void> {
+  const key = missingKey(missing);
+  const needed = ahead.get(key) ?? readRecord(missing, store);
+  if (missing.missing === 'domain' && !missing.host.startsWith('*.')) {
+    const wildcard = wildcardOf(missing.host);
+    if (wildcard !== undefined && store.peekDomain(wildcard) === undefined)
+      readAhead({ missing: 'domain', host: wildcard }, store, read, ahead);
+  }
+  if (missing.missing !== 'regions' && store.peekRegions() === undefined)
+    readAhead({ missing: 'regions' }, store, read, ahead);
+  read.set(key, await needed);
+}
+
+function readAhead(missing: Missing, store: CachedTenantStore, read: ReadRecords, ahead: PendingReads): void {
+  const key = missingKey(missing);
+  if (read.has(key) || ahead.has(key)) return;
+  const pending = readRecord(missing, store);
+  // Awaited by a later pass if it needs the record; its failure is that pass's to report.
+  pending.catch(() => {});
+  ahead.set(key, pending);
+  read.set(key, READING);
+}
+
+function readRecord(missing: Missing, store: CachedTenantStore): Promise<CachedLookup<unknown>> {
+  if (missing.missing === 'domain') return store.getDomain(missing.host);
+  if (missing.missing === 'tenant') return store.getTenant(missing.tenantId);
+  return store.getRegions();
+}
+
+function missingKey(missing: Missing): string {
+  if (missing.missing === 'domain') return domainKey(missing.host);
+  if (missing.missing === 'tenant') return tenantKey(missing.tenantId);
+  return REGIONS_KEY;
+}
 
 // Module-level functions, not per-request closures: the warm path allocates as little as it can.
 function peekDomain(store: CachedTenantStore, read: ReadRecords | undefined, host: string) {
-  return (read?.get(domainKey(host)) as CachedLookup<DomainRoute> | undefined) ?? store.peekDomain(host);
+  const known = read?.get(domainKey(host));
+  return known === READING
+    ? undefined
+    : ((known as CachedLookup<DomainRoute> | undefined) ?? store.peekDomain(host));
 }
 
 function peekTenant(store: CachedTenantStore, read: ReadRecords | undefined, id: TenantId) {
-  return (read?.get(tenantKey(id)) as CachedLookup<TenantRoute> | undefined) ?? store.peekTenant(id);
+  const known = read?.get(tenantKey(id));
+  return known === READING
+    ? undefined
+    : ((known as CachedLookup<TenantRoute> | undefined) ?? store.peekTenant(id));
 }
 
 function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
-  return (read?.get(REGIONS_KEY) as CachedLookup<RegionsRecord> | undefined) ?? store.peekRegions();
+  const known = read?.get(REGIONS_KEY);
+  return known === READING
+    ? undefined
+    : ((known as CachedLookup<RegionsRecord> | undefined) ?? store.peekRegions());
 }
 
 /**
