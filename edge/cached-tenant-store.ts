@@ -14,6 +14,8 @@ import type {
   CachedTenantStore,
   Clock,
   DomainRoute,
+  ReadObserver,
+  ReadReport,
   TenantRoute,
   TenantStore,
 } from './tenant-store.ts';
@@ -78,12 +80,14 @@ class FailedEntry extends Entry {
   }
 }
 
-type Read<A> = (arg: A) => Promise<unknown>;
+type Read<A> = (arg: A, observe: ReadObserver) => Promise<unknown>;
 
 /** A store read in progress, shared by every request for its key. */
 interface Flight {
   readonly promise: Promise<Entry>;
   readonly startedAt: number;
+  /** How the store read it, once it has (each request the read answers reports it). */
+  readonly report: { read?: ReadReport };
   /** A request waited `refreshWaitMs` for it in vain: later ones are served stale at once. */
   slow: boolean;
 }
@@ -176,9 +180,10 @@ export function createCachedTenantStore(
   // Bumped by clear(): a read that started before must not refill the cache afterwards.
   let generation = 0;
 
-  const readDomain: Read<string> = async (host) => slimDomain(await store.getDomain(host));
-  const readTenant: Read<TenantId> = async (id) => slimTenant(await store.getTenant(id), id);
-  const readRegions: Read<undefined> = () => store.getRegions();
+  const readDomain: Read<string> = async (host, observe) => slimDomain(await store.getDomain(host, observe));
+  const readTenant: Read<TenantId> = async (id, observe) =>
+    slimTenant(await store.getTenant(id, observe), id);
+  const readRegions: Read<undefined> = (_, observe) => store.getRegions(observe);
 
   function foundBudget(kind: Kind): LRUCache<string, Entry> | undefined {
     return kind === 'domain' ? budgets.domains : kind === 'tenant' ? budgets.tenants : undefined;
@@ -231,9 +236,10 @@ export function createCachedTenantStore(
     arg: A,
     gen: number,
     fetchedAt: number,
+    observe: ReadObserver,
   ): Promise<Entry> {
     try {
-      const entry = makeEntry(await read(arg), fetchedAt);
+      const entry = makeEntry(await read(arg, observe), fetchedAt);
       // peek, not get: storing must not count as a use. A read that started earlier than the one
       // that filled the entry (an abandoned flight) must not replace its newer answer.
       const existing = current(kind, key, false);
@@ -248,9 +254,13 @@ export function createCachedTenantStore(
   }
 
   function startFetch<A>(kind: Kind, key: string, read: Read<A>, arg: A, now: number): Flight {
+    const report: Flight['report'] = {};
     const flight: Flight = {
-      promise: fetchEntry(kind, key, read, arg, generation, now),
+      promise: fetchEntry(kind, key, read, arg, generation, now, (read) => {
+        report.read = read;
+      }),
       startedAt: now,
+      report,
       slow: false,
     };
     inflight.set(key, flight);
@@ -293,7 +303,10 @@ export function createCachedTenantStore(
         flight.slow = true;
         if (expired !== undefined) return stale(expired);
       }
-      return { value: (result as Entry).value, outcome: 'miss' };
+      const how = flight.report.read;
+      return how === undefined
+        ? { value: (result as Entry).value, outcome: 'miss' }
+        : { value: (result as Entry).value, outcome: 'miss', read: how };
     } catch (error) {
       if (error instanceof MalformedItemError || expired === undefined) throw error;
       const failedAt = clock();

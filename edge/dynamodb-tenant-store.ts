@@ -34,7 +34,7 @@ import {
   type Timers,
 } from './replica-read.ts';
 import { observeRequestPhases, ReplicaRequestHandler } from './replica-request-handler.ts';
-import type { Clock, TenantStore } from './tenant-store.ts';
+import type { Clock, ReadObserver, TenantStore } from './tenant-store.ts';
 
 export { createReplicaClient, replicaEndpointFor } from './replica-client.ts';
 
@@ -52,17 +52,6 @@ export interface ReplicaAttempt {
   /** Error code or name of a failed attempt. */
   readonly error?: string;
 }
-
-/** How a record was read: for the decision log. */
-export interface ReadReport {
-  /** The replica whose answer was used. */
-  readonly region: Region;
-  /** A hedged read was sent for it. */
-  readonly hedged: boolean;
-}
-
-/** Receives the {@link ReadReport} of a read that went to the table. */
-export type ReadObserver = (report: ReadReport) => void;
 
 /** Options of {@link createDynamoDBTenantStore}. */
 export interface DynamoDBTenantStoreOptions {
@@ -87,12 +76,6 @@ export interface DynamoDBTenantStoreOptions {
 
 /** The DynamoDB store: a {@link TenantStore} whose reads report how they were made, and warm-up. */
 export interface DynamoDBTenantStore extends TenantStore {
-  getDomain(host: string, observe?: ReadObserver): ReturnType<TenantStore['getDomain']>;
-  getTenant(
-    tenantId: Parameters<TenantStore['getTenant']>[0],
-    observe?: ReadObserver,
-  ): ReturnType<TenantStore['getTenant']>;
-  getRegions(observe?: ReadObserver): ReturnType<TenantStore['getRegions']>;
   /**
    * Opens a connection to each of `regions` with one cheap read (the REGIONS item), without
    * waiting for it, so a later hedge or failover to them finds a ready connection.

@@ -101,6 +101,10 @@ export function createOriginRequestHandler(options: OriginRequestHandlerOptions)
             ? { region: decision.region, origin: decision.origin.domainName, via: decision.via }
             : { status: decision.status, reason: decision.reason }),
           cache: result.outcomes,
+          ...(result.reads !== undefined && {
+            replicas: result.reads.map((read) => read.region),
+            hedged: result.reads.filter((read) => read.hedged).length,
+          }),
           lookupMs,
           edgeRegion,
           ...(error === undefined

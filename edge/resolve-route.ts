@@ -12,7 +12,13 @@ import { isAllowedOrigin } from './origin-rules.ts';
 import { isNormalPath, normaliseRequestPath } from './request-path.ts';
 import type { RequestPath } from './resolve-tenant.ts';
 import { platformTenantOf, tenantForPath, wildcardOf } from './resolve-tenant.ts';
-import type { CachedLookup, CachedTenantStore, DomainRoute, TenantRoute } from './tenant-store.ts';
+import type {
+  CachedLookup,
+  CachedTenantStore,
+  DomainRoute,
+  ReadReport,
+  TenantRoute,
+} from './tenant-store.ts';
 
 /** What the router needs from a viewer request. */
 export interface EdgeRequest {
@@ -42,6 +48,8 @@ export interface RouteResult {
   readonly host?: string;
   /** A data or infrastructure problem behind a 5xx decision, to be logged (never shown to viewers). */
   readonly error?: Error | string;
+  /** How the records this request read from the table were read (replica, hedged), in order. */
+  readonly reads?: readonly ReadReport[];
 }
 
 /** The record a decision pass stopped at: it has to be read before the pass can finish. */
@@ -81,7 +89,7 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
     // Each pass either finishes or names one record not yet read; there are at most four.
     for (let pass = 0; pass <= 4; pass++) {
       const result = decide(request.uri, parsed, config, store, read);
-      if (!('missing' in result)) return result;
+      if (!('missing' in result)) return withReads(result, read);
       await readMissing(result, store, read, ahead);
     }
     throw new Error('routing did not converge'); // a bug: every pass reads a new record
@@ -125,6 +133,15 @@ type ReadRecords = Map<string, CachedLookup<unknown> | typeof READING>;
 
 /** Reads of one request started ahead of need, by item key. */
 type PendingReads = Map<string, Promise<CachedLookup<unknown>>>;
+
+/** `result` with how its records were read from the table, when the store told. */
+function withReads(result: RouteResult, read: ReadRecords): RouteResult {
+  const reads: ReadReport[] = [];
+  for (const lookup of read.values()) {
+    if (lookup !== READING && lookup.read !== undefined) reads.push(lookup.read);
+  }
+  return reads.length === 0 ? result : { ...result, reads };
+}
 
 /**
  * Reads the record a pass stopped at, and in the same turn the ones the next passes will need

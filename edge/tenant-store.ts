@@ -2,19 +2,31 @@
  * The seams between the routing core and its data: a {@link TenantStore} reads validated records,
  * a {@link CachedTenantStore} puts the in-memory cache in front of one.
  */
-import type { CacheOutcome, DomainRecord, RegionsRecord, TenantId, TenantRecord } from './model.ts';
+import type { CacheOutcome, DomainRecord, Region, RegionsRecord, TenantId, TenantRecord } from './model.ts';
 
 /** Wall-clock milliseconds since the epoch. Injectable so tests control time. */
 export type Clock = () => number;
 
+/** How a record was read from the table: for the decision log. */
+export interface ReadReport {
+  /** The replica whose answer was used. */
+  readonly region: Region;
+  /** A hedged read was sent for it (the first replica was slower than its hedge delay). */
+  readonly hedged: boolean;
+}
+
+/** Receives the {@link ReadReport} of a read, before the read resolves. */
+export type ReadObserver = (report: ReadReport) => void;
+
 /**
  * Reads router records. `undefined` means "no such item". Implementations validate every item and
  * throw {@link MalformedItemError} for a bad one and {@link LookupFailedError} when no replica answers.
+ * A store that reads replicas tells `observe` how (the DynamoDB store); others may ignore it.
  */
 export interface TenantStore {
-  getDomain(host: string): Promise<DomainRecord | undefined>;
-  getTenant(tenantId: TenantId): Promise<TenantRecord | undefined>;
-  getRegions(): Promise<RegionsRecord | undefined>;
+  getDomain(host: string, observe?: ReadObserver): Promise<DomainRecord | undefined>;
+  getTenant(tenantId: TenantId, observe?: ReadObserver): Promise<TenantRecord | undefined>;
+  getRegions(observe?: ReadObserver): Promise<RegionsRecord | undefined>;
 }
 
 /** What the router reads of a domain record: the route cache holds only this. */
@@ -38,6 +50,8 @@ export interface CacheSizes {
 export interface CachedLookup<T> {
   readonly value: T | undefined;
   readonly outcome: CacheOutcome;
+  /** For a `miss`: how the store read it, when the store tells. */
+  readonly read?: ReadReport;
 }
 
 /**

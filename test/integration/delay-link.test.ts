@@ -4,29 +4,24 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DelayLink, startDelayLink } from '../../scripts/lib/network/delay-link.ts';
 import { type LocalTlsCredentials, localTlsCredentials } from '../../scripts/lib/network/local-tls.ts';
+import { type OkTlsServer, startOkTlsServer } from '../support/ok-tls-server.ts';
 
 /** A scaled round trip: long enough that local processing never overlaps a flight. */
 const RTT_MS = 30;
 
 let tls: LocalTlsCredentials;
-let server: ReturnType<typeof createServer>;
+let server: OkTlsServer;
 let serverPort: number;
 const links: DelayLink[] = [];
 
 beforeAll(async () => {
   tls = await localTlsCredentials();
-  server = createServer({ cert: tls.certificate, key: tls.privateKey }, (req, res) => {
-    req.resume();
-    req.on('end', () => res.end('ok'));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  serverPort = (server.address() as AddressInfo).port;
+  server = await startOkTlsServer(tls);
+  serverPort = server.port;
 });
 
 afterAll(async () => {
   await Promise.all(links.map((l) => l.close()));
-  server.closeAllConnections();
   server.close();
 });
 

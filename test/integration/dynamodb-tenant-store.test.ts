@@ -149,6 +149,58 @@ describe('createDynamoDBTenantStore on dynalite', () => {
     });
   });
 
+  it('sends the records asked for in one turn as one eventually consistent BatchGetItem', async () => {
+    const sent: { command: string; input: unknown }[] = [];
+    const config = aRouterConfig({
+      tableName: table.tableName,
+      replicaRegions: ['us-east-1'],
+      lookup: LOOKUP,
+    });
+    const store = createDynamoDBTenantStore({
+      config,
+      edgeRegion: 'us-east-1',
+      clientForRegion: (region) => {
+        const client = new DynamoDBClient({
+          region,
+          endpoint: table.endpoint,
+          credentials: LOCAL_CREDENTIALS,
+        });
+        client.middlewareStack.add(
+          (next, context) => async (args) => {
+            sent.push({ command: context.commandName ?? '', input: args.input });
+            return next(args);
+          },
+          { step: 'initialize' },
+        );
+        return client;
+      },
+    });
+
+    const answers = await Promise.all([
+      store.getDomain(domain.host),
+      store.getTenant(acme.tenantId),
+      store.getRegions(),
+      store.getTenant(tenantId('nobody')),
+    ]);
+
+    expect(answers).toEqual([domain, acme, regions, undefined]);
+    expect(sent).toEqual([
+      {
+        command: 'BatchGetItemCommand',
+        input: {
+          RequestItems: {
+            [table.tableName]: {
+              Keys: ['DOMAIN#shop.acme.com', 'TENANT#acme', 'REGIONS', 'TENANT#nobody'].map((pk) => ({
+                pk: { S: pk },
+              })),
+              ConsistentRead: false,
+            },
+          },
+        },
+      },
+    ]);
+  });
+
   describe('failover', () => {
     it('aborts the attempt on a replica that never answers and reads the next one', async () => {
       const { store, logger } = storeWith({ first: hanging.endpoint, second: table.endpoint });

@@ -144,6 +144,31 @@ export function describeTenantStoreContract(name: string, setup: () => Promise<T
         expect(await store.getRegions()).toEqual(regions);
       });
 
+      it('answers records asked for together (a DynamoDB store sends them as one batch), each as read alone', async () => {
+        expect(
+          await Promise.all([
+            store.getDomain(exactDomain.host),
+            store.getDomain(wildcardDomain.host),
+            store.getDomain('absent.minimal.com'),
+            store.getTenant(fullTenant.tenantId),
+            store.getTenant(tenantId('nobody')),
+            store.getRegions(),
+          ]),
+        ).toEqual([exactDomain, wildcardDomain, undefined, fullTenant, undefined, regions]);
+      });
+
+      it('fails only the malformed one of records asked for together', async () => {
+        const [bad] = MALFORMED_CASES.filter((c) => c.lookup.kind === 'tenant');
+        if (bad === undefined || bad.lookup.kind !== 'tenant') throw new Error('no malformed tenant case');
+        await harness.seed([bad.item]);
+        const [good, broken] = await Promise.allSettled([
+          store.getTenant(minimalTenant.tenantId),
+          store.getTenant(tenantId(bad.lookup.id)),
+        ]);
+        expect(good).toEqual({ status: 'fulfilled', value: minimalTenant });
+        expect(broken).toMatchObject({ status: 'rejected', reason: expect.any(MalformedItemError) });
+      });
+
       it('looks hosts up exactly: a wildcard item does not answer for a concrete host', async () => {
         expect(await store.getDomain('www.full.example.net')).toBeUndefined();
       });

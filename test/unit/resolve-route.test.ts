@@ -65,6 +65,29 @@ describe('routeRequest', () => {
     expect(inner.reads).toBe(4); // exact host (absent), wildcard, tenant, regions
   });
 
+  it('asks for an exact host, its wildcard and the regions in one turn, before any answer', async () => {
+    const { deps, inner } = setup();
+    inner.hold();
+    const routed = routeRequest(request, deps);
+    await Promise.resolve();
+    // All three are asked for while none has been answered: a batching store sends them together.
+    expect(inner.held).toBe(3);
+    expect(
+      ['DOMAIN#www.acme.example.net', 'DOMAIN#*.acme.example.net', 'REGIONS'].map(inner.readsOf),
+    ).toEqual([1, 1, 1]);
+    inner.release();
+    expect((await routed).decision).toMatchObject({ kind: 'forward', tenantId: 'acme' });
+    expect(inner.reads).toBe(4); // the tenant came next, once its id was known
+  });
+
+  it('reads no wildcard or regions ahead when the cache holds them fresh', async () => {
+    const { deps, inner } = setup();
+    await routeRequest(request, deps);
+    const before = inner.reads;
+    await routeRequest({ hostValues: ['shop.acme.example.net'], uri: '/' }, deps);
+    expect(inner.reads - before).toBe(1); // the exact host only
+  });
+
   it('reports the outcomes read so far when a lookup fails', async () => {
     const { deps, inner } = setup();
     inner.breakWith(new Error('replica down'));
