@@ -65,6 +65,14 @@ export interface ObservabilityConfig {
   readonly cloudFrontAdditionalMetrics: boolean;
 }
 
+/** The replica layout check of the synth. Defaults: {@link INFRA_SETTINGS}. */
+export interface ReplicaLayoutConfig {
+  /** An edge region farther than this from every replica is reported, ms. */
+  readonly maxRoundTripMs: number;
+  /** Fail the synth (an error) for such an edge region, instead of warning. */
+  readonly failWhenFar: boolean;
+}
+
 /** CloudFront price classes. */
 export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
 
@@ -112,6 +120,8 @@ export interface InfraConfig {
   readonly edgeFunctionName: string;
   /** Log groups, alarms, the alarm topic and the dashboard. */
   readonly observability: ObservabilityConfig;
+  /** The replica layout check of the synth. */
+  readonly replicaLayout: ReplicaLayoutConfig;
   /** The router configuration baked into the edge function, derived and validated. */
   readonly router: RouterConfig;
 }
@@ -380,6 +390,21 @@ export const INFRA_SETTINGS = {
     ),
   },
   accessLogRetentionDays: { doc: 'expiry of access logs, days', default: 90, parse: int(1, 3650) },
+  replicaLayout: {
+    doc: 'the synth reports each edge region’s nearest replica ([deploying.md](deploying.md#replica-layout))',
+    group: {
+      maxRoundTripMs: {
+        doc: 'an edge region farther than this from every replica is warned about at synth, ms',
+        default: 100,
+        parse: int(1, 1_000),
+      },
+      failWhenFar: {
+        doc: 'fail the synth instead of warning when an edge region is farther than `maxRoundTripMs` from every replica',
+        default: false,
+        parse: requireBoolean,
+      },
+    },
+  },
   edgeFunction: {
     doc: 'size of the Lambda@Edge function',
     group: {

@@ -2,13 +2,19 @@
  * The reusable L3 construct: drop it into any stack of a CDK app (with an explicit account and
  * region) to get the global table, the edge router function and the distribution, wired together.
  */
-import { Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ConfigError } from '../edge/errors.ts';
 import { edgeFunctionCode } from './edge-function-code.ts';
 import { EdgeRouterFunction } from './edge-router-function.ts';
 import type { InfraConfig } from './infra-config.ts';
+import {
+  describeFarRegions,
+  formatReplicaLayout,
+  type ReplicaLayoutReport,
+  replicaLayoutReport,
+} from './replica-layout.ts';
 import { RouterDistribution } from './router-distribution.ts';
 import { RouterTable } from './router-table.ts';
 
@@ -41,6 +47,8 @@ export class TenantRouter extends Construct {
   readonly edgeFunction: EdgeRouterFunction;
   /** The distribution, its policies, log bucket and origin secret. */
   readonly cdn: RouterDistribution;
+  /** Each edge region's nearest replica, and those farther than `config.replicaLayout.maxRoundTripMs`. */
+  readonly replicaLayout: ReplicaLayoutReport;
 
   constructor(scope: Construct, id: string, props: TenantRouterProps) {
     super(scope, id);
@@ -55,6 +63,12 @@ export class TenantRouter extends Construct {
       throw new ConfigError(`TenantRouter: stack account must be config.account (${config.account})`);
     }
 
+    this.replicaLayout = replicaLayoutReport(
+      config.router.replicaRegions,
+      config.replicaLayout.maxRoundTripMs,
+      config.observability.edgeRegions,
+    );
+    annotateReplicaLayout(this, this.replicaLayout, config.replicaLayout.failWhenFar);
     this.table = new RouterTable(this, 'Table', {
       tableName: config.tableName,
       replicaRegions: config.replicaRegions,
@@ -72,4 +86,17 @@ export class TenantRouter extends Construct {
       edgeFunction: this.edgeFunction.function,
     });
   }
+}
+
+/**
+ * The layout report in the synth output (an info), and each edge region far from every replica as
+ * a warning, or an error that fails the synth when `failWhenFar`.
+ */
+function annotateReplicaLayout(scope: Construct, report: ReplicaLayoutReport, failWhenFar: boolean): void {
+  const annotations = Annotations.of(scope);
+  annotations.addInfo(formatReplicaLayout(report));
+  if (report.far.length === 0) return;
+  const message = describeFarRegions(report);
+  if (failWhenFar) annotations.addError(message);
+  else annotations.addWarningV2('tenant-router:replica-far', message);
 }

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/build-app.ts';
 import { CONFIG_CONTEXT_KEY } from '../../infra/load-infra-config.ts';
 import type { TenantRouterStack } from '../../infra/tenant-router-stack.ts';
@@ -76,6 +76,14 @@ export function synthObservability(input: Record<string, unknown>): Observabilit
     main: Template.fromStack(stack),
     regional: new Map([...observability].map(([region, s]) => [region as string, Template.fromStack(s)])),
   }));
+}
+
+/** Synthesizes the app like {@link synthTemplates} and reads the main stack's annotations and router. */
+export function synthAnnotations(input: Record<string, unknown>): {
+  readonly annotations: Annotations;
+  readonly stack: TenantRouterStack;
+} {
+  return withFastApp(input, ({ stack }) => ({ annotations: Annotations.fromStack(stack), stack }));
 }
 
 /** A resource of a template as `findResources` returns it. */
