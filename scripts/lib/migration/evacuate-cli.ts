@@ -1,7 +1,6 @@
 /**
  * `npm run evacuate -- --from <region> [--to <region>]`: migrate every tenant out of a region.
  */
-import { propagationWaitMs } from '../../../edge/config.ts';
 import type { TenantId } from '../../../edge/model.ts';
 import { integerOption, type ParsedArguments, parseCommandLine, UsageError, writeHelp } from '../cli.ts';
 import { type CliIO, printJson, runCommand } from '../cli-io.ts';
@@ -23,6 +22,8 @@ import {
 } from './evacuation.ts';
 import type { MigrationEffects, MigrationStep } from './migration-effects.ts';
 import { createMigrationEffects, processOwner } from './migration-wiring.ts';
+import { propagationBoundsOf } from './propagation-wait.ts';
+import { type ReplicaReaders, replicaReadersOf } from './replica-readers.ts';
 
 /** The tool's help. */
 export const EVACUATE_USAGE = `Usage: npm run evacuate -- --from <region> [--to <region>] [options]
@@ -49,6 +50,8 @@ Options:
   --hook-timeout S    kill a hook still running after S seconds (default 1800)
   --takeover          resume migrations whose lease another (dead) process still holds
   --lease-seconds N   lease of each migration, 5-3600 (default 30)
+  --local-edge URL    a running local edge's control API (default $LOCAL_EDGE_CONTROL): each
+                      migration's propagation waits read every one of its replicas (see migrate)
 ${CONNECTION_HELP}`;
 
 /** Options of {@link runEvacuateCli} for in-process tests. */
@@ -68,6 +71,7 @@ const OPTIONS = {
   'hook-timeout': { type: 'string' },
   takeover: { type: 'boolean' },
   'lease-seconds': { type: 'string' },
+  'local-edge': { type: 'string' },
 } as const;
 
 type EvacuateValues = ParsedArguments<typeof OPTIONS>['values'];
@@ -108,6 +112,7 @@ function dependenciesOf(
   io: CliIO,
   values: EvacuateValues,
   options: EvacuateCliOptions,
+  replicas: ReplicaReaders,
 ): EvacuationDependencies & { finish(): void } {
   const { from } = args.request;
   const counts = { done: 0, failed: 0, skipped: 0 };
@@ -118,6 +123,8 @@ function dependenciesOf(
       const effects = createMigrationEffects({
         table: connection.table,
         io,
+        replicaVersions: replicas.read,
+        replicaNote: replicas.note,
         hookTimeoutMs: args.hookTimeoutMs,
         onEvent: () => {},
         signal: io.signal,
@@ -170,10 +177,16 @@ export function runEvacuateCli(
     if (line.kind === 'help') return writeHelp(io.stdout, line.text);
     const args = evacuateArguments(line.values);
     const connection = await openConnection(line.values, io, { writes: line.values['dry-run'] !== true });
+    const replicas = await replicaReadersOf(connection, io, line.values['local-edge']).catch(
+      (error: unknown) => {
+        connection.close();
+        throw error;
+      },
+    );
     try {
-      const deps = dependenciesOf(args, connection, io, line.values, options);
+      const deps = dependenciesOf(args, connection, io, line.values, options, replicas);
       const summary = await evacuateRegion(
-        { ...args.request, propagationWaitMs: propagationWaitMs(connection.config), signal: io.signal },
+        { ...args.request, ...propagationBoundsOf(connection.config), signal: io.signal },
         deps,
       );
       deps.finish();
@@ -185,6 +198,7 @@ export function runEvacuateCli(
       }
       return summary.failed > 0 ? 1 : 0;
     } finally {
+      replicas.close();
       connection.close();
     }
   });

@@ -2,7 +2,6 @@
  * `npm run migrate -- <tenant> --to <region>`: migrate one tenant between regions, resume a
  * migration cut short, or roll one back.
  */
-import { propagationWaitMs } from '../../../edge/config.ts';
 import type { Region, TenantId } from '../../../edge/model.ts';
 import { integerOption, type ParsedArguments, parseCommandLine, UsageError, writeHelp } from '../cli.ts';
 import { type CliIO, printJson, runCommand } from '../cli-io.ts';
@@ -20,6 +19,8 @@ import type { MigrationEffects, MigrationStep } from './migration-effects.ts';
 import { type MigrationOutcome, runMigration } from './migration-machine.ts';
 import { rollbackMigration } from './migration-rollback.ts';
 import { createMigrationEffects, processOwner } from './migration-wiring.ts';
+import { propagationBoundsOf } from './propagation-wait.ts';
+import { type ReplicaReaders, replicaReadersOf } from './replica-readers.ts';
 import { createRouteProbe } from './route-probe.ts';
 
 /** The tool's help. */
@@ -50,10 +51,14 @@ Options:
   --rollback            return the tenant to its source region from any phase before finalize
   --takeover            resume or roll back even though another process holds the lease
   --lease-seconds N     how long this run's hold lasts without renewal, 5-3600 (default 30)
+  --local-edge URL      a running local edge's control API (default $LOCAL_EDGE_CONTROL): read each
+                        of its replicas in the propagation waits
 ${CONNECTION_HELP}
 
-The wait is the router's staleness bound from the configuration: cache TTL + replication lag
-allowance. With --freeze, --verify-url probes after the tenant is unfrozen (a frozen tenant answers
+The waits: until every replica holds the write (each replica read on its own: the local edge's
+through --local-edge, each replica region's on AWS), at most the replication lag allowance (a
+replica still without it fails the run clearly, the write kept: rerun to wait again), then the
+cache TTL; with only --endpoint, the staleness bound (TTL + allowance) on the clock. With --freeze, --verify-url probes after the tenant is unfrozen (a frozen tenant answers
 503). Ctrl-C stops at the next safe point: the lease is released and the command to resume (or to
 roll back) is printed; exit code 130. Test hook: ETR_CRASH_AFTER_PHASE=<phase> exits (code 86) right after that phase's write.`;
 
@@ -79,6 +84,7 @@ const OPTIONS = {
   rollback: { type: 'boolean' },
   takeover: { type: 'boolean' },
   'lease-seconds': { type: 'string' },
+  'local-edge': { type: 'string' },
 } as const;
 
 type MigrateValues = ParsedArguments<typeof OPTIONS>['values'];
@@ -157,11 +163,14 @@ function effectsOf(
   connection: Connection,
   io: CliIO,
   options: MigrateCliOptions,
+  replicas: ReplicaReaders,
 ): MigrationEffects {
   const { values } = args;
   const effects = createMigrationEffects({
     table: connection.table,
     io,
+    replicaVersions: replicas.read,
+    replicaNote: replicas.note,
     hookTimeoutMs: args.hookTimeoutMs,
     onEvent: values.json ? () => {} : createMigrationDisplay(io.stderr),
     probeRoute:
@@ -194,7 +203,7 @@ function migrateOrRollBack(
     owner: processOwner(actor),
     actor,
     leaseMs: args.leaseMs,
-    propagationWaitMs: propagationWaitMs(connection.config),
+    ...propagationBoundsOf(connection.config),
     takeover: values.takeover === true,
     hook: values.hook,
   };
@@ -227,10 +236,16 @@ export function runMigrateCli(
     const args = migrateArguments(line.values, line.positionals);
     const connection = await openConnection(line.values, io, { writes: line.values['dry-run'] !== true });
     try {
-      const outcome = await migrateOrRollBack(args, connection, effectsOf(args, connection, io, options));
-      if (line.values.json) printJson(io, outcomeToJson(outcome));
-      else io.stdout.write(describeOutcome(outcome));
-      return 0;
+      const replicas = await replicaReadersOf(connection, io, line.values['local-edge']);
+      try {
+        const effects = effectsOf(args, connection, io, options, replicas);
+        const outcome = await migrateOrRollBack(args, connection, effects);
+        if (line.values.json) printJson(io, outcomeToJson(outcome));
+        else io.stdout.write(describeOutcome(outcome));
+        return 0;
+      } finally {
+        replicas.close();
+      }
     } finally {
       connection.close();
     }

@@ -6,6 +6,7 @@
  */
 import type { MigrationPhase, Region, TenantId } from '../../../edge/model.ts';
 import type { TenantTable } from '../tenants/tenant-table.ts';
+import type { ReplicaVersionReader } from './replica-versions.ts';
 
 /** The table operations a migration uses. */
 export type MigrationTable = Pick<TenantTable, 'getTenant' | 'getRegions' | 'updateTenant' | 'putAudit'>;
@@ -44,6 +45,13 @@ export interface MigrationEffects {
   readonly runHook: (command: string, env: HookEnvironment) => Promise<void>;
   /** Probes the router (`--verify-url`); resolves to the region that answered, if known. */
   readonly probeRoute?: (() => Promise<string | undefined>) | undefined;
+  /**
+   * Reads the tenant's item in every replica: the propagation waits then check that each holds the
+   * version written instead of waiting out the replication lag allowance blind. @default none
+   */
+  readonly replicaVersions?: ReplicaVersionReader | undefined;
+  /** Why there is no {@link replicaVersions}, said when a propagation wait begins. @default none */
+  readonly replicaNote?: string | undefined;
   readonly sleep: (ms: number) => Promise<void>;
   readonly now: () => number;
   readonly newId: () => string;

@@ -24,6 +24,11 @@ export class VerifyFailedError extends ExpectedError {
   override readonly name = 'VerifyFailedError';
 }
 
+/** A replica did not receive a migration's write within the replication lag allowance. */
+export class PropagationTimeoutError extends ExpectedError {
+  override readonly name = 'PropagationTimeoutError';
+}
+
 /** Thrown by the in-process crash hook of tests, right after a phase's write. */
 export class InjectedCrashError extends Error {
   override readonly name = 'InjectedCrashError';

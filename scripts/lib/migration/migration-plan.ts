@@ -7,6 +7,7 @@ import { formatOrigin } from '../tenants/input-validation.ts';
 import type { TenantSnapshot } from '../tenants/tenant-table.ts';
 import type { MigrationEffects } from './migration-effects.ts';
 import { MigrationRefusedError } from './migration-errors.ts';
+import type { PropagationBounds } from './propagation-wait.ts';
 
 /** What to migrate and how. */
 export interface MigrationRequest {
@@ -28,6 +29,11 @@ export interface MigrationRequest {
   readonly leaseMs?: number;
   /** The staleness bound: cache TTL + replication lag allowance. */
   readonly propagationWaitMs: number;
+  /**
+   * Its two parts, for the wait that reads every replica (when the effects can): replication may
+   * take the allowance, then caches keep a record for the TTL. @default the bound on the clock
+   */
+  readonly replicaCheck?: PropagationBounds['replicaCheck'];
   /** Overrides the target region's health URL. */
   readonly healthUrl?: string | undefined;
   /** How long `--verify-url` probing may take after the wait. @default 60000 */

@@ -14,8 +14,9 @@ import type { MigrationEffects } from './migration-effects.ts';
 import { MigrationRefusedError } from './migration-errors.ts';
 import type { MigrationOutcome } from './migration-machine.ts';
 import { acquireMigration, openTenant } from './migration-session.ts';
-import { advance, type LeasedRun, restoreStatus, waitOut, withRenewal } from './migration-steps.ts';
+import { advance, type LeasedRun, restoreStatus, withRenewal } from './migration-steps.ts';
 import { explainStop } from './migration-stop.ts';
+import { type PropagationBounds, waitForPropagation } from './propagation-wait.ts';
 
 /** What to roll back. */
 export interface RollbackRequest {
@@ -27,6 +28,8 @@ export interface RollbackRequest {
   /** @default 30000 */
   readonly leaseMs?: number;
   readonly propagationWaitMs: number;
+  /** The bound's parts, for the wait that reads every replica (see `MigrationRequest`). */
+  readonly replicaCheck?: PropagationBounds['replicaCheck'];
 }
 
 interface RollbackRun extends LeasedRun {
@@ -69,7 +72,7 @@ async function rollBack(run: RollbackRun): Promise<TenantSnapshot> {
   const switched = isSwitched(run.start.phase);
   if (switched && run.start.freeze) await unswitch(run);
   if (held.state.phase === 'frozen') {
-    await waitOut(run, request.propagationWaitMs, 'waiting for every edge to see the source region');
+    await waitForPropagation(run, request, 'waiting for every edge to see the source region');
   }
   return restoreSource(run);
 }

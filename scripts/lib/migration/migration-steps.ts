@@ -7,8 +7,8 @@
  *                                 \--switchHome (no --freeze)------------->/
  *   switched --confirmPropagation--> propagated --finalize--> (record removed)
  *
- * Also the pieces rollback shares: waiting out the staleness bound, renewing the lease around a
- * hook, restoring the status a freeze replaced.
+ * Also the pieces rollback shares: renewing the lease around a hook, restoring the status a freeze
+ * replaced (the waits are in propagation-wait.ts).
  */
 import type { MigrationPhase, Region, TenantStatus } from '../../../edge/model.ts';
 import type { MigrationState, TenantChange, TenantSnapshot } from '../tenants/tenant-table.ts';
@@ -16,6 +16,7 @@ import type { MigrationEffects } from './migration-effects.ts';
 import { HookFailedError, VerifyFailedError } from './migration-errors.ts';
 import type { MigrationRequest } from './migration-plan.ts';
 import type { HeldMigration } from './migration-session.ts';
+import { waitForPropagation } from './propagation-wait.ts';
 
 /** What a step of a migration or rollback works on: our hold, the effects and the lease length. */
 export interface LeasedRun {
@@ -93,7 +94,7 @@ async function freezeOrSwitch(run: MigrationRun): Promise<StepOutcome> {
 
 /** frozen -> switched, once every edge answers maintenance. */
 async function switchAfterFreeze(run: MigrationRun): Promise<StepOutcome> {
-  await waitOut(run, run.request.propagationWaitMs, 'waiting for every edge to see maintenance');
+  await waitForPropagation(run, run.request, 'waiting for every edge to see maintenance');
   return switchHome(run);
 }
 
@@ -107,12 +108,13 @@ async function switchHome(run: MigrationRun): Promise<StepOutcome> {
 }
 
 /**
- * switched -> propagated: waits out the staleness bound, then `--verify-url` if asked. A frozen
- * tenant answers 503 through the router until it is unfrozen, so with `--freeze` the probe runs
- * after finalize instead (see verifyAfterUnfreeze).
+ * switched -> propagated: waits until every edge sees the switch (every replica holds it, then the
+ * cache TTL; or the staleness bound), then `--verify-url` if asked. A frozen tenant answers 503
+ * through the router until it is unfrozen, so with `--freeze` the probe runs after finalize
+ * instead (see verifyAfterUnfreeze).
  */
 async function confirmPropagation(run: MigrationRun): Promise<StepOutcome> {
-  await waitOut(run, run.request.propagationWaitMs, 'waiting for caches and replicas to see the switch');
+  await waitForPropagation(run, run.request, 'waiting for caches and replicas to see the switch');
   const probe = run.effects.probeRoute;
   if (probe !== undefined && !run.held.state.freeze) await verifyTarget(run, probe);
   await advance(run, 'propagated');
@@ -181,22 +183,6 @@ export function restoreStatus(tenant: TenantSnapshot, state: MigrationState): Pi
     return { status: state.priorStatus };
   }
   return {};
-}
-
-/** Waits what is left of the staleness bound since the phase began, renewing the lease. */
-export async function waitOut(run: LeasedRun, bound: number, label: string): Promise<void> {
-  const { effects, held, leaseMs } = run;
-  const until = held.state.phaseAt + bound;
-  const chunk = Math.max(1, Math.floor(leaseMs / 3));
-  for (;;) {
-    const remaining = until - effects.now();
-    effects.onEvent({ type: 'wait', label, totalMs: bound, remainingMs: Math.max(0, remaining) });
-    if (remaining <= 0) return;
-    await effects.sleep(Math.min(remaining, chunk, 1000));
-    if (effects.now() < until && held.state.leaseUntil - effects.now() < leaseMs / 2) {
-      await held.renewLease();
-    }
-  }
 }
 
 /** Runs `work` (a hook) while a timer renews the lease. */

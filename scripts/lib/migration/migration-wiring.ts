@@ -9,6 +9,7 @@ import type { TenantTable } from '../tenants/tenant-table.ts';
 import { createHealthCheck } from './health-check.ts';
 import { createHookRunner } from './hook-runner.ts';
 import type { MigrationEffects, MigrationEvent, MigrationStep } from './migration-effects.ts';
+import type { ReplicaVersionReader } from './replica-versions.ts';
 
 /**
  * Test hook: when `ETR_CRASH_AFTER_PHASE` names a step (`planned`, `prepared`, `frozen`,
@@ -25,6 +26,10 @@ export interface MigrationWiringOptions {
   readonly io: CliIO;
   readonly onEvent: (event: MigrationEvent) => void;
   readonly probeRoute?: (() => Promise<string | undefined>) | undefined;
+  /** Reads every replica in the propagation waits (`replica-readers.ts`). @default none */
+  readonly replicaVersions?: ReplicaVersionReader | undefined;
+  /** Why there is no reader, said when a wait begins. @default none */
+  readonly replicaNote?: string | undefined;
   /** Replaces the env-driven crash hook (in-process tests). */
   readonly afterStep?: ((step: MigrationStep) => void | Promise<void>) | undefined;
   /** @default 3000 */
@@ -48,6 +53,8 @@ export function createMigrationEffects(options: MigrationWiringOptions): Migrati
       signal: options.signal,
     }),
     probeRoute: options.probeRoute,
+    replicaVersions: options.replicaVersions,
+    replicaNote: options.replicaNote,
     sleep: (ms) => sleep(ms, undefined, { signal: options.signal }),
     signal: options.signal,
     now: Date.now,
