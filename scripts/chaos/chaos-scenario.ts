@@ -14,6 +14,7 @@ import { forEachConcurrently } from '../lib/bounded-concurrency.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { loadTestHost } from '../lib/generated-tenants.ts';
 import { localDynamoDBClient } from '../lib/local-dynamodb-client.ts';
+import { replicaVersionReader } from '../lib/migration/replica-versions.ts';
 import { seededRandom } from '../lib/seeded-random.ts';
 import { createDynamoDBTenantTable } from '../lib/tenants/dynamodb-tenant-table.ts';
 import { arrivalSchedule } from '../loadtest/arrival-schedule.ts';
@@ -55,6 +56,8 @@ interface RunContext {
   /** The replica the operator's migrations write through. */
   readonly operatorRegion: string;
   readonly operatorClient: DynamoDBClient;
+  /** A client of each replica's operator endpoint: the migrations' propagation wait reads them. */
+  readonly replicaClients: ReadonlyMap<Region, DynamoDBClient>;
   readonly onProgress: (event: ChaosProgress) => void;
 }
 
@@ -118,7 +121,17 @@ async function startRun(
     },
   );
   stack.defer(() => operatorClient.destroy());
+  const replicaClients = new Map(
+    Object.entries(edge.replicas).map(([region, endpoint]) => [
+      region as Region,
+      localDynamoDBClient(endpoint, region, { maxAttempts: 1 }),
+    ]),
+  );
+  stack.defer(() => {
+    for (const client of replicaClients.values()) client.destroy();
+  });
   return {
+    replicaClients,
     settings,
     edge,
     startedAt,
@@ -278,6 +291,8 @@ function migrationStarter(
   const { edge, settings } = ctx;
   const table = createDynamoDBTenantTable({ client: ctx.operatorClient, tableName: edge.tableName });
   const healthUrlFor = (region: Region) => `${edge.origins[poolDomain(region)] ?? ''}/health`;
+  // The operator reads every replica through its endpoint (faults included) to confirm a switch.
+  const replicaVersions = replicaVersionReader(ctx.replicaClients, edge.tableName);
   return (phase) => {
     ctx.onProgress({ type: 'phase', phase });
     if (phase.startsMigration === undefined) return;
@@ -288,6 +303,11 @@ function migrationStarter(
         concurrency: settings.migrationConcurrency,
         healthUrlFor,
         propagationWaitMs: edge.propagationWaitMs,
+        replicaVersions,
+        replicaCheck: {
+          replicationLagAllowanceMs: settings.replicationLagAllowanceMs,
+          cacheTtlMs: settings.ttlMs,
+        },
         deadline: Date.now() + ctx.durationMs + 60_000,
         onResult: (result) => ctx.onProgress({ type: 'migration', result }),
       }),

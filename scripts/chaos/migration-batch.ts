@@ -1,7 +1,8 @@
 /**
  * Migrates a batch of tenants with the real migration state machine while faults come and go. A
- * run cut short by the table being unreachable or throttled is resumed from the tenant item, as
- * an operator would rerun `npm run migrate`, until it completes or the deadline passes.
+ * run cut short by the table being unreachable or throttled, or by a replica not getting the
+ * switch in time, is resumed from the tenant item, as an operator would rerun `npm run migrate`,
+ * until it completes or the deadline passes.
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,6 +12,8 @@ import { createHealthCheck } from '../lib/migration/health-check.ts';
 import type { MigrationEffects } from '../lib/migration/migration-effects.ts';
 import { MigrationRefusedError } from '../lib/migration/migration-errors.ts';
 import { runMigration } from '../lib/migration/migration-machine.ts';
+import type { MigrationRequest } from '../lib/migration/migration-plan.ts';
+import type { ReplicaVersionReader } from '../lib/migration/replica-versions.ts';
 import type { TenantTable } from '../lib/tenants/tenant-table.ts';
 
 /** One tenant to move. */
@@ -40,8 +43,12 @@ export interface MigrationBatchOptions {
   readonly concurrency: number;
   /** Health URL of a region's pool (the local echo origin). */
   readonly healthUrlFor: (region: Region) => string;
-  /** The staleness bound each switch waits out. */
+  /** The staleness bound each switch waits out (when the replicas cannot be read). */
   readonly propagationWaitMs: number;
+  /** Reads every replica: each switch then waits until they all hold it, then the cache TTL. */
+  readonly replicaVersions?: ReplicaVersionReader | undefined;
+  /** The bound's parts for that wait (`MigrationRequest.replicaCheck`). */
+  readonly replicaCheck?: MigrationRequest['replicaCheck'];
   /** Give up resuming after this epoch ms. */
   readonly deadline: number;
   /** Pause between an interrupted run and its resumption. @default 250 */
@@ -82,6 +89,7 @@ async function migrateWithResume(
     now: Date.now,
     newId: () => randomUUID(),
     onEvent: () => {},
+    replicaVersions: options.replicaVersions,
   };
   const request = {
     tenantId: order.tenantId,
@@ -89,6 +97,7 @@ async function migrateWithResume(
     owner,
     actor: 'chaos-scenario',
     propagationWaitMs: options.propagationWaitMs,
+    replicaCheck: options.replicaCheck,
     healthUrl: options.healthUrlFor(order.to),
   };
   const finish = (outcome: 'done' | 'failed', reason: string | null): MigrationResult => ({

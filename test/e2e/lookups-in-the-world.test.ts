@@ -39,12 +39,13 @@ describe('a connection set-up longer than the request timeout', () => {
 
   beforeAll(async () => {
     edge = await startLocalEdge({
-      latency: { scale: 0.5 },
+      // Twice the real distances: Seoul's nearest replica (Sydney) is 290 ms away.
+      latency: { scale: 2 },
       echoFunctionOutput: false,
       config: {
-        // A request timeout of 20 ms at zero distance: from Seoul the derived one is shorter than
-        // the TLS set-up to the nearest replica (two round trips).
-        lookup: { attemptTimeoutMs: 20, hedging: false, warmReplicas: 0 },
+        // 100 ms at zero distance: from Seoul the derived request timeout (100 ms + 1.5 round trips)
+        // is shorter than the TLS set-up to Sydney (two round trips), with room for the request.
+        lookup: { attemptTimeoutMs: 100, hedging: false, warmReplicas: 0 },
         decisionLogSampleRate: 1,
       },
     });
