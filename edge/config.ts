@@ -328,8 +328,8 @@ export const ROUTER_SETTINGS = {
         parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
       },
       connectTimeoutMs: {
-        doc: 'connection set-up (TCP + TLS) timeout at zero distance, ms; the build adds 3 round trips per pair (a request timeout never ends a set-up)',
-        default: 500,
+        doc: 'connection set-up (TCP + TLS) timeout at zero distance, ms; the build adds 3 round trips per pair (a request timeout never ends a set-up; generous, since a lookup hedges and fails over while a slow set-up goes on)',
+        default: 2_000,
         parse: int(1, ORIGIN_TRIGGER_TIMEOUT_LIMIT_MS),
       },
       hedgeAfterMs: {

@@ -4,6 +4,8 @@
  * 2013), failed over when an attempt fails, and given up after the lookup budget. No I/O of its
  * own: sending a read is injected. See docs/tenant-store.md#hedged-reads.
  */
+
+import { afterIoTurn } from './after-io-turn.ts';
 import type { ReplicaTiming } from './config.ts';
 import { LookupFailedError } from './errors.ts';
 import type { Item } from './items.ts';
@@ -66,9 +68,10 @@ export interface Timers {
   clear(timer: unknown): void;
 }
 
+/** Real timers that fire only after the I/O waiting when they are due (see `afterIoTurn`). */
 const REAL_TIMERS: Timers = {
-  set: (ms, fire) => setTimeout(fire, ms),
-  clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  set: (ms, fire) => afterIoTurn(ms, fire),
+  clear: (timer) => (timer as ReturnType<typeof afterIoTurn> | undefined)?.cancel(),
 };
 
 /** Options of {@link readFromReplicas}. */

@@ -25,6 +25,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { buildQueryString } from '@smithy/core/protocols';
 import type { HttpHandlerOptions, HttpRequest, HttpResponse } from '@smithy/types';
+import { afterIoTurn } from './after-io-turn.ts';
 
 /** Options of {@link ReplicaRequestHandler}. */
 export interface ReplicaRequestHandlerOptions {
@@ -178,10 +179,10 @@ export class ReplicaRequestHandler {
       }
       const req = openRequest(request, agent);
       let answered = false;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stopTimer = () => clearTimeout(timer);
+      let timer: { cancel(): void } | undefined;
+      const stopTimer = () => timer?.cancel();
       const expire = (phase: string, ms: number) => {
-        timer = setTimeout(() => req.destroy(timeoutError(phase, ms, request.hostname)), ms);
+        timer = afterIoTurn(ms, () => req.destroy(timeoutError(phase, ms, request.hostname)));
       };
       const ready = () => {
         phases?.onSent?.();
