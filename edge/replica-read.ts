@@ -180,12 +180,21 @@ class ReplicaRead {
     return true;
   }
 
-  /** (Re)arms the hedge: `ms` from now, the next replica gets the same read. */
+  /**
+   * (Re)arms the hedge: `ms` from now, the next replica gets the same read. A timer that fires
+   * more than `ms` late says this process was stalled, not the replica slow: a hedge would only
+   * add a read to a busy process, so the hedge delay starts again instead.
+   */
   #armHedge(ms: number): void {
     if (!this.#options.hedging || this.#hedges >= MAX_HEDGES || this.#settled) return;
     this.#timers.clear(this.#hedgeTimer);
+    const due = this.#clock() + ms;
     this.#hedgeTimer = this.#timers.set(ms, () => {
       if (this.#settled || this.#hedges >= MAX_HEDGES) return;
+      if (this.#clock() - due > ms) {
+        this.#armHedge(ms);
+        return;
+      }
       if (this.#launch('hedge')) this.#hedges++;
     });
   }

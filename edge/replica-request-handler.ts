@@ -9,7 +9,9 @@
  *
  * - **Set-up** (TCP + TLS, only for a new connection) must finish within `connectTimeoutMs`.
  * - **The request** (written once the connection is ready) must be answered within
- *   `requestTimeoutMs`, counted from then: a request timeout never ends a set-up in progress.
+ *   `requestTimeoutMs`, counted from then: a request timeout never ends a set-up in progress,
+ *   and does not end the connection either: a late answer is read, and only a request unanswered
+ *   after `abandonAfterMs` (hung) has its connection dropped.
  * - **A dead kept-alive connection** (reset before any answer, as after a Lambda thaw when the
  *   server closed it meanwhile) is not a failure: the request is sent again at once on another
  *   connection (Node's `request.reusedSocket` advice). Only for the router's reads, which are
@@ -31,8 +33,17 @@ import { afterIoTurn } from './after-io-turn.ts';
 export interface ReplicaRequestHandlerOptions {
   /** A new connection's TCP + TLS set-up must be done within this, else it is dropped. */
   readonly connectTimeoutMs: number;
-  /** A request on a ready connection must be answered (body included) within this, else it is aborted. */
+  /**
+   * A request on a ready connection not answered within this fails (`RequestTimeout`); the
+   * connection is kept, so a late answer is read and the connection reused (under load, killing
+   * slow connections only makes more TLS set-ups).
+   */
   readonly requestTimeoutMs: number;
+  /**
+   * A request still unanswered this long after it went out is hung: its connection is dropped.
+   * @default the larger of `connectTimeoutMs` and four request timeouts
+   */
+  readonly abandonAfterMs?: number;
   /** A kept-alive connection idle longer than this (wall clock) is dropped rather than reused. */
   readonly maxIdleConnectionMs: number;
   /** PEM CA certificate to trust for `https` endpoints instead of the system's (the local edge). */
@@ -172,6 +183,7 @@ export class ReplicaRequestHandler {
     phases: RequestPhases | undefined,
   ): Promise<{ response: HttpResponse } | DeadConnection> {
     const { connectTimeoutMs, requestTimeoutMs } = this.#options;
+    const abandonAfterMs = this.#options.abandonAfterMs ?? Math.max(connectTimeoutMs, 4 * requestTimeoutMs);
     return new Promise((resolve, reject) => {
       if (signal?.aborted) {
         reject(abortError(signal));
@@ -179,6 +191,8 @@ export class ReplicaRequestHandler {
       }
       const req = openRequest(request, agent);
       let answered = false;
+      // The caller was told the request timed out: a late answer is only read to free the connection.
+      let gaveUp = false;
       let timer: { cancel(): void } | undefined;
       const stopTimer = () => timer?.cancel();
       const expire = (phase: string, ms: number) => {
@@ -186,7 +200,17 @@ export class ReplicaRequestHandler {
       };
       const ready = () => {
         phases?.onSent?.();
-        expire('request', requestTimeoutMs);
+        timer = afterIoTurn(requestTimeoutMs, () => {
+          const error = timeoutError('request', requestTimeoutMs, request.hostname);
+          // Headers came but the body stalls: the caller is reading it, so end it here.
+          if (answered) {
+            req.destroy(error);
+            return;
+          }
+          gaveUp = true;
+          reject(error);
+          expire('request (hung)', abandonAfterMs - requestTimeoutMs);
+        });
       };
       req.once('socket', (socket: Socket) => {
         if (req.reusedSocket) {
@@ -204,6 +228,7 @@ export class ReplicaRequestHandler {
       req.once('response', (res: IncomingMessage) => {
         answered = true;
         const socket = req.socket;
+        if (gaveUp) res.resume();
         res.once('end', () => {
           stopTimer();
           if (socket !== null) this.#lastUsed.set(socket, this.#clock());

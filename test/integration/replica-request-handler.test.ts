@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer as createPlainServer, type IncomingMessage } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import type { HttpRequest } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { observeRequestPhases, ReplicaRequestHandler } from '../../edge/replica-request-handler.ts';
 import { type DelayLink, startDelayLink } from '../../scripts/lib/network/delay-link.ts';
 import { type LocalTlsCredentials, localTlsCredentials } from '../../scripts/lib/network/local-tls.ts';
@@ -139,6 +139,44 @@ describe('ReplicaRequestHandler', () => {
       code: 'RequestTimeout',
     });
     handler.destroy();
+  });
+
+  it('fails a request answered late but keeps its connection, which serves the next request', async () => {
+    let first = true;
+    const server = await plainServer((_, __, end) => {
+      if (!first) return end();
+      first = false;
+      setTimeout(end, 150); // the first answer comes after the request timeout
+    });
+    const handler = new ReplicaRequestHandler({
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 50,
+      maxIdleConnectionMs: 60_000,
+    });
+    closers.push(() => handler.destroy());
+
+    await expect(handler.handle(requestTo('http:', server.port))).rejects.toMatchObject({
+      code: 'RequestTimeout',
+    });
+    await vi.waitFor(() => expect(handler.idleConnections).toBe(1)); // the late answer was read
+    expect(await bodyOf(handler, requestTo('http:', server.port))).toEqual({ status: 200, body: 'ok' });
+    expect(server.connections).toHaveLength(1);
+  });
+
+  it('drops the connection of a request still unanswered after abandonAfterMs (hung)', async () => {
+    const server = await plainServer(() => {}); // never answers
+    const handler = new ReplicaRequestHandler({
+      connectTimeoutMs: 10_000,
+      requestTimeoutMs: 20,
+      abandonAfterMs: 60,
+      maxIdleConnectionMs: 60_000,
+    });
+    closers.push(() => handler.destroy());
+
+    await expect(handler.handle(requestTo('http:', server.port))).rejects.toMatchObject({
+      code: 'RequestTimeout',
+    });
+    await vi.waitFor(() => expect(server.connections[0]?.destroyed).toBe(true));
   });
 
   it('sends a request again at once when its kept-alive connection turns out dead', async () => {

@@ -35,6 +35,8 @@ interface Sent {
 
 function lookupHarness(options: { hedging?: boolean; budgetMs?: number } = {}) {
   const scheduler = manualScheduler();
+  /** Wall-clock time lost to a stalled process, on top of the scheduler's. */
+  let stalled = 0;
   const sent: Sent[] = [];
   const ended: AttemptEnd[] = [];
   let result: ReadonlyMap<string, KeyRead> | undefined;
@@ -44,7 +46,7 @@ function lookupHarness(options: { hedging?: boolean; budgetMs?: number } = {}) {
       timing: () => TIMING,
       budgetMs: options.budgetMs ?? 1_000,
       hedging: options.hedging ?? true,
-      clock: scheduler.now,
+      clock: () => scheduler.now() + stalled,
       timers: {
         set: (ms, fire) => scheduler.setTimer(ms, fire),
         clear: (timer) => (timer as { cancel(): void } | undefined)?.cancel(),
@@ -67,7 +69,10 @@ function lookupHarness(options: { hedging?: boolean; budgetMs?: number } = {}) {
   };
   /** Lets the promise callbacks of what the test just did run. */
   const settle = () => new Promise((resolve) => setImmediate(resolve));
-  return { scheduler, sent, ended, start, settle, result: () => result };
+  const stall = (ms: number) => {
+    stalled += ms;
+  };
+  return { scheduler, sent, ended, start, settle, stall, result: () => result };
 }
 
 describe('readFromReplicas', () => {
@@ -126,6 +131,17 @@ describe('readFromReplicas', () => {
     h.scheduler.advance(TIMING.hedgeAfterMs - 1);
     expect(h.sent).toHaveLength(1);
     h.scheduler.advance(1);
+    expect(h.sent.map((s) => s.region)).toEqual([NEAR, NEXT]);
+  });
+
+  it('does not hedge when its timer fired late because this process was stalled, and times the hedge again', async () => {
+    const h = lookupHarness();
+    h.start(['TENANT#acme']);
+    h.sent[0]?.hooks.onSent();
+    h.stall(TIMING.hedgeAfterMs * 3); // the event loop was blocked: the replica is not to blame
+    h.scheduler.advance(TIMING.hedgeAfterMs);
+    expect(h.sent).toHaveLength(1);
+    h.scheduler.advance(TIMING.hedgeAfterMs);
     expect(h.sent.map((s) => s.region)).toEqual([NEAR, NEXT]);
   });
 
