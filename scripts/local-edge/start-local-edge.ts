@@ -27,7 +27,7 @@ import { type BuiltBundle, type EdgeHandlers, loadEdgeHandlers } from './edge-ha
 import { EDGE_REGION_HEADER, startEmulatorServer } from './emulator-server.ts';
 import { createFunctionLog, type FunctionLog } from './function-log.ts';
 import { type LocalData, startLocalData } from './local-data.ts';
-import { readLocalEdgeConfig, readLocalEdgePolicies } from './local-edge-config.ts';
+import { type LocalEndpoints, readLocalEdgeConfig, readLocalEdgePolicies } from './local-edge-config.ts';
 import { assertPortFree, LocalEdgeStartError, listenOr } from './local-edge-errors.ts';
 import { localEdgeStatus } from './local-edge-status.ts';
 import { type LatencyOption, type LocalWorld, resolveLocalWorld } from './local-world.ts';
@@ -256,15 +256,7 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       );
       await data.writeInitialData((store) => refreshDemoHealthUrls(store, draft.tableName, healthUrls));
     }
-    // The lookup timing derived from this world's distances, as the build derives it from the map.
-    const config = withDerivedLookupTiming(
-      withEndpoints({
-        endpoints: replicas.endpoints,
-        edgeEndpoints: replicas.edgeEndpoints,
-        endpointCaCertificate: tls.caCertificate,
-      }),
-      (edge, replica) => worldRoundTripMs(world, edge, replica),
-    );
+    const config = routerConfigOf(withEndpoints, replicas, tls.caCertificate, world);
     const echo = options.echoFunctionOutput;
     const functionLog = createFunctionLog({
       ...(echo !== false && { echo: echo ?? ((line: string) => process.stdout.write(`${line}\n`)) }),
@@ -315,6 +307,26 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
       stack,
     });
   });
+}
+
+/**
+ * The configuration baked into the handlers: the replicas' endpoints and CA, and the lookup timing
+ * derived from this world's distances, as the build derives it from the map.
+ */
+function routerConfigOf(
+  withEndpoints: (endpoints: LocalEndpoints) => RouterConfig,
+  replicas: ReplicaSet,
+  caCertificate: string,
+  world: LocalWorld,
+): RouterConfig {
+  return withDerivedLookupTiming(
+    withEndpoints({
+      endpoints: replicas.endpoints,
+      edgeEndpoints: replicas.edgeEndpoints,
+      endpointCaCertificate: caCertificate,
+    }),
+    (edge, replica) => worldRoundTripMs(world, edge, replica),
+  );
 }
 
 /**
