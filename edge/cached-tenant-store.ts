@@ -357,6 +357,10 @@ export function createCachedTenantStore(
     peekRegions() {
       return fresh(regionsEntry) as CachedLookup<RegionsRecord> | undefined;
     },
+    knownDomain(host) {
+      const entry = budgets.domains.peek(host) ?? budgets.absences.peek(host);
+      return entry === undefined ? undefined : entry.value !== undefined;
+    },
     keepAbsence(host) {
       // Moved, not copied: an absence lives in one budget at a time.
       const entry = budgets.absences.peek(host);

@@ -146,9 +146,10 @@ function withReads(result: RouteResult, read: ReadRecords): RouteResult {
 /**
  * Reads the record a pass stopped at, and in the same turn the ones the next passes will need
  * and the cache does not hold fresh, so the store sends them together (one round trip instead of
- * one per record, docs/tenant-store.md#fewer-round-trips): with an exact host its one-level
- * wildcard (read next when the exact item is absent), and the REGIONS item (read next by a
- * pool-routed tenant). A record read ahead that turns out not to be needed costs a read, not time.
+ * one per record, docs/tenant-store.md#fewer-round-trips): with an exact host not known to have
+ * its own item its one-level wildcard (read next when the exact item is absent), and the REGIONS
+ * item (read next by a pool-routed tenant). A record read ahead that turns out not to be needed
+ * costs a read, not time; a refresh of a host whose item exists reads no wildcard.
  */
 async function readMissing(
   missing: Missing,
@@ -158,7 +159,11 @@ async function readMissing(
 ): Promise<void> {
   const key = missingKey(missing);
   const needed = ahead.get(key) ?? readRecord(missing, store);
-  if (missing.missing === 'domain' && !missing.host.startsWith('*.')) {
+  if (
+    missing.missing === 'domain' &&
+    !missing.host.startsWith('*.') &&
+    store.knownDomain(missing.host) !== true
+  ) {
     const wildcard = wildcardOf(missing.host);
     if (wildcard !== undefined && store.peekDomain(wildcard) === undefined)
       readAhead({ missing: 'domain', host: wildcard }, store, read, ahead);

@@ -69,6 +69,11 @@ export interface CachedTenantStore {
   /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
   peekRegions(): CachedLookup<RegionsRecord> | undefined;
   /**
+   * Whether the last answer held for `host`, fresh or expired, found its DOMAIN item (false: it
+   * found none); undefined when none is held. Lets a refresh skip reading the wildcard ahead.
+   */
+  knownDomain(host: string): boolean | undefined;
+  /**
    * The absence of `host`'s own DOMAIN item is part of a found route (the host is served by its
    * wildcard): keep it with the found routes, where unknown hosts cannot evict it.
    */
@@ -91,6 +96,7 @@ export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,
+    knownDomain: () => undefined,
     keepAbsence() {},
     size: 0,
     sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },

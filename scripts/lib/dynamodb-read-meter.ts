@@ -31,7 +31,7 @@ export interface ReadMeterOptions {
    * Called with the partition key of each item read (`TENANT#lt-000001`; each key of a
    * BatchGetItem), to attribute reads. @default none
    */
-  readonly onRead?: (key: string | undefined) => void;
+  readonly onRead?: (key: string | undefined, region: string) => void;
 }
 
 /** Creates a read meter. */
@@ -55,7 +55,7 @@ export function createReadMeter(options: ReadMeterOptions = {}): ReadMeter {
           if (keys > 0) {
             reads++;
             items += keys;
-            for (const key of keysOf(context.commandName ?? '', args.input)) options.onRead?.(key);
+            for (const key of keysOf(context.commandName ?? '', args.input)) options.onRead?.(key, region);
             byRegion.set(region, (byRegion.get(region) ?? 0) + 1);
             if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
           }

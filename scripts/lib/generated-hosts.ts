@@ -8,6 +8,7 @@
  */
 import { domainKey, tenantKey } from '../../edge/items.ts';
 import type { TenantId } from '../../edge/model.ts';
+import { wildcardOf } from '../../edge/resolve-tenant.ts';
 import { loadTestTenantId } from './generated-tenants.ts';
 
 /** The kinds of host a tenant is reached at. */
@@ -121,13 +122,19 @@ export function generatedHostList(
 export interface RouteLookup {
   readonly key: string;
   readonly present: boolean;
+  /**
+   * Read only with the route's first read: the wildcard the router reads ahead with an exact host
+   * it has never seen (docs/tenant-store.md#fewer-round-trips); once it knows the exact item
+   * exists, it reads no wildcard with it. @default false
+   */
+  readonly firstReadOnly?: boolean;
 }
 
 /**
  * The items the router looks up, in order, to route a generated host from a cold cache, besides
  * the REGIONS item every pool-origin route reads: the platform convention needs only the tenant;
- * a custom domain its exact DOMAIN item first; a wildcard-served host the exact DOMAIN item (absent),
- * then the wildcard's.
+ * a custom domain its exact DOMAIN item first (with its wildcard, absent, read ahead the first
+ * time); a wildcard-served host the exact DOMAIN item (absent), then the wildcard's.
  */
 export function routeLookupsOf(generated: GeneratedHost): RouteLookup[] {
   const tenant = { key: tenantKey(generated.tenantId), present: true };
@@ -135,7 +142,11 @@ export function routeLookupsOf(generated: GeneratedHost): RouteLookup[] {
     case 'platform':
       return [tenant];
     case 'custom':
-      return [{ key: domainKey(generated.host), present: true }, tenant];
+      return [
+        { key: domainKey(generated.host), present: true },
+        { key: domainKey(wildcardOf(generated.host) ?? generated.host), present: false, firstReadOnly: true },
+        tenant,
+      ];
     case 'wildcard':
       return [
         { key: domainKey(generated.host), present: false },

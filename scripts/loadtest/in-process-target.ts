@@ -9,6 +9,7 @@ import type { CloudFrontRequestResult } from 'aws-lambda';
 import { type RouterConfig, resolveRouterConfig } from '../../edge/config.ts';
 import { silentLogger } from '../../edge/logger.ts';
 import { createOriginRequestHandler } from '../../edge/origin-request.ts';
+import { replicaOrderFor } from '../../edge/replica-order.ts';
 import type { RouterAssembly } from '../../edge/router-assembly.ts';
 import { spawnChildServer } from '../lib/child-server.ts';
 import { CleanupStack } from '../lib/cleanup-stack.ts';
@@ -54,8 +55,15 @@ export interface InProcessTarget {
   readonly assembly: RouterAssembly;
   /** Routes one generated request for `host`. */
   send(host: string, index: number): Promise<RequestOutcome>;
-  /** GetItem calls made by the router so far. */
+  /**
+   * Items the router's cache asked its nearest replica for so far (a BatchGetItem counts each key:
+   * reads are billed per item, and the minimum of the trace is counted in items too). Reads of
+   * other replicas (hedges, failovers, the warm-up of the second replica) are not a cache's and
+   * are counted apart, in {@link otherReplicaReads}.
+   */
   readonly reads: number;
+  /** Items read from the other replicas: hedges, failovers, warm-up. */
+  readonly otherReplicaReads: number;
   /** Of those, the reads of each host kind's DOMAIN and TENANT items (REGIONS is no kind's). */
   readsByHostKind(): Partial<Record<HostKind, number>>;
   close(): Promise<void>;
@@ -84,9 +92,17 @@ export function startInProcessTarget(options: InProcessTargetOptions): Promise<I
       generatedTenantDomain(config),
     );
     const readsByKind: Partial<Record<HostKind, number>> = {};
+    const nearest = replicaOrderFor(options.edgeRegion, config)[0];
+    let nearestReads = 0;
+    let otherReads = 0;
     const meter = createReadMeter({
       addedLatencyMs: () => added,
-      onRead: (key) => {
+      onRead: (key, region) => {
+        if (region !== nearest) {
+          otherReads++;
+          return;
+        }
+        nearestReads++;
         const kind = key === undefined ? undefined : kindOfKey.get(key);
         if (kind !== undefined) readsByKind[kind] = (readsByKind[kind] ?? 0) + 1;
       },
@@ -121,7 +137,10 @@ export function startInProcessTarget(options: InProcessTargetOptions): Promise<I
         };
       },
       get reads() {
-        return meter.reads;
+        return nearestReads;
+      },
+      get otherReplicaReads() {
+        return otherReads;
       },
       readsByHostKind: () => ({ ...readsByKind }),
       close: () => stack.close(),

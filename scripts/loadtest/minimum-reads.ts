@@ -40,6 +40,16 @@ export interface MinimumReadsOptions {
    * @default unbounded
    */
   readonly cacheTenants?: number;
+  /**
+   * Reads a new container makes at its first request besides the route's (the router warms its
+   * second replica's connection with a REGIONS read), per edge region. @default 0
+   */
+  readonly warmUpReads?: number;
+  /**
+   * The REGIONS item was read when the router started, before the run (in-process: the handler's
+   * warm-up reads it as it is built): its first read in the run is one TTL later. @default false
+   */
+  readonly regionsReadBeforeStart?: boolean;
 }
 
 /** The minimum of a trace. */
@@ -73,18 +83,29 @@ export function minimumReads(options: MinimumReadsOptions): MinimumReads {
   const keysPerScope = new Map<string, number>();
   let total = 0;
   let regions = 0;
+  const warmedUp = new Set<string>();
   for (const request of options.trace) {
     const scope = request.edgeRegion ?? '';
     const measured = request.offsetMs >= options.measuredFromMs;
     if (measured && request.edgeRegion !== undefined) byEdgeRegion[scope] ??= 0;
     const lookups = options.lookupsOf(request.hostIndex);
+    if (!warmedUp.has(scope)) {
+      warmedUp.add(scope);
+      if (options.regionsReadBeforeStart) readAt.set(`${scope}\u0000${REGIONS_LOOKUP.key}`, 0);
+      const warmUp = options.warmUpReads ?? 0;
+      if (measured && warmUp > 0) {
+        total += warmUp;
+        regions += warmUp;
+        if (request.edgeRegion !== undefined) byEdgeRegion[scope] = (byEdgeRegion[scope] ?? 0) + warmUp;
+      }
+    }
     const count = lookups.length + (readsRegions ? 1 : 0);
     for (let i = 0; i < count; i++) {
       const lookup = i < lookups.length ? (lookups[i] as RouteLookup) : REGIONS_LOOKUP;
       const key = `${scope}\u0000${lookup.key}`;
       const last = readAt.get(key);
       const ttl = lookup.present ? options.ttlMs : options.negativeTtlMs;
-      if (last !== undefined && request.offsetMs < last + ttl) continue;
+      if (last !== undefined && (lookup.firstReadOnly || request.offsetMs < last + ttl)) continue;
       if (last === undefined && lookup !== REGIONS_LOOKUP) {
         const budget = `${scope}\u0000${lookup.key.startsWith('TENANT#') ? 'tenants' : 'domains'}`;
         keysPerScope.set(budget, (keysPerScope.get(budget) ?? 0) + 1);

@@ -207,6 +207,11 @@ function traceMinimum(
     // The counter is read when the measured part starts (over HTTP its answer comes a little later).
     measuredFromMs: Math.max(schedule.measuredFromMs, counted.countedFromMs),
     cacheTenants: options.cacheMaxEntries ?? config.cache.maxTenants,
+    // A new container reads REGIONS as it starts: in-process before the run, and from its second
+    // replica apart (not counted there); over HTTP at its first request, the second replica's counted.
+    ...(options.mode === 'in-process'
+      ? { regionsReadBeforeStart: config.lookup.warmReplicas > 0 }
+      : { warmUpReads: Math.max(0, Math.min(config.lookup.warmReplicas, config.replicaRegions.length) - 1) }),
   });
   const caveats = [...minimum.caveats];
   if (counted.errors > 0)
@@ -219,6 +224,10 @@ function traceMinimum(
       `reads counted from ${Math.round(late)} ms after the warm-up ended, when the read counter was read; the minimum too`,
     );
   if (options.target !== undefined) caveats.push("the target's TTLs are assumed to be config/local.json's");
+  if (options.mode === 'http')
+    caveats.push(
+      'over HTTP a read is a request the replica served: a BatchGetItem of several items counts once, the minimum counts items',
+    );
   return { ...minimum, caveats };
 }
 

@@ -48,12 +48,14 @@ describe('generated hosts', () => {
     expect(new Set(hosts.map((h) => h.host)).size).toBe(20);
   });
 
-  it('lists the items a cold route reads: one, two or three before REGIONS', () => {
+  it('lists the items a cold route reads: one, three or three before REGIONS', () => {
     const lookups = (kind: 'platform' | 'custom' | 'wildcard') =>
       routeLookupsOf(generatedHost(0, kind, 'app.example.com'));
     expect(lookups('platform')).toEqual([{ key: 'TENANT#lt-000001', present: true }]);
     expect(lookups('custom')).toEqual([
       { key: 'DOMAIN#www.lt-000001.example.com', present: true },
+      // Read ahead with a host never seen, in the same request; never again once it is known.
+      { key: 'DOMAIN#*.lt-000001.example.com', present: false, firstReadOnly: true },
       { key: 'TENANT#lt-000001', present: true },
     ]);
     expect(lookups('wildcard')).toEqual([
@@ -94,10 +96,28 @@ describe('minimumReads', () => {
     ...(edgeRegion !== undefined && { edgeRegion }),
   });
 
-  it('reads each key once per TTL: a custom domain costs two, REGIONS is shared', () => {
+  it('reads each key once per TTL: a custom domain costs two (three the first time), REGIONS is shared', () => {
     const m = run('custom', [at(0, 0), at(1_000, 0), at(2_000, 1), at(31_000, 0)]);
-    // t=0: DOMAIN, TENANT, REGIONS; t=2 s: host 1's DOMAIN and TENANT; t=31 s: host 0's two and REGIONS again.
-    expect(m).toMatchObject({ total: 8, regions: 2, byHostKind: { custom: 6 } });
+    // t=0: DOMAIN, its wildcard, TENANT, REGIONS; t=2 s: host 1's three; t=31 s: host 0's two and REGIONS again.
+    expect(m).toMatchObject({ total: 10, regions: 2, byHostKind: { custom: 8 } });
+  });
+
+  it('counts a new container’s warm-up reads at its first request, or REGIONS as read before the run', () => {
+    const trace = [at(0, 0), at(31_000, 1)];
+    const base = {
+      trace,
+      lookupsOf: (i: number) => routeLookupsOf(generatedHost(i, 'platform', platformDomain)),
+    };
+    const common = {
+      ...base,
+      kindOf: () => 'platform' as const,
+      ttlMs: 30_000,
+      negativeTtlMs: 5_000,
+      measuredFromMs: 0,
+    };
+    expect(minimumReads({ ...common, warmUpReads: 1 })).toMatchObject({ total: 5, regions: 3 });
+    // In-process the handler read REGIONS as it was built: its first read in the run is at 30 s.
+    expect(minimumReads({ ...common, regionsReadBeforeStart: true })).toMatchObject({ total: 3, regions: 1 });
   });
 
   it('rereads the absence of a wildcard-served host after the negative TTL, the wildcard after the TTL', () => {

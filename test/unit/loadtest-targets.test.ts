@@ -108,6 +108,7 @@ describe('createRequestOutcomeRecorder', () => {
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,
+    knownDomain: () => undefined,
     keepAbsence() {},
     size: 0,
     sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },

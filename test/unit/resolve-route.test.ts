@@ -88,6 +88,22 @@ describe('routeRequest', () => {
     expect(inner.reads - before).toBe(1); // the exact host only
   });
 
+  it('refreshes a host whose own item it found before without reading its wildcard again', async () => {
+    const exact = aDomainRecord({ host: 'shop.acme.example.net', tenantId: tenantId('acme') });
+    const clock = fakeClock();
+    const inner = controlledTenantStore(
+      createInMemoryTenantStore({ ...records, domains: [...records.domains, exact] }),
+    );
+    const store = createCachedTenantStore(inner, { cache: config.cache, clock: clock.now });
+    const shop = { hostValues: ['shop.acme.example.net'], uri: '/' };
+    await routeRequest(shop, { store, config });
+    expect(inner.readsOf('DOMAIN#*.acme.example.net')).toBe(1); // never seen: read ahead
+    clock.advance(config.cache.ttlMs);
+    await routeRequest(shop, { store, config });
+    expect(inner.readsOf('DOMAIN#shop.acme.example.net')).toBe(2);
+    expect(inner.readsOf('DOMAIN#*.acme.example.net')).toBe(1); // known to exist: no wildcard
+  });
+
   it('reports the outcomes read so far when a lookup fails', async () => {
     const { deps, inner } = setup();
     inner.breakWith(new Error('replica down'));
