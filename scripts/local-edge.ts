@@ -37,8 +37,6 @@ Options:
                          (default: the policies of a deployment with default settings)
   --handler FILE         run the handler exported by FILE instead of the built bundle
   --no-seed              do not write the demo data
-  --no-cloudfront        no CloudFront control plane: every host reaches the function (by default
-                         only hosts of an active distribution tenant do; docs/custom-domains.md)
   --cloudfront-port N    port of the local CloudFront control plane (CLOUDFRONT_ENDPOINT; default any)
   --dns-port N           UDP port of the local DNS (ETR_DNS_SERVER; default any)
   --json                 print the endpoints as one JSON line instead of the banner
@@ -138,7 +136,7 @@ async function main(): Promise<number> {
         latency: describeLatency(edge.latency),
         replicationLag,
         hosts: edge.demo.hosts.map((h) => h.host),
-        cloudFront: edge.cloudFront === undefined ? null : cloudFrontEnvironment(edge.cloudFront),
+        cloudFront: cloudFrontEnvironment(edge.cloudFront),
         startMs: ms,
       })}\n`,
     );
@@ -161,25 +159,22 @@ async function main(): Promise<number> {
 
 /** The command line of the local CloudFront control plane. */
 const CLOUDFRONT_START_OPTIONS = {
-  'no-cloudfront': { type: 'boolean' },
   'cloudfront-port': { type: 'string' },
   'dns-port': { type: 'string' },
 } as const;
 
 function cloudFrontStartOptions(values: {
-  'no-cloudfront'?: boolean | undefined;
   'cloudfront-port'?: string | undefined;
   'dns-port'?: string | undefined;
 }) {
   return {
-    cloudFront: values['no-cloudfront'] !== true,
     cloudFrontPort: integerOption(values['cloudfront-port'], 'cloudfront-port', 0, 65535) ?? 0,
     dnsPort: integerOption(values['dns-port'], 'dns-port', 0, 65535) ?? 0,
   };
 }
 
 /** The environment `npm run domains` needs for the local control plane and DNS. */
-function cloudFrontEnvironment(cf: NonNullable<LocalEdge['cloudFront']>): Record<string, string> {
+function cloudFrontEnvironment(cf: LocalEdge['cloudFront']): Record<string, string> {
   return {
     CLOUDFRONT_ENDPOINT: cf.url,
     ETR_DISTRIBUTION_ID: cf.distributionId,
@@ -204,13 +199,9 @@ function banner(edge: LocalEdge, ms: number, replicationLag: string): string {
     `  Dashboard   ${edge.controlUrl}/dashboard    logs: npm run logs -- --local --since 5m`,
     `  world       latency ${describeLatency(edge.latency)}, replication lag ${replicationLag}${edge.latency.kind === 'none' ? '' : ' + half the round trip'}; replicas ${replicas}`,
     `  tools       export DYNAMODB_ENDPOINT=${edge.dynamodbEndpoint} LOCAL_EDGE_CONTROL=${edge.controlUrl}   # writes go to ${edge.writeRegion}`,
-    ...(edge.cloudFront === undefined
-      ? []
-      : [
-          `  domains     export ${Object.entries(cloudFrontEnvironment(edge.cloudFront))
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' ')}   # npm run domains; customers' CNAME target ${edge.cloudFront.routingEndpoint}`,
-        ]),
+    `  domains     export ${Object.entries(cloudFrontEnvironment(edge.cloudFront))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}   # npm run domains; customers' CNAME target ${edge.cloudFront.routingEndpoint}`,
     `  demo hosts  ${hosts}`,
     `  try:  curl -H 'Host: ${first}' ${edge.url}/hello`,
     `        curl -H 'Host: ${first}' -H '${EDGE_REGION_HEADER}: ap-southeast-2' ${edge.url}/`,

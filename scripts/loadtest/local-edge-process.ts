@@ -11,9 +11,8 @@ import type { LocalEdgeChildSettings } from './local-edge-child.ts';
 const settings = JSON.parse(process.argv[2] ?? '{}') as LocalEdgeChildSettings;
 const edge = await startLocalEdge({
   edgeRegion: settings.edgeRegion,
-  // CloudFront's gate as in npm start: only hosts of distribution tenants reach the function
-  // (the generated ones are made tenants once seeded, serve-in-child.ts).
-  cloudFront: true,
+  // CloudFront's gate (on in every local edge): only hosts of distribution tenants reach the
+  // function; the generated ones are made tenants once seeded (serve-in-child.ts).
   ...(settings.latency !== undefined && { latency: settings.latency }),
   config: {
     // Decision logs would go to this process's stdout, which carries the handshake line.

@@ -30,7 +30,7 @@ export interface StatusSources {
   readonly origins: OriginSet;
   readonly handlers: EdgeHandlers;
   readonly counters: EdgeCounters;
-  readonly cloudFront: LocalCloudFront | undefined;
+  readonly cloudFront: LocalCloudFront;
 }
 
 /** Builds the `/status` document. */
@@ -39,7 +39,7 @@ export function localEdgeStatus(s: StatusSources): Record<string, unknown> {
     startedAt: s.startedAt,
     edge: { url: s.edgeUrl, defaultEdgeRegion: s.defaultEdgeRegion, edgeRegionHeader: EDGE_REGION_HEADER },
     control: { url: s.controlUrl() },
-    cloudFront: s.cloudFront === undefined ? null : cloudFrontSummary(s.cloudFront),
+    cloudFront: cloudFrontSummary(s.cloudFront),
     dynamodb: {
       // Where the tools write: the write region's operator endpoint (replicated from there).
       endpoint: s.replicas.endpoints[s.world.writeRegion],

@@ -47,7 +47,7 @@ export async function serveInChild<H>(edge: LocalEdge, options: ServeInChildOpti
     );
     // Behind the CloudFront gate, the generated custom and wildcard hosts are distribution tenants
     // created before the run, like the demo hosts.
-    edge.cloudFront?.activate(generatedDomainHosts(options.tenants, options.hostsKind ?? 'platform'));
+    edge.cloudFront.activate(generatedDomainHosts(options.tenants, options.hostsKind ?? 'platform'));
     process.stdout.write(`${JSON.stringify(options.handshake(edge))}\n`);
   } catch (error) {
     process.stderr.write(`error: ${(error as Error).message}\n`);

@@ -96,16 +96,13 @@ export interface LocalEdgeOptions {
    */
   readonly config?: Readonly<Record<string, unknown>>;
   /**
-   * The local CloudFront control plane: the emulator serves only hosts an enabled distribution
-   * tenant with a valid certificate holds (the demo hosts and the platform domains' wildcards
-   * from the start); any other host gets CloudFront's 403 before the function runs. `false`: every
-   * host reaches the function, as before the control plane existed. `npm start` turns it on;
-   * programmatic starts (the tests of the router's own answers to unknown and malformed hosts, the
-   * load test, chaos) keep it off until they seed their hosts as tenants (docs/custom-domains.md).
-   * @default false
+   * Port of the local CloudFront control plane's API (`CLOUDFRONT_ENDPOINT`). The control plane
+   * always runs: the emulator serves only hosts an enabled distribution tenant with a valid
+   * certificate holds, as CloudFront does; any other host gets CloudFront's 403 before the
+   * function. The demo hosts and the platform domains' wildcards are active from the start;
+   * callers activate their own hosts with `edge.cloudFront.activate(hosts)`, or send an event
+   * straight to the function with `POST /invoke` (docs/custom-domains.md). @default 0
    */
-  readonly cloudFront?: boolean;
-  /** Port of the CloudFront control plane's API (`CLOUDFRONT_ENDPOINT`). @default 0 */
   readonly cloudFrontPort?: number;
   /** Port (UDP) of the local DNS (`ETR_DNS_SERVER`). @default 0 */
   readonly dnsPort?: number;
@@ -164,8 +161,8 @@ export interface LocalEdge {
   readonly functionLog: FunctionLog;
   /** The built bundle, when the router bundle is running. */
   readonly bundle: BuiltBundle | undefined;
-  /** The local CloudFront control plane and DNS; undefined with `cloudFront: false`. */
-  readonly cloudFront: LocalCloudFront | undefined;
+  /** The local CloudFront control plane and DNS (`activate(hosts)` makes hosts served). */
+  readonly cloudFront: LocalCloudFront;
   /** A client of {@link dynamodbEndpoint} (local credentials); closed by {@link LocalEdge.stop}. */
   readonly client: DynamoDBClient;
   /**
@@ -263,21 +260,15 @@ export async function startLocalEdge(options: LocalEdgeOptions = {}): Promise<Lo
     });
     const handlers = stack.use(await loadEdgeHandlers(config, options, functionLog.write));
     let emulatorUrl = '';
-    const cloudFront =
-      options.cloudFront !== true
-        ? undefined
-        : stack.use(
-            await startLocalCloudFront({
-              edgeUrl: () => emulatorUrl,
-              host,
-              port: options.cloudFrontPort ?? 0,
-              dnsPort: options.dnsPort ?? 0,
-              activeHosts: [
-                ...data.demo.domains.map((d) => d.host),
-                ...draft.platformDomains.map((d) => `*.${d}`),
-              ],
-            }),
-          );
+    const cloudFront = stack.use(
+      await startLocalCloudFront({
+        edgeUrl: () => emulatorUrl,
+        host,
+        port: options.cloudFrontPort ?? 0,
+        dnsPort: options.dnsPort ?? 0,
+        activeHosts: [...data.demo.domains.map((d) => d.host), ...draft.platformDomains.map((d) => `*.${d}`)],
+      }),
+    );
     const parts: Parts = {
       options,
       host,
@@ -414,7 +405,7 @@ interface Parts {
   readonly policies: CloudFrontPolicies;
   readonly counters: EdgeCounters;
   readonly functionLog: FunctionLog;
-  readonly cloudFront: LocalCloudFront | undefined;
+  readonly cloudFront: LocalCloudFront;
 }
 
 /** The CloudFront emulator step: the distribution's default origin carries the origin secret. */
@@ -432,12 +423,10 @@ function startEmulator(parts: Parts) {
       resolveOrigin: parts.origins.resolve,
       counters: parts.counters,
       policies: parts.policies,
-      ...(parts.cloudFront !== undefined && {
-        hostGate: {
-          serves: (h: string) => parts.cloudFront?.servingTenant(h) !== undefined,
-          validationAnswer: (h: string, path: string) => parts.cloudFront?.validationAnswer(h, path),
-        },
-      }),
+      hostGate: {
+        serves: (h: string) => parts.cloudFront.servingTenant(h) !== undefined,
+        validationAnswer: (h: string, path: string) => parts.cloudFront.validationAnswer(h, path),
+      },
       host: parts.host,
       port: options.port ?? 0,
       ...(options.log ? { log: options.log } : {}),

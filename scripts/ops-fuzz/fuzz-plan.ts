@@ -30,9 +30,12 @@ export interface PlanOptions {
   readonly hosts?: number;
 }
 
-/** Host `i` of the pool; hosts are under `.fuzz.example.org` so they touch no demo tenant. */
+/** The parent of every pool host, so they touch no demo tenant. */
+export const FUZZ_HOST_PARENT = 'fuzz.example.org';
+
+/** Host `i` of the pool. */
 export function fuzzHost(i: number): string {
-  return `h${i}.fuzz.example.org`;
+  return `h${i}.${FUZZ_HOST_PARENT}`;
 }
 
 /** Tenant `i` of the pool. */

@@ -15,7 +15,7 @@ import { CleanupStack } from '../lib/cleanup-stack.ts';
 import { type RandomSource, seededRandom } from '../lib/seeded-random.ts';
 import { startLocalEdge } from '../local-edge/start-local-edge.ts';
 import { type FuzzVerdict, judgeRun } from './fuzz-judge.ts';
-import { type FuzzOp, fuzzPlan } from './fuzz-plan.ts';
+import { FUZZ_HOST_PARENT, type FuzzOp, fuzzPlan } from './fuzz-plan.ts';
 import type { Attempt } from './fuzz-verdict.ts';
 import type { WorkerEvent } from './fuzz-worker.ts';
 
@@ -82,6 +82,8 @@ export async function runOpsFuzz(
       replicationLag: settings.replicationLag ?? DEFAULT_LAG,
     });
     stack.defer(() => edge.stop());
+    // CloudFront serves the pool (one wildcard tenant), so every claim is judged by the router.
+    edge.cloudFront.activate([`*.${FUZZ_HOST_PARENT}`]);
     const dir = await mkdtemp(join(tmpdir(), 'ops-fuzz-'));
     stack.defer(() => rm(dir, { recursive: true, force: true }));
     const plan = fuzzPlan({ ...settings, regions: edge.config.replicaRegions });

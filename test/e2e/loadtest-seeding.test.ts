@@ -16,7 +16,7 @@ describe('seeding generated hosts into a local edge behind the CloudFront gate',
   const platformDomain = config.platformDomains[0] as string;
 
   beforeAll(async () => {
-    edge = await startLocalEdge({ cloudFront: true, echoFunctionOutput: false });
+    edge = await startLocalEdge({ echoFunctionOutput: false });
   }, 60_000);
   afterAll(async () => {
     await edge?.stop();

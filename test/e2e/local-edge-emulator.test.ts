@@ -200,6 +200,30 @@ describe('control API', () => {
     expect(body.verdict.violations.join()).toMatch(/x-real-ip/);
   });
 
+  it('activates hosts on the CloudFront control plane with PUT /cloudfront/active-hosts', async () => {
+    const viewer = (host: string) => viewerRequest(edge.url, { host, path: '/ok' });
+    expect((await viewer('new.activated.example.org')).headers['x-cache']).toBe('Error from cloudfront');
+    expect((await viewer('a.wild.example.org')).status).toBe(403);
+    const res = await control('/cloudfront/active-hosts', {
+      method: 'PUT',
+      body: JSON.stringify({ hosts: ['new.activated.example.org', '*.wild.example.org'] }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ activated: 2 });
+    // The function runs for both now (this handler forwards /ok to a pool origin).
+    expect((await viewer('new.activated.example.org')).status).toBe(200);
+    expect((await viewer('a.wild.example.org')).status).toBe(200);
+  });
+
+  it.each([
+    [{ hosts: 'x.example.org' }, /body must be/],
+    [{ hosts: ['bad host!'] }, /not a valid domain name/],
+  ])('refuses PUT /cloudfront/active-hosts with %j', async (body, problem) => {
+    const res = await control('/cloudfront/active-hosts', { method: 'PUT', body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toMatch(problem);
+  });
+
   it('rejects a body that is not an event', async () => {
     const res = await control('/invoke', { method: 'POST', body: '{"nope":1}' });
     expect(res.status).toBe(400);

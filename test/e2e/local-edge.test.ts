@@ -12,6 +12,7 @@ import {
   startLocalEdge,
 } from '../../scripts/local-edge/start-local-edge.ts';
 import { viewerRequest } from '../../scripts/local-edge/viewer-client.ts';
+import { invokeRouter } from '../support/router-invoke.ts';
 
 let edge: LocalEdge;
 
@@ -28,7 +29,12 @@ beforeAll(async () => {
       decisionLogSampleRate: 0,
     },
   });
+  // A host CloudFront serves (its distribution tenant exists) that no DOMAIN item routes: what
+  // reaches the router as an unknown host.
+  edge.cloudFront.activate([UNROUTED]);
 });
+
+const UNROUTED = 'nobody.example.com';
 
 afterAll(async () => {
   await edge?.stop();
@@ -107,24 +113,34 @@ describe('local edge routing', () => {
     const res = await get('shop.acme.com', { edgeRegion: 'eu-west-1' });
     expect(res.routerMs).toBeGreaterThan(0);
     expect(res.headers['x-edge-region']).toBe('eu-west-1');
-    const notFound = await get('nobody.example.com');
+    const notFound = await get(UNROUTED);
     expect(notFound.routerMs).toBeGreaterThan(0);
     expect(notFound.headers['x-edge-region']).toBe(edge.defaultEdgeRegion);
   });
 
-  it('answers 404 for an unknown host', async () => {
-    const res = await get('nobody.example.com');
+  it('answers 404 for a host CloudFront serves but no DOMAIN item routes', async () => {
+    const res = await get(UNROUTED);
     expect(res.status).toBe(404);
     expect(res.headers['x-cache']).toBe('LambdaGeneratedResponse from cloudfront');
     expect(res.json).toMatchObject({ error: expect.stringMatching(/unknown/) });
   });
 
+  it('answers a host no distribution tenant holds with CloudFront’s 403 page, before the function', async () => {
+    edge.resetCounters();
+    const res = await get('nobody.example.net');
+    expect(res.status).toBe(403);
+    expect(res.headers['x-cache']).toBe('Error from cloudfront');
+    expect(res.body).toContain('The request could not be satisfied');
+    expect(res.routerMs).toBeUndefined();
+    expect(edge.counters.unclaimedHosts).toBe(1);
+  });
+
   it.each([['bad host!'], ['a..b.example.com'], ['-x.example.com']])(
-    'answers 400 for the malformed Host %j',
+    'answers 400 for the malformed Host %j (the function invoked directly; CloudFront refuses it first)',
     async (host) => {
-      const res = await get(host);
-      expect(res.status).toBe(400);
-      expect(res.json).toMatchObject({ error: 'bad-host' });
+      const answer = await invokeRouter(edge.controlUrl, host);
+      expect(answer).toMatchObject({ kind: 'response', status: 400, json: { error: 'bad-host' } });
+      expect((await get(host)).headers['x-cache']).toBe('Error from cloudfront');
     },
   );
 
@@ -142,7 +158,7 @@ describe('local edge routing', () => {
   it('counts requests by status and edge region', async () => {
     edge.resetCounters();
     await get('shop.acme.com', { edgeRegion: 'eu-west-2' });
-    await get('nobody.example.com', { edgeRegion: 'eu-west-2' });
+    await get(UNROUTED, { edgeRegion: 'eu-west-2' });
     expect(edge.counters.requests).toBe(2);
     expect(edge.counters.byStatus).toEqual({ '200': 1, '404': 1 });
     expect(edge.counters.byEdgeRegion['eu-west-2']?.requests).toBe(2);

@@ -17,6 +17,8 @@ describe('npm run logs -- --local', () => {
       config: { decisionLogSampleRate: 1, metrics: { flushIntervalMs: 100 } },
       echoFunctionOutput: false,
     });
+    // Hosts CloudFront serves that no tenant routes: the router's unknown-host decisions.
+    edge.cloudFront.activate(['nobody.example.org', 'nobody.example.net']);
     await viewerRequest(edge.url, { host: 'shop.acme.com' });
     await viewerRequest(edge.url, { host: 'shop.acme.com', path: '/cart' });
     await viewerRequest(edge.url, { host: 'globex.app.example.com', edgeRegion: 'eu-west-1' });

@@ -76,6 +76,8 @@ async function until(condition: () => boolean): Promise<void> {
 
 beforeAll(async () => {
   edge = await startLocalEdge({ config: FAST });
+  // The tenant's domain is on CloudFront (as `domains` leaves it), so its traffic reaches the router.
+  edge.cloudFront.activate([HOST]);
   dir = await mkdtemp(join(tmpdir(), 'migration-e2e-'));
   const config = { ...JSON.parse(await readFile(LOCAL_CONFIG_PATH, 'utf8')), ...FAST };
   config.cache = { ...config.cache, ...FAST.cache };

@@ -46,6 +46,8 @@ const resolve = async (edgeRegion: string) => {
 
 beforeAll(async () => {
   edge = await startLocalEdge({ latency: { scale: 0.1 }, config: FAST });
+  // The tenant's domain is on CloudFront, as `domains` would leave it: `--verify-url` goes through.
+  edge.cloudFront.activate([HOST]);
   dir = await mkdtemp(join(tmpdir(), 'tools-world-'));
   const config = { ...JSON.parse(await readFile(LOCAL_CONFIG_PATH, 'utf8')), ...FAST };
   await writeFile(join(dir, 'router.json'), JSON.stringify(config));

@@ -76,7 +76,12 @@ export function routeCloudFront(
         !hosts.every((h) => typeof h === 'string' && h.length > 0 && h.length <= 253)
       )
         return { problem: 'body must be {"hosts": ["host", "*.parent", ...]}' };
-      cf.activate(hosts as string[]);
+      try {
+        cf.activate(hosts as string[]);
+      } catch (error) {
+        // A host CloudFront would refuse as a domain (InvalidArgument): a 400 naming it.
+        return { problem: (error as Error).message };
+      }
       return { status: 200, body: { activated: hosts.length } };
     });
   if (path === '/dns') {

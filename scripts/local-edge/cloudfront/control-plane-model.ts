@@ -121,6 +121,9 @@ export class ControlPlaneModel {
   readonly tenants = new Map<string, TenantState>();
   readonly connectionGroups = new Map<string, ConnectionGroupState>();
   private readonly byDomain = new Map<string, string>();
+  // Names are unique per account: an index, so a create or a read by name costs the same at
+  // 10,000 tenants as at 10.
+  private readonly byName = new Map<string, string>();
   private readonly limits: Required<ControlPlaneLimits>;
   /** Domains some other AWS account's distribution holds (CNAMEAlreadyExists), set by tests. */
   readonly foreignDomains = new Set<string>();
@@ -166,9 +169,10 @@ export class ControlPlaneModel {
 
   /** GetDistributionTenant: by id, name or ARN. */
   tenant(identifier: string): TenantState {
-    const direct = this.tenants.get(identifier);
-    if (direct !== undefined) return direct;
-    const found = [...this.tenants.values()].find((t) => t.name === identifier || t.arn === identifier);
+    const id = this.tenants.has(identifier)
+      ? identifier
+      : (this.byName.get(identifier) ?? /:distribution-tenant\/(.+)$/.exec(identifier)?.[1]);
+    const found = id === undefined ? undefined : this.tenants.get(id);
     if (found === undefined) throw entityNotFound(`distribution tenant ${identifier}`);
     return found;
   }
@@ -180,17 +184,29 @@ export class ControlPlaneModel {
     return this.tenant(id);
   }
 
-  /** CreateDistributionTenant. */
-  createTenant(request: TenantRequest, managedToken: () => { path: string; content: string }): TenantState {
+  /** The tenant holding exactly `domain` (no wildcard), if any. */
+  tenantWithDomain(domain: string): TenantState | undefined {
+    const id = this.byDomain.get(domain);
+    return id === undefined ? undefined : this.tenants.get(id);
+  }
+
+  /**
+   * CreateDistributionTenant. `setup`: a tenant made before the run (the local edge's demo and
+   * generated hosts), which the tenants-per-distribution limit does not refuse.
+   */
+  createTenant(
+    request: TenantRequest,
+    managedToken: () => { path: string; content: string },
+    options: { readonly setup?: boolean } = {},
+  ): TenantState {
     if (request.distributionId !== this.distributionId)
       throw entityNotFound(`distribution ${request.distributionId ?? '(none)'}`);
     const name = request.name ?? '';
     if (!TENANT_NAME.test(name)) throw invalidArgument(`Name ${JSON.stringify(name)} is not valid`);
     const domains = this.checkDomains(request.domains, undefined);
     const connectionGroupId = this.checkConnectionGroup(request.connectionGroupId);
-    if ([...this.tenants.values()].some((t) => t.name === name))
-      throw entityAlreadyExists(`distribution tenant ${name}`);
-    if (this.tenants.size >= this.limits.tenantsPerDistribution)
+    if (this.byName.has(name)) throw entityAlreadyExists(`distribution tenant ${name}`);
+    if (options.setup !== true && this.tenants.size >= this.limits.tenantsPerDistribution)
       throw entityLimitExceeded(
         `distribution tenants per distribution (${this.limits.tenantsPerDistribution})`,
       );
@@ -213,6 +229,7 @@ export class ControlPlaneModel {
       managedCertificate: this.managedCertificate(request, domains, managedToken),
     };
     this.tenants.set(id, tenant);
+    this.byName.set(name, id);
     for (const d of domains) this.byDomain.set(d, id);
     return tenant;
   }
@@ -252,6 +269,7 @@ export class ControlPlaneModel {
     const tenant = this.checkVersion(id, ifMatch);
     if (tenant.enabled) throw resourceNotDisabled();
     for (const d of tenant.domains) this.byDomain.delete(d);
+    this.byName.delete(tenant.name);
     this.tenants.delete(tenant.id);
   }
 

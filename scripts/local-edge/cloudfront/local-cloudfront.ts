@@ -54,7 +54,16 @@ export interface LocalCloudFront {
   servingTenant(host: string): TenantState | undefined;
   /** The body CloudFront answers ACM's HTTP validation fetch with, if `path` is a pending token of `host`. */
   validationAnswer(host: string, path: string): string | undefined;
-  /** Makes hosts served at once (set-up, as tenants created before the run). */
+  /**
+   * Makes hosts served at once: set-up, as distribution tenants created before the run (each
+   * with a certificate of its own; a `*.parent` wildcard too). Hosts served already (by a
+   * wildcard, or held by a tenant) are skipped; a host CloudFront would refuse as a domain
+   * (malformed, an IP) throws its `InvalidArgument`. The one way the local edge's callers make
+   * their hosts reachable: demo data, generated load-test tenants, test fixtures.
+   *
+   * @example
+   * edge.cloudFront.activate(['nobody.example.com', '*.flood.example.org']);
+   */
   activate(hosts: readonly string[]): void;
   setThrottle(setting: ThrottleSetting | undefined): void;
   close(): Promise<void>;
@@ -81,7 +90,8 @@ export async function startLocalCloudFront(options: LocalCloudFrontOptions): Pro
   }
   const activate = (hosts: readonly string[]) => {
     for (const h of hosts) {
-      if (model.servingTenant(h) !== undefined) continue;
+      // Served already (itself, or a wildcard over it, as the platform subdomains are).
+      if (model.servingTenant(h) !== undefined || model.tenantWithDomain(h) !== undefined) continue;
       model.createTenant(
         {
           distributionId: model.distributionId,
@@ -92,6 +102,7 @@ export async function startLocalCloudFront(options: LocalCloudFrontOptions): Pro
           certificateArn: 'arn:aws:acm:us-east-1:111111111111:certificate/local-demo',
         },
         newValidationToken,
+        { setup: true },
       );
       dns.add(h.replace(/^\*\./, 'any.'), 'CNAME', group.routingEndpoint);
     }
@@ -109,8 +120,9 @@ export async function startLocalCloudFront(options: LocalCloudFrontOptions): Pro
     calls: server.calls,
     servingTenant: (h) => model.servingTenant(h),
     validationAnswer(h, path) {
-      const tenant = [...model.tenants.values()].find((t) => t.domains.includes(h) && t.enabled);
-      const certificate = tenant?.managedCertificate;
+      // Asked on every viewer request: a lookup by domain, never a scan of the tenants.
+      const tenant = model.tenantWithDomain(h);
+      const certificate = tenant?.enabled === true ? tenant.managedCertificate : undefined;
       if (certificate?.status !== 'pending-validation' || certificate.validationTokenHost !== 'cloudfront')
         return undefined;
       const token = certificate.tokens.get(h);
