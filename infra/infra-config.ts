@@ -76,6 +76,23 @@ export interface ReplicaLayoutConfig {
 /** CloudFront price classes. */
 export type PriceClass = 'PriceClass_100' | 'PriceClass_200' | 'PriceClass_All';
 
+/**
+ * How customer domains reach the distribution: `multi-tenant`, a CloudFront SaaS Manager
+ * multi-tenant distribution (`ConnectionMode: tenant-only`) whose distribution tenants
+ * `npm run domains` creates, one per customer host with a managed certificate, behind one
+ * connection group; `standard`, one distribution with `domainNames` as its aliases (at most its
+ * alias quota) and one certificate for them (docs/custom-domains.md).
+ */
+export type DistributionMode = 'multi-tenant' | 'standard';
+
+/** Every {@link DistributionMode}. */
+export const DISTRIBUTION_MODES: readonly DistributionMode[] = ['multi-tenant', 'standard'];
+
+/** The distribution's kind. Defaults: {@link INFRA_SETTINGS}. */
+export interface DistributionConfig {
+  readonly mode: DistributionMode;
+}
+
 /** The validated deployment configuration. Defaults and one-line docs: {@link INFRA_SETTINGS}. */
 export interface InfraConfig {
   /** AWS account id (12 digits) of every stack. */
@@ -96,9 +113,14 @@ export interface InfraConfig {
   readonly regionalOrigins: ReadonlyMap<Region, CustomOrigin>;
   /** Region whose pool origin is the distribution's default origin (the primary unless set). */
   readonly defaultOriginRegion: Region;
+  /** Multi-tenant (SaaS Manager) or standard. */
+  readonly distribution: DistributionConfig;
   /** ACM certificate in us-east-1 for {@link domainNames}; none: the cloudfront.net certificate. */
   readonly certificateArn: string | undefined;
-  /** Alternate domain names of the distribution (wildcards allowed). Needs a certificate. */
+  /**
+   * The platform's own domain names (wildcards allowed), with {@link certificateArn}: the
+   * distribution's aliases (standard), or the domains of one distribution tenant (multi-tenant).
+   */
   readonly domainNames: readonly string[];
   /** The router's in-memory cache. */
   readonly routerCache: CacheConfig;
@@ -294,6 +316,18 @@ export const INFRA_SETTINGS = {
     defaultDoc: '`primaryRegion`',
     parse: (value, field) => (value === undefined ? undefined : requireRegion(value, field)),
   },
+  distribution: {
+    doc: 'the distribution ([docs/custom-domains.md](custom-domains.md#the-platform-decision))',
+    group: {
+      mode: {
+        doc: "`'multi-tenant'`: a SaaS Manager multi-tenant distribution, a connection group and a distribution tenant per customer domain (`npm run domains`); `'standard'`: one distribution with `domainNames` as aliases",
+        default: 'multi-tenant',
+        parse: (value, field): DistributionMode =>
+          DISTRIBUTION_MODES.find((m) => m === value) ??
+          fail(field, `must be one of ${DISTRIBUTION_MODES.join(', ')}`),
+      },
+    },
+  },
   certificateArn: {
     doc: 'ACM certificate **in us-east-1** for `domainNames`',
     default: undefined,
@@ -303,7 +337,7 @@ export const INFRA_SETTINGS = {
     ),
   },
   domainNames: {
-    doc: 'distribution aliases (wildcards allowed); need the certificate',
+    doc: "the platform's domain names (wildcards allowed), with the certificate: the aliases (`standard`) or one distribution tenant's domains (`multi-tenant`)",
     default: [],
     parse: (value, field) => {
       const names = requireArray(value, field).map((d, i) => {
@@ -376,7 +410,7 @@ export const INFRA_SETTINGS = {
     parse: (value, field) => headerNames(value, field, () => undefined),
   },
   priceClass: {
-    doc: 'CloudFront price class: `PriceClass_100` / `_200` / `_All`',
+    doc: 'CloudFront price class: `PriceClass_100` / `_200` / `_All` (`standard` only: a multi-tenant distribution has none)',
     default: 'PriceClass_All',
     parse: (value, field) =>
       PRICE_CLASSES.find((c) => c === value) ?? fail(field, `must be one of ${PRICE_CLASSES.join(', ')}`),
@@ -491,7 +525,8 @@ export const INFRA_DEFAULTS: SettingDefaults<typeof INFRA_SETTINGS> = settingDef
  * new TenantRouter(stack, 'Router', { config });
  */
 export function resolveInfraConfig(input: unknown): InfraConfig {
-  const settings = resolveSettings<InfraSettings>(INFRA_SETTINGS, requireObject(input, 'config'), fields);
+  const raw = requireObject(input, 'config');
+  const settings = resolveSettings<InfraSettings>(INFRA_SETTINGS, raw, fields);
   const { primaryRegion, replicaRegions, regionalOrigins, certificateArn, domainNames, cdnCache } = settings;
   if (replicaRegions.includes(primaryRegion))
     fail('replicaRegions', `must not list the primary region ${primaryRegion} (it always holds the table)`);
@@ -516,6 +551,12 @@ export function resolveInfraConfig(input: unknown): InfraConfig {
     fail('defaultOriginRegion', `${defaultOriginRegion} has no entry in regionalOrigins`);
   if (domainNames.length > 0 && certificateArn === undefined)
     fail('domainNames', 'need a certificateArn covering them');
+  // CloudFront refuses PriceClass on a multi-tenant distribution (API reference, DistributionConfig).
+  if (settings.distribution.mode === 'multi-tenant' && Object.hasOwn(raw, 'priceClass'))
+    fail(
+      'priceClass',
+      "is for distribution.mode 'standard' only (a multi-tenant distribution has no price class)",
+    );
   if (
     !(
       cdnCache.minTtlSeconds <= cdnCache.defaultTtlSeconds &&

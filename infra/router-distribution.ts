@@ -1,7 +1,8 @@
 /**
  * The CloudFront distribution in front of every tenant: the edge function on origin-request, a
  * cache key that includes Host (one tenant is never served another's page), the origin secret
- * header regional origins check, HTTPS only and access logs.
+ * header regional origins check, HTTPS only and access logs. Multi-tenant by default
+ * (`distribution.mode`, tenant-only-distribution.ts), standard with aliases otherwise.
  */
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
@@ -36,6 +37,7 @@ import {
   type Selection,
 } from './cloudfront-policies.ts';
 import type { InfraConfig } from './infra-config.ts';
+import { makeTenantOnly } from './tenant-only-distribution.ts';
 
 /** Props of {@link RouterDistribution}. */
 export interface RouterDistributionProps {
@@ -90,8 +92,11 @@ export class RouterDistribution extends Construct {
   #distribution(config: InfraConfig, edgeFunction: experimental.EdgeFunction): Distribution {
     const defaultOrigin = config.regionalOrigins.get(config.defaultOriginRegion);
     if (defaultOrigin === undefined) throw new Error('validated config has no default origin');
+    // Multi-tenant: the platform's domains and certificate belong to a distribution tenant
+    // (customer-domains.ts), never to the distribution.
+    const standard = config.distribution.mode === 'standard';
     const certificate =
-      config.certificateArn === undefined
+      config.certificateArn === undefined || !standard
         ? undefined
         : Certificate.fromCertificateArn(this, 'Certificate', config.certificateArn);
     const distribution = new Distribution(this, 'Distribution', {
@@ -135,6 +140,7 @@ export class RouterDistribution extends Construct {
       priceClass: PriceClass[priceClassKey(config.priceClass)],
       ...(config.webAclArn === undefined ? {} : { webAclId: config.webAclArn }),
     });
+    if (!standard) makeTenantOnly(distribution);
     acknowledgeDistributionFindings(distribution, config);
     return distribution;
   }
@@ -184,7 +190,14 @@ function accessLogBucket(scope: Construct, config: InfraConfig): Bucket {
 
 /** The cdk-nag findings on the distribution that this design accepts, each with its reason. */
 function acknowledgeDistributionFindings(distribution: Distribution, config: InfraConfig): void {
-  if (config.certificateArn === undefined) {
+  if (config.distribution.mode === 'multi-tenant') {
+    Validations.of(distribution).acknowledge({
+      id: 'AwsSolutions-CFR4',
+      reason:
+        'A multi-tenant distribution has no endpoint of its own: viewers reach its distribution tenants, ' +
+        'each serving its domains with its own certificate (CloudFront-managed, or the platform certificate).',
+    });
+  } else if (config.certificateArn === undefined) {
     Validations.of(distribution).acknowledge({
       id: 'AwsSolutions-CFR4',
       reason:

@@ -42,11 +42,30 @@ export class TenantRouterStack extends Stack {
       distribution: this.router.cdn.distribution,
     });
 
-    new CfnOutput(this, 'DistributionDomainName', {
-      description: 'Point tenant domains here (CNAME or alias record)',
-      value: this.router.cdn.distribution.distributionDomainName,
+    const { domains } = this.router;
+    if (domains === undefined)
+      new CfnOutput(this, 'DistributionDomainName', {
+        description: 'Point tenant domains here (CNAME or alias record)',
+        value: this.router.cdn.distribution.distributionDomainName,
+      });
+    else {
+      new CfnOutput(this, 'RoutingEndpoint', {
+        description: "Customers' CNAME target: the connection group's routing endpoint",
+        value: domains.connectionGroup.attrRoutingEndpoint,
+      });
+      new CfnOutput(this, 'ConnectionGroupId', {
+        description: 'npm run domains --connection-group (ETR_CONNECTION_GROUP)',
+        value: domains.connectionGroup.attrId,
+      });
+      new CfnOutput(this, 'DomainsOperatorPolicyArn', {
+        description: 'Attach to the role that runs npm run domains: nothing else is needed',
+        value: domains.operatorPolicy.policy.managedPolicyArn,
+      });
+    }
+    new CfnOutput(this, 'DistributionId', {
+      description: 'npm run domains --distribution-id (ETR_DISTRIBUTION_ID)',
+      value: this.router.cdn.distribution.distributionId,
     });
-    new CfnOutput(this, 'DistributionId', { value: this.router.cdn.distribution.distributionId });
     new CfnOutput(this, 'TableName', { value: this.router.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'Every router alarm of every region is published here',

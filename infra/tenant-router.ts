@@ -6,6 +6,7 @@ import { Annotations, Stack, Token } from 'aws-cdk-lib';
 import type { Code } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { ConfigError } from '../edge/errors.ts';
+import { CustomerDomains } from './customer-domains.ts';
 import { edgeFunctionCode } from './edge-function-code.ts';
 import { EdgeRouterFunction } from './edge-router-function.ts';
 import type { InfraConfig } from './infra-config.ts';
@@ -30,7 +31,9 @@ export interface TenantRouterProps {
 }
 
 /**
- * Global table + Lambda@Edge origin-request router + CloudFront distribution.
+ * Global table + Lambda@Edge origin-request router + CloudFront distribution (multi-tenant, with
+ * its connection group and the domains tool's operator policy, unless `distribution.mode` is
+ * `standard`).
  *
  * The surrounding stack must be in `config.primaryRegion` and `config.account`; when that is not
  * us-east-1, the function lands in a us-east-1 stack of its own (both regions need bootstrapping).
@@ -49,6 +52,11 @@ export class TenantRouter extends Construct {
   readonly cdn: RouterDistribution;
   /** Each edge region's nearest replica, and those farther than `config.replicaLayout.maxRoundTripMs`. */
   readonly replicaLayout: ReplicaLayoutReport;
+  /**
+   * Multi-tenant mode: the connection group, the platform's distribution tenant and the operator
+   * policy of `npm run domains`; undefined in standard mode.
+   */
+  readonly domains: CustomerDomains | undefined;
 
   constructor(scope: Construct, id: string, props: TenantRouterProps) {
     super(scope, id);
@@ -85,6 +93,14 @@ export class TenantRouter extends Construct {
       config,
       edgeFunction: this.edgeFunction.function,
     });
+    this.domains =
+      config.distribution.mode === 'multi-tenant'
+        ? new CustomerDomains(this, 'Domains', {
+            config,
+            distribution: this.cdn.distribution,
+            table: this.table.table,
+          })
+        : undefined;
   }
 }
 

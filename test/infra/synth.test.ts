@@ -123,6 +123,14 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
         { type: 'AWS::S3::Bucket', id: 'AwsSolutions-S1', hasReason: true },
         { type: 'AWS::CloudFront::Distribution', id: 'AwsSolutions-CFR1', hasReason: true },
         { type: 'AWS::CloudFront::Distribution', id: 'AwsSolutions-CFR2', hasReason: true },
+        // The example is multi-tenant: the tenants carry the certificates.
+        { type: 'AWS::CloudFront::Distribution', id: 'AwsSolutions-CFR4', hasReason: true },
+        { type: 'AWS::IAM::ManagedPolicy', id: 'AwsSolutions-IAM5[Resource::*]', hasReason: true },
+        {
+          type: 'AWS::IAM::ManagedPolicy',
+          id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudfront::111111111111:distribution-tenant/*]',
+          hasReason: true,
+        },
       ]),
     );
     expect(edge).toEqual(
@@ -206,23 +214,27 @@ describe('npm run synth (full synth with bundling and cdk-nag)', () => {
 });
 
 describe('cdk-nag on the app', () => {
-  it('passes a us-east-1 primary without certificate or web ACL (the other acknowledgement paths)', () => {
-    process.env.CDK_VALIDATION = 'false';
-    const input = infraConfigInput({
-      primaryRegion: 'us-east-1',
-      replicaRegions: ['eu-west-1', 'ap-southeast-2'],
-    });
-    const app = new App({
-      outdir: mkdtempSync(join(tmpdir(), 'tenant-router-nag-')),
-      context: { [CONFIG_CONTEXT_KEY]: input, 'aws:cdk:bundling-stacks': [] },
-    });
-    buildApp({ app });
-    try {
-      expect(() => app.synth()).not.toThrow();
-    } finally {
-      rmSync(app.outdir, { recursive: true, force: true });
-    }
-  });
+  it.each(['multi-tenant', 'standard'])(
+    'passes a us-east-1 primary without certificate or web ACL, %s distribution (the other acknowledgement paths)',
+    (mode) => {
+      process.env.CDK_VALIDATION = 'false';
+      const input = infraConfigInput({
+        primaryRegion: 'us-east-1',
+        replicaRegions: ['eu-west-1', 'ap-southeast-2'],
+        distribution: { mode },
+      });
+      const app = new App({
+        outdir: mkdtempSync(join(tmpdir(), 'tenant-router-nag-')),
+        context: { [CONFIG_CONTEXT_KEY]: input, 'aws:cdk:bundling-stacks': [] },
+      });
+      buildApp({ app });
+      try {
+        expect(() => app.synth()).not.toThrow();
+      } finally {
+        rmSync(app.outdir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('fails the synth on a finding nobody acknowledged', () => {
     process.env.CDK_VALIDATION = 'false';

@@ -222,11 +222,13 @@ describe('TenantRouter with the primary outside us-east-1', () => {
   });
 });
 
-describe('TenantRouter with the primary in us-east-1, a certificate and aliases', () => {
+describe('TenantRouter, standard distribution, with the primary in us-east-1, a certificate and aliases', () => {
   let synth: SynthResult;
   beforeAll(() => {
     synth = synthTemplates(
       infraConfigInput({
+        distribution: { mode: 'standard' },
+        priceClass: 'PriceClass_100',
         primaryRegion: 'us-east-1',
         replicaRegions: ['eu-west-1'],
         defaultOriginRegion: 'eu-west-1',
@@ -258,9 +260,12 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
     });
   });
 
-  it('serves the aliases with the certificate and a modern TLS policy', () => {
+  it('serves the aliases with the certificate and a modern TLS policy, at the configured price class', () => {
     synth.main.hasResourceProperties('AWS::CloudFront::Distribution', {
       DistributionConfig: {
+        ConnectionMode: Match.absent(),
+        PriceClass: 'PriceClass_100',
+        IPV6Enabled: true,
         Aliases: ['*.app.example.com', 'shop.example.org'],
         ViewerCertificate: {
           AcmCertificateArn:
@@ -294,6 +299,13 @@ describe('TenantRouter with the primary in us-east-1, a certificate and aliases'
 
   it('runs the configured runtime', () => {
     synth.main.hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs20.x' });
+  });
+
+  it('has no connection group, no distribution tenant and no domains operator policy', () => {
+    synth.main.resourceCountIs('AWS::CloudFront::ConnectionGroup', 0);
+    synth.main.resourceCountIs('AWS::CloudFront::DistributionTenant', 0);
+    synth.main.resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+    synth.main.hasOutput('DistributionDomainName', {});
   });
 });
 
