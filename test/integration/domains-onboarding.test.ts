@@ -277,4 +277,26 @@ describe('domains import', () => {
     expect((await through('site7.bulk.example')).status).toBe(200);
     expect((await h.tenants('check')).code).toBe(0);
   });
+
+  it('onboards one customer’s many domains from two imports at once: none failed by contention', async () => {
+    // Before claims were taken one at a time per tenant, and contention was a wait rather than a
+    // failure, about half of 60 such domains ended `failed` ("tenant kept changing").
+    expect((await h.tenants('add', 'bigco', 'eu-west-1')).code).toBe(0);
+    const hosts = Array.from({ length: 30 }, (_, i) => `www${i}.bigco.example`);
+    const file = join(tmpdir(), `domains-bigco-${process.pid}.csv`);
+    await writeFile(file, `${hosts.map((x) => `${x},bigco`).join('\n')}\n`);
+    const args = ['import', file, '--simulate-customer-dns', '--concurrency', '16', '--rate', '500'];
+    const [a, b] = await Promise.all([
+      h.domainsProcess(...args, '--poll-ms', '20', '--json').done,
+      h.domainsProcess(...args, '--poll-ms', '20', '--json').done,
+    ]);
+    for (const run of [a, b]) {
+      expect(run.code, run.stdout).toBe(0);
+      expect(JSON.parse(run.stdout).byState).toEqual({ active: 30 });
+    }
+    for (const x of hosts) expect(tenantsNamed(x)).toHaveLength(1);
+    const shown = JSON.parse((await h.tenants('show', 'bigco', '--json')).stdout) as { domains: string[] };
+    expect([...shown.domains].sort()).toEqual([...hosts].sort());
+    expect((await h.tenants('check')).code).toBe(0);
+  });
 });

@@ -12,6 +12,7 @@ import { forEachConcurrently } from '../bounded-concurrency.ts';
 import { integerOption, parseArguments, UsageError } from '../cli.ts';
 import { printJson } from '../cli-io.ts';
 import { InterruptedError } from '../errors.ts';
+import { keyedSerializer } from '../keyed-serializer.ts';
 import { createProgress } from '../progress.ts';
 import type { TenantsCommand } from '../tenants/commands/command.ts';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, toolConfigOf } from '../tenants/table-connection.ts';
@@ -167,7 +168,9 @@ ${CONNECTION_HELP}`,
     const counts: Record<string, number> = {};
     const progress = createProgress({ label: 'domains', total: lines.length, stream: io.stderr });
     try {
-      const results = await importDomains(domains.ctx, lines, {
+      // One claim at a time per tenant: a customer's many domains never race each other.
+      const ctx = { ...domains.ctx, oneClaimPerTenant: keyedSerializer() };
+      const results = await importDomains(ctx, lines, {
         concurrency,
         timeoutMs,
         pollMs,

@@ -8,7 +8,7 @@
 import type { TenantId } from '../../../edge/model.ts';
 import { addDomain, holderOf, removeDomain } from '../tenants/domain-claims.ts';
 import type { OperationContext } from '../tenants/operation-context.ts';
-import { OperationRefusedError } from '../tenants/tenant-errors.ts';
+import { OperationRefusedError, TenantContentionError } from '../tenants/tenant-errors.ts';
 import type { DomainCdn } from './domain-cdn.ts';
 import { nextAction, type OnboardingAction, type OnboardingFacts, retryState } from './onboarding-machine.ts';
 import type { OnboardingRecord } from './onboarding-record.ts';
@@ -36,6 +36,11 @@ export interface DomainsContext {
   readonly ownership: OwnershipCheck;
   /** Called after each step; a test throws here to stand for a kill. @default none */
   readonly afterStep?: ((step: OnboardingStep, host: string) => void) | undefined;
+  /**
+   * Runs one tenant's claims one at a time (an import of many domains of one customer would
+   * otherwise race itself on the tenant item). @default each claim at once
+   */
+  readonly oneClaimPerTenant?: (<T>(tenantId: TenantId, claim: () => Promise<T>) => Promise<T>) | undefined;
 }
 
 /** The outcome of `add`. */
@@ -157,8 +162,11 @@ async function perform(
     case 'claim':
       step('ownership-seen');
       try {
-        await addDomain(ctx.ops, record.tenantId, { host: record.host });
+        const claim = () => addDomain(ctx.ops, record.tenantId, { host: record.host });
+        await (ctx.oneClaimPerTenant === undefined ? claim() : ctx.oneClaimPerTenant(record.tenantId, claim));
       } catch (error) {
+        // Contention is no answer about the host: wait, the next verify claims again.
+        if (error instanceof TenantContentionError) return undefined;
         if (!(error instanceof OperationRefusedError)) throw error;
         return write(ctx, record, { state: 'failed', failedStep: 'claim', reason: error.message });
       }

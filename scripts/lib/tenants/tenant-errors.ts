@@ -27,7 +27,15 @@ export class UnroutableRecordError extends InvalidInputError {
   override readonly name = 'UnroutableRecordError';
 }
 
+/**
+ * A refusal that says nothing about the request: the tenant's conditional writes kept losing to
+ * concurrent writers. Nothing was left half done; the same operation a moment later may pass.
+ */
+export class TenantContentionError extends OperationRefusedError {
+  override readonly name = 'TenantContentionError';
+}
+
 /** The refusal once a tenant's conditional writes kept losing to concurrent writers. */
-export function tenantKeptChanging(tenantId: string, detail = 'rerun'): OperationRefusedError {
-  return new OperationRefusedError(`tenant ${tenantId} kept changing concurrently; ${detail}`);
+export function tenantKeptChanging(tenantId: string, detail = 'rerun'): TenantContentionError {
+  return new TenantContentionError(`tenant ${tenantId} kept changing concurrently; ${detail}`);
 }
