@@ -224,6 +224,17 @@ describe('control API', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(problem);
   });
 
+  it("fails a domain's managed certificate with PUT /cloudfront/certificate-failures/<domain>, and clears it with DELETE", async () => {
+    const path = `/cloudfront/certificate-failures/${encodeURIComponent('caa.example.org')}`;
+    const put = await control(path, { method: 'PUT' });
+    expect(await put.json()).toEqual({ failing: ['caa.example.org'] });
+    expect(edge.cloudFront.validator.failingDomains.has('caa.example.org')).toBe(true);
+    const cleared = await control(path, { method: 'DELETE' });
+    expect(cleared.status).toBe(200);
+    expect(await cleared.json()).toEqual({ failing: [] });
+    expect(edge.cloudFront.validator.failingDomains.has('caa.example.org')).toBe(false);
+  });
+
   it('rejects a body that is not an event', async () => {
     const res = await control('/invoke', { method: 'POST', body: '{"nope":1}' });
     expect(res.status).toBe(400);

@@ -5,6 +5,7 @@
  *   PUT    /cloudfront/throttle              {"ratePerSecond": 5} and/or {"share": 0.3}: Throttling answers
  *   DELETE /cloudfront/throttle              no throttling
  *   PUT    /cloudfront/certificate-failures/<domain>   the domain's managed certificate fails
+ *   DELETE /cloudfront/certificate-failures/<domain>   it validates again (then verify --retry)
  *   PUT    /cloudfront/active-hosts          {"hosts": [...]}: served at once, as tenants created before
  *                                            the run (set-up: the load test's generated hosts)
  *   GET    /dns                              every record set of the local DNS
@@ -63,9 +64,12 @@ export function routeCloudFront(
         return { status: 200, body: { ratePerSecond, share } };
       });
   }
-  if (path.startsWith('/cloudfront/certificate-failures/') && method === 'PUT') {
+  if (path.startsWith('/cloudfront/certificate-failures/') && (method === 'PUT' || method === 'DELETE')) {
+    // PUT stands in for what fails a real certificate (a CAA record forbidding Amazon); DELETE
+    // is the customer fixing it, so a `verify --retry` can be shown to recover.
     const domain = decodeURIComponent(path.slice('/cloudfront/certificate-failures/'.length));
-    cf.validator.failingDomains.add(domain);
+    if (method === 'PUT') cf.validator.failingDomains.add(domain);
+    else cf.validator.failingDomains.delete(domain);
     return Promise.resolve({ status: 200, body: { failing: [...cf.validator.failingDomains] } });
   }
   if (path === '/cloudfront/active-hosts' && method === 'PUT')
