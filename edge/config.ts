@@ -77,8 +77,13 @@ export interface LookupConfig {
   readonly hedgeAfterMs: number;
   /** Total time budget of one lookup at zero distance; the build adds the two nearest replicas' cold reads. */
   readonly budgetMs: number;
-  /** How long a replica that failed an attempt is tried last instead of first. */
+  /**
+   * How long a demoted replica (one that failed an attempt, or was slower than the next one
+   * `slowReadsToDemote` times in a row) is tried last, before a probe may bring it back.
+   */
   readonly replicaCooldownMs: number;
+  /** Slow answers in a row that demote a replica (slower than the replica read instead); 0: never for slowness. */
+  readonly slowReadsToDemote: number;
   /** Send a hedged read to the next replica when the first is slower than its hedge delay. */
   readonly hedging: boolean;
   /** How many of the nearest replicas a new container connects to at once (0: none). */
@@ -343,9 +348,14 @@ export const ROUTER_SETTINGS = {
         parse: int(1, MAX_LOOKUP_BUDGET_MS),
       },
       replicaCooldownMs: {
-        doc: 'how long a replica that failed an attempt is tried last instead of first, ms',
+        doc: 'how long a demoted replica (it failed an attempt, or was slow `slowReadsToDemote` times in a row) is tried last instead of first, ms; then one background read probes it and a timely answer promotes it back (0: never demote)',
         default: 5_000,
         parse: int(0, TEN_MINUTES_MS),
+      },
+      slowReadsToDemote: {
+        doc: 'answers in a row slower than the replica read instead is expected to be (its hedge delay), or beaten by a hedge, that demote a replica ([tenant-store.md](tenant-store.md#latency-aware-order)); 0: only failures demote',
+        default: 3,
+        parse: int(0, 100),
       },
       hedging: {
         doc: 'hedged reads: when the first replica has not answered within its hedge delay, ask the next one too and take the first answer',

@@ -34,6 +34,12 @@ import {
   type Timers,
 } from './replica-read.ts';
 import { observeRequestPhases, ReplicaRequestHandler } from './replica-request-handler.ts';
+import {
+  type AttemptReport,
+  type AttemptVerdict,
+  ReplicaStanding,
+  type StandingChange,
+} from './replica-standing.ts';
 import type { Clock, ReadObserver, TenantStore } from './tenant-store.ts';
 
 export { createReplicaClient, replicaEndpointFor } from './replica-client.ts';
@@ -43,14 +49,19 @@ export interface ReplicaAttempt {
   readonly region: Region;
   /**
    * `first`: the lookup's first replica; `failover`: a later one, after the earlier ones failed;
-   * `hedge`: a read sent while an earlier one is still outstanding.
+   * `hedge`: a read sent while an earlier one is still outstanding; `probe`: a demoted replica's
+   * read once its cooldown ended, beside a lookup and never in its way.
    */
-  readonly kind: AttemptKind;
+  readonly kind: AttemptKind | 'probe';
   readonly ok: boolean;
   /** Wall-clock duration of the attempt, ms. */
   readonly ms: number;
   /** Error code or name of a failed attempt. */
   readonly error?: string;
+  /** Answered, but slower than the replica read instead is expected to be (`ReplicaStanding`). */
+  readonly slow: boolean;
+  /** The replica was demoted (tried after the others) or promoted back by this attempt. */
+  readonly change?: StandingChange;
 }
 
 /** Options of {@link createDynamoDBTenantStore}. */
@@ -83,6 +94,8 @@ export interface DynamoDBTenantStore extends TenantStore {
   warmUp(regions: readonly Region[]): void;
   /** The replicas nearest first (before demotions). */
   readonly replicaOrder: readonly Region[];
+  /** The replicas in the order a lookup tries them now: demoted ones last. */
+  readonly currentOrder: readonly Region[];
 }
 
 /**
@@ -116,17 +129,16 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
   const clients = new Map<Region, DynamoDBClient>();
   const timings = new Map<Region, ReplicaTiming>();
   const budgetMs = lookupBudgetMs(config, edgeRegion);
-  const { replicaCooldownMs, hedging } = config.lookup;
-  // Replicas that failed recently, until when: they are tried last, so a hanging nearest replica
-  // costs one attempt per cooldown instead of one per lookup.
-  const demotedUntil = new Map<Region, number>();
-
-  function replicasInOrder(now: number): readonly Region[] {
-    if (demotedUntil.size === 0) return order;
-    for (const [region, until] of demotedUntil) if (until <= now) demotedUntil.delete(region);
-    if (demotedUntil.size === 0) return order;
-    return [...order.filter((r) => !demotedUntil.has(r)), ...order.filter((r) => demotedUntil.has(r))];
-  }
+  const { replicaCooldownMs, hedging, slowReadsToDemote } = config.lookup;
+  // A replica that failed, or was slower than the next one several times in a row, is tried last:
+  // a hanging nearest replica costs one attempt per cooldown instead of one per lookup, a slow one
+  // stops costing every lookup its hedge delay and a double read.
+  const standing = new ReplicaStanding({
+    order,
+    timing: timingOf,
+    cooldownMs: replicaCooldownMs,
+    slowReadsToDemote,
+  });
 
   function clientFor(region: Region): DynamoDBClient {
     let client = clients.get(region);
@@ -189,15 +201,42 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     }
   }
 
-  function attemptEnded({ region, kind, keys, error, ms }: AttemptEnd): void {
+  function attemptEnded(end: AttemptEnd, probe = false): void {
+    const { region, keys, error, ms } = end;
+    const kind = probe ? 'probe' : end.kind;
+    const report: AttemptReport = {
+      region,
+      failed: error !== undefined,
+      ms,
+      sentAfterMs: end.sentAfterMs,
+      beaten: end.beaten,
+      stalled: end.stalled,
+    };
+    const { verdict, change } = standing.record(report, clock(), probe);
+    if (change !== undefined) logStandingChange(report, change, verdict);
     if (error === undefined) {
-      demotedUntil.delete(region);
-      if (onAttempt !== undefined) observe({ region, kind, ok: true, ms });
+      if (onAttempt !== undefined)
+        observe({
+          region,
+          kind,
+          ok: true,
+          ms,
+          slow: verdict === 'slow',
+          ...(change !== undefined && { change }),
+        });
       return;
     }
-    if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
     const code = errorCode(error);
-    if (onAttempt !== undefined) observe({ region, kind, ok: false, ms, error: code });
+    if (onAttempt !== undefined)
+      observe({
+        region,
+        kind,
+        ok: false,
+        ms,
+        error: code,
+        slow: false,
+        ...(change !== undefined && { change }),
+      });
     logger.log({
       level: 'warn',
       msg: 'tenant store attempt failed',
@@ -211,9 +250,84 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
     });
   }
 
-  const load = createReadBatcher<KeyRead>((keys) =>
-    readFromReplicas(keys, {
-      order: replicasInOrder(clock()),
+  /** One line per move, with the attempt that decided it (`ms` in all, `sentAfterMs` of set-up). */
+  function logStandingChange(report: AttemptReport, change: StandingChange, verdict: AttemptVerdict): void {
+    const { region, ms, sentAfterMs, beaten } = report;
+    const evidence = { ms, ...(sentAfterMs !== undefined && { sentAfterMs }), ...(beaten && { beaten }) };
+    if (change.change === 'promoted') {
+      logger.log({ level: 'info', msg: 'replica promoted', region, ...evidence, order: standing.order });
+      return;
+    }
+    // Info: a failure that demotes was logged as a warning already; a slow replica still answers.
+    logger.log({
+      level: 'info',
+      msg: 'replica demoted',
+      region,
+      reason: change.reason,
+      ...(verdict === 'slow' && { slowReads: slowReadsToDemote, ...evidence }),
+      cooldownMs: replicaCooldownMs,
+      order: standing.order,
+    });
+  }
+
+  /**
+   * One read of the REGIONS item from `region` outside any lookup (the warm-up, a probe): `ended`
+   * gets how it went, as a lookup's attempt would report it.
+   */
+  function readAside(region: Region, ended: (report: AttemptReport, error: Error | undefined) => void): void {
+    const startedAt = clock();
+    let sentAt: number | undefined;
+    const hooks: SendHooks = {
+      onConnecting() {},
+      onSent() {
+        sentAt = clock();
+      },
+    };
+    const end = (error: Error | undefined) =>
+      ended(
+        {
+          region,
+          failed: error !== undefined,
+          ms: clock() - startedAt,
+          sentAfterMs: sentAt === undefined ? undefined : sentAt - startedAt,
+          beaten: false,
+          stalled: false,
+        },
+        error,
+      );
+    send(region, [REGIONS_KEY], hooks).then(
+      () => end(undefined),
+      (error: unknown) => end(error instanceof Error ? error : new Error(String(error))),
+    );
+  }
+
+  /**
+   * Probes each demoted replica whose cooldown is over with one read of the REGIONS item, beside
+   * the lookup that found it due: the lookup itself reads the others, so no viewer waits on it.
+   */
+  function probeDue(now: number): void {
+    for (const region of standing.dueProbes(now))
+      readAside(region, (report, error) =>
+        attemptEnded(
+          {
+            region,
+            kind: 'first',
+            keys: [REGIONS_KEY],
+            error,
+            ms: report.ms,
+            sentAfterMs: report.sentAfterMs,
+            beaten: false,
+            stalled: false,
+          },
+          true,
+        ),
+      );
+  }
+
+  const load = createReadBatcher<KeyRead>((keys) => {
+    probeDue(clock());
+    return readFromReplicas(keys, {
+      order: standing.order,
       timing: timingOf,
       budgetMs,
       hedging,
@@ -221,8 +335,8 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
       onAttemptEnd: attemptEnded,
       clock,
       ...(options.timers !== undefined && { timers: options.timers }),
-    }),
-  );
+    });
+  });
 
   async function readItem(key: string, observeRead: ReadObserver | undefined): Promise<Item | undefined> {
     const read = await load(key);
@@ -233,6 +347,9 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
 
   return {
     replicaOrder: order,
+    get currentOrder() {
+      return standing.order;
+    },
     async getDomain(host, observeRead) {
       const item = await readItem(domainKey(host), observeRead);
       return item === undefined ? undefined : parseDomainItem(item);
@@ -246,25 +363,25 @@ export function createDynamoDBTenantStore(options: DynamoDBTenantStoreOptions): 
       return item === undefined ? undefined : parseRegionsItem(item);
     },
     warmUp(regions) {
-      for (const region of regions) {
-        const startedAt = clock();
-        send(region, [REGIONS_KEY], { onConnecting() {}, onSent() {} }).then(
-          () =>
-            logger.log({ level: 'info', msg: 'replica connection warmed', region, ms: clock() - startedAt }),
-          (error: unknown) => {
-            const failure = error instanceof Error ? error : new Error(String(error));
-            if (replicaCooldownMs > 0) demotedUntil.set(region, clock() + replicaCooldownMs);
-            logger.log({
-              level: 'warn',
-              msg: 'replica warm-up failed',
-              region,
-              code: errorCode(failure),
-              detail: failure.message,
-              ms: clock() - startedAt,
-            });
-          },
-        );
-      }
+      for (const region of regions)
+        readAside(region, (report, error) => {
+          // Its answer is the first word of how quick that replica is: the standing judges the
+          // nearest one's slowness by it (a failure demotes it, as a lookup's would).
+          const { change, verdict } = standing.record(report, clock());
+          if (change !== undefined) logStandingChange(report, change, verdict);
+          if (error === undefined) {
+            logger.log({ level: 'info', msg: 'replica connection warmed', region, ms: report.ms });
+            return;
+          }
+          logger.log({
+            level: 'warn',
+            msg: 'replica warm-up failed',
+            region,
+            code: errorCode(error),
+            detail: error.message,
+            ms: report.ms,
+          });
+        });
     },
   };
 }

@@ -48,6 +48,18 @@ export interface AttemptEnd {
   readonly error: Error | undefined;
   /** Wall-clock duration, ms. */
   readonly ms: number;
+  /**
+   * Ms from the attempt's start until its request went out on a ready connection (the last time,
+   * when it was sent again); undefined when the sender never said so.
+   */
+  readonly sentAfterMs: number | undefined;
+  /** The lookup was settled by the answer of an attempt sent after this one (a hedge that won). */
+  readonly beaten: boolean;
+  /**
+   * The lookup saw this process stalled before the attempt ended (its hedge timer fired later
+   * than its own delay): the attempt's times then say more about the process than the replica.
+   */
+  readonly stalled: boolean;
 }
 
 /** How one key was read. */
@@ -117,6 +129,17 @@ export function readFromReplicas(
   return new Promise((resolve) => new ReplicaRead(keys, options, resolve).start());
 }
 
+/** One attempt of a lookup, while it runs. */
+interface Attempt {
+  readonly region: Region;
+  readonly kind: AttemptKind;
+  /** Its place among the lookup's attempts, in the order they were sent. */
+  readonly index: number;
+  readonly startedAt: number;
+  /** When its request last went out on a ready connection. */
+  sentAt: number | undefined;
+}
+
 /** The state of one lookup across the replicas. */
 class ReplicaRead {
   readonly #options: ReplicaReadOptions;
@@ -129,8 +152,12 @@ class ReplicaRead {
   readonly #failures: Error[] = [];
   readonly #tried: string[] = [];
   #next = 0;
+  /** The launch index (`#next` when sent) of the attempt whose answer settled the lookup. */
+  #settledBy: number | undefined;
   #outstanding = 0;
   #hedges = 0;
+  /** A hedge timer of this lookup fired later than its own delay: the process was stalled. */
+  #stalled = false;
   #settled = false;
   #hedgeTimer: unknown;
   #budgetTimer: unknown;
@@ -158,10 +185,10 @@ class ReplicaRead {
     const region = this.#options.order[this.#next];
     if (region === undefined || this.#remaining.size === 0) return false;
     if (this.#clock() - this.#startedAt >= this.#options.budgetMs) return false;
+    const attempt: Attempt = { region, kind, index: this.#next, startedAt: this.#clock(), sentAt: undefined };
     this.#next++;
     this.#outstanding++;
     const keys = [...this.#remaining];
-    const startedAt = this.#clock();
     const timing = this.#options.timing(region);
     // A hedge is not hedged again; the hedge of any other attempt is timed from its own phases.
     const hedgeable = kind !== 'hedge';
@@ -170,14 +197,30 @@ class ReplicaRead {
         if (hedgeable) this.#armHedge(coldHedgeAfterMs(timing));
       },
       onSent: () => {
+        attempt.sentAt = this.#clock();
         if (hedgeable) this.#armHedge(timing.hedgeAfterMs);
       },
     };
     this.#options.send(region, keys, hooks).then(
-      (answer) => this.#answered(region, kind, keys, startedAt, answer),
-      (error: unknown) => this.#failed(region, kind, keys, startedAt, asError(error)),
+      (answer) => this.#answered(attempt, keys, answer),
+      (error: unknown) => this.#failed(attempt, keys, asError(error)),
     );
     return true;
+  }
+
+  /** Tells `onAttemptEnd` how `attempt` ended. */
+  #ended(attempt: Attempt, keys: readonly string[], error: Error | undefined): void {
+    const { region, kind, startedAt, sentAt } = attempt;
+    this.#options.onAttemptEnd({
+      region,
+      kind,
+      keys,
+      error,
+      ms: this.#clock() - startedAt,
+      sentAfterMs: sentAt === undefined ? undefined : sentAt - startedAt,
+      beaten: this.#settledBy !== undefined && this.#settledBy > attempt.index,
+      stalled: this.#stalled,
+    });
   }
 
   /**
@@ -192,6 +235,7 @@ class ReplicaRead {
     this.#hedgeTimer = this.#timers.set(ms, () => {
       if (this.#settled || this.#hedges >= MAX_HEDGES) return;
       if (this.#clock() - due > ms) {
+        this.#stalled = true;
         this.#armHedge(ms);
         return;
       }
@@ -199,16 +243,11 @@ class ReplicaRead {
     });
   }
 
-  #answered(
-    region: Region,
-    kind: AttemptKind,
-    keys: readonly string[],
-    startedAt: number,
-    answer: ReadAnswer,
-  ) {
+  #answered(attempt: Attempt, keys: readonly string[], answer: ReadAnswer) {
     this.#outstanding--;
-    this.#options.onAttemptEnd({ region, kind, keys, error: undefined, ms: this.#clock() - startedAt });
+    this.#ended(attempt, keys, undefined);
     if (this.#settled) return;
+    const { region } = attempt;
     const unprocessed = new Set(answer.unprocessed);
     for (const key of keys) {
       if (!this.#remaining.has(key) || unprocessed.has(key)) continue;
@@ -216,6 +255,7 @@ class ReplicaRead {
       this.#remaining.delete(key);
     }
     if (this.#remaining.size === 0) {
+      this.#settledBy = attempt.index;
       this.#finish();
       return;
     }
@@ -223,12 +263,12 @@ class ReplicaRead {
     if (this.#outstanding === 0 && !this.#launch('failover')) this.#fail();
   }
 
-  #failed(region: Region, kind: AttemptKind, keys: readonly string[], startedAt: number, error: Error) {
+  #failed(attempt: Attempt, keys: readonly string[], error: Error) {
     this.#outstanding--;
-    this.#options.onAttemptEnd({ region, kind, keys, error, ms: this.#clock() - startedAt });
+    this.#ended(attempt, keys, error);
     if (this.#settled) return;
     this.#failures.push(error);
-    this.#tried.push(`${region} ${errorCode(error)}`);
+    this.#tried.push(`${attempt.region} ${errorCode(error)}`);
     if (this.#outstanding === 0 && !this.#launch('failover')) this.#fail();
   }
 

@@ -38,6 +38,9 @@ export const ROUTER_METRIC_NAMES = [
   'ReplicaFailovers',
   'ReplicaErrors',
   'HedgedReads',
+  'ReplicaDemotions',
+  'ReplicaPromotions',
+  'ReplicaProbes',
 ] as const;
 /** A metric without dimensions. */
 export type RouterMetricName = (typeof ROUTER_METRIC_NAMES)[number] | 'LookupLatency';
@@ -76,6 +79,9 @@ interface Counter {
 interface ReplicaCounts {
   reads: number;
   errors: number;
+  demotions: number;
+  promotions: number;
+  probes: number;
 }
 
 const defaultSchedule = (ms: number, due: () => void): void => {
@@ -104,6 +110,9 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
   let failovers = 0;
   let replicaErrors = 0;
   let hedges = 0;
+  let demotions = 0;
+  let promotions = 0;
+  let probes = 0;
   let due = false;
   // Only the latest timer counts: a manual flush starts a new interval, and the older timer must not end it early.
   let interval = 0;
@@ -153,6 +162,9 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
       ReplicaFailovers: failovers,
       ReplicaErrors: replicaErrors,
       HedgedReads: hedges,
+      ReplicaDemotions: demotions,
+      ReplicaPromotions: promotions,
+      ReplicaProbes: probes,
     };
     const doc = (dimensions: Record<string, string>, metrics: EmfMetric[]) =>
       emfDocument({ namespace, timestamp, dimensions, metrics });
@@ -190,6 +202,9 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
         doc({ Replica: region }, [
           { name: 'ReplicaReads', unit: 'Count', value: r.reads },
           { name: 'ReplicaErrors', unit: 'Count', value: r.errors },
+          { name: 'ReplicaDemotions', unit: 'Count', value: r.demotions },
+          { name: 'ReplicaPromotions', unit: 'Count', value: r.promotions },
+          { name: 'ReplicaProbes', unit: 'Count', value: r.probes },
         ]),
       );
     }
@@ -197,11 +212,11 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
   }
 
   function reset(): void {
-    requests = failovers = replicaErrors = hedges = 0;
+    requests = failovers = replicaErrors = hedges = demotions = promotions = probes = 0;
     cache.hit = cache.miss = cache.stale = cache.negative = 0;
     forwardedVia.home = forwardedVia.dedicated = forwardedVia.failover = forwardedVia.fallback = 0;
     for (const reasons of generated.values()) for (const counter of reasons.values()) counter.n = 0;
-    for (const r of replicas.values()) r.reads = r.errors = 0;
+    for (const r of replicas.values()) r.reads = r.errors = r.demotions = r.promotions = r.probes = 0;
     latency.reset();
   }
 
@@ -220,7 +235,7 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
     onAttempt(attempt) {
       let counts = replicas.get(attempt.region);
       if (counts === undefined) {
-        counts = { reads: 0, errors: 0 };
+        counts = { reads: 0, errors: 0, demotions: 0, promotions: 0, probes: 0 };
         replicas.set(attempt.region, counts);
       }
       counts.reads++;
@@ -230,6 +245,17 @@ export function createRouterMetrics(options: RouterMetricsOptions): RouterMetric
       }
       if (attempt.kind === 'failover') failovers++;
       else if (attempt.kind === 'hedge') hedges++;
+      else if (attempt.kind === 'probe') {
+        counts.probes++;
+        probes++;
+      }
+      if (attempt.change?.change === 'demoted') {
+        counts.demotions++;
+        demotions++;
+      } else if (attempt.change?.change === 'promoted') {
+        counts.promotions++;
+        promotions++;
+      }
     },
     flush() {
       due = false;

@@ -120,6 +120,44 @@ describe('readFromReplicas', () => {
     expect(h.result()?.get('TENANT#acme')).toMatchObject({ region: NEXT });
   });
 
+  it('tells when each attempt’s request went out, and that the first one was beaten by the hedge', async () => {
+    const h = lookupHarness();
+    h.start(['TENANT#acme']);
+    h.sent[0]?.hooks.onConnecting();
+    h.scheduler.advance(20);
+    h.sent[0]?.hooks.onSent(); // a new connection, set up in 20 ms
+    h.scheduler.advance(TIMING.hedgeAfterMs);
+    h.sent[1]?.hooks.onSent();
+    h.scheduler.advance(15);
+    h.sent[1]?.answer(['TENANT#acme']);
+    await h.settle();
+    h.scheduler.advance(100);
+    h.sent[0]?.answer(['TENANT#acme']);
+    await h.settle();
+
+    expect(h.ended.map((e) => [e.region, e.kind, e.ms, e.sentAfterMs, e.beaten])).toEqual([
+      [NEXT, 'hedge', 15, 0, false],
+      [NEAR, 'first', 20 + TIMING.hedgeAfterMs + 15 + 100, 20, true],
+    ]);
+  });
+
+  it('does not call a hedge that lost beaten, nor an attempt whose sender never said it went out', async () => {
+    const h = lookupHarness();
+    h.start(['TENANT#acme']);
+    h.sent[0]?.hooks.onConnecting();
+    h.scheduler.advance(coldHedgeAfterMs(TIMING));
+    expect(h.sent).toHaveLength(2);
+    h.sent[0]?.answer(['TENANT#acme']);
+    await h.settle();
+    h.sent[1]?.answer(['TENANT#acme']);
+    await h.settle();
+
+    expect(h.ended.map((e) => [e.region, e.sentAfterMs, e.beaten])).toEqual([
+      [NEAR, undefined, false],
+      [NEXT, undefined, false],
+    ]);
+  });
+
   it('allows a request that needs a new connection its set-up before hedging', async () => {
     const h = lookupHarness();
     h.start(['TENANT#acme']);

@@ -90,8 +90,10 @@ describe('createRouterMetrics', () => {
       ok: false,
       ms: 250,
       error: 'TimeoutError',
+      slow: false,
+      change: { change: 'demoted', reason: 'failed', untilMs: 5_000 },
     });
-    metrics.onAttempt({ region: 'eu-west-1' as Region, kind: 'failover', ok: true, ms: 80 });
+    metrics.onAttempt({ region: 'eu-west-1' as Region, kind: 'failover', ok: true, ms: 80, slow: false });
     metrics.onRouted(EVENT, { ...forwardHome, outcomes: ['miss', 'hit'] }, 331.5);
     intervalPassed();
     metrics.onRouted(EVENT, lookupFailed, 1000.2);
@@ -112,6 +114,7 @@ describe('createRouterMetrics', () => {
       ReplicaFailovers: 1,
       ReplicaErrors: 1,
       HedgedReads: 0,
+      ReplicaDemotions: 1,
       // Bucket values: each within 5 % of what was recorded.
       LookupLatency: [expect.closeTo(331.5, -2), expect.closeTo(1000, -2)],
       _aws: { Timestamp: 1_767_225_600_000 },
@@ -125,7 +128,12 @@ describe('createRouterMetrics', () => {
       'Replica=us-east-1',
     ]);
     expect(byDimension['Outcome=forward:home']).toMatchObject({ Responses: 2 });
-    expect(byDimension['Replica=us-east-1']).toMatchObject({ ReplicaReads: 1, ReplicaErrors: 1 });
+    expect(byDimension['Replica=us-east-1']).toMatchObject({
+      ReplicaReads: 1,
+      ReplicaErrors: 1,
+      ReplicaDemotions: 1,
+    });
+    expect(byDimension['Replica=eu-west-1']).toMatchObject({ ReplicaDemotions: 0 });
   });
 
   it('starts each interval from zero and writes every counter, zeros included', () => {
@@ -173,7 +181,7 @@ describe('combineRouterHooks', () => {
       onAttempt: () => calls.push('b-attempt'),
     });
     hooks.onRouted?.(EVENT, forwardHome, 0);
-    hooks.onAttempt?.({ region: 'us-east-1' as Region, kind: 'first', ok: true, ms: 1 });
+    hooks.onAttempt?.({ region: 'us-east-1' as Region, kind: 'first', ok: true, ms: 1, slow: false });
     expect(calls).toEqual(['a', 'b', 'b-attempt']);
     expect(combineRouterHooks(undefined, {})).toEqual({});
   });
