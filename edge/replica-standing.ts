@@ -82,11 +82,12 @@ const RECENT_WEIGHT = 0.25;
  *
  * - `failed` when it failed: the replica is demoted at once;
  * - `slow` when a hedge sent after it answered first, or when its request took longer than both
- *   its own hedge delay and what the replica that would be read instead is expected to take (its
- *   hedge delay, a high percentile of its round trip, or its recent request time when that is
- *   longer): reading the other one directly is then expected to be quicker, and it saves the
- *   hedge's double read. `slowReadsToDemote` of them in a row demote it. Until the replica read
- *   instead has answered once (a hedge, a failover, the warm-up), such an answer is `unclear`;
+ *   its own hedge delay and what the replica that would be read instead (the next one in place
+ *   after it; none for the last one) is expected to take: its hedge delay (a high percentile of
+ *   its round trip), or its recent request time when that is longer. Reading the other one
+ *   directly is then expected to be quicker, and it saves the hedge's double read.
+ *   `slowReadsToDemote` of them in a row demote it. Until the replica read instead has answered
+ *   once (a hedge, a failover, the warm-up), such an answer is `unclear`;
  * - `unclear` when the lookup saw this process stalled (a hedge timer fired late), since a busy
  *   process makes every replica look slow, or as said above: it neither counts nor resets;
  * - `fast` otherwise: it resets the count, and promotes a demoted replica.
@@ -162,7 +163,7 @@ export class ReplicaStanding {
     // A stalled process makes every replica look slow and decides hedge races at random.
     if (report.stalled) return 'unclear';
     if (report.beaten) return 'slow';
-    const instead = this.#order.find((region) => region !== report.region);
+    const instead = this.#insteadOf(report.region);
     if (instead === undefined) return 'fast';
     const { timing } = this.#options;
     const requestMs = requestMsOf(report, this.#options);
@@ -174,6 +175,19 @@ export class ReplicaStanding {
     const recent = this.#recentMs.get(instead);
     if (recent === undefined) return 'unclear';
     return requestMs > recent ? 'slow' : 'fast';
+  }
+
+  /**
+   * The replica read in place of `region` if it were behind the others: for one in place, the
+   * next one in place after it (a hedge's is the one after the hedge; the last one in place has
+   * none, so it is never slow by time); for a demoted one, the first one now.
+   */
+  #insteadOf(region: Region): Region | undefined {
+    const order = this.#order;
+    if (this.isDemoted(region)) return order.find((other) => other !== region);
+    const at = order.indexOf(region);
+    if (at < 0) return undefined;
+    return order.slice(at + 1).find((other) => !this.isDemoted(other));
   }
 
   #observe(region: Region, requestMs: number): void {

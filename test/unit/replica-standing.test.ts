@@ -125,6 +125,20 @@ describe('ReplicaStanding', () => {
     expect(standing.verdictOf(answer(NEXT, 301))).toBe('slow');
   });
 
+  it('judges a hedge against the replica after it, and the last one in place never by time', () => {
+    const standing = standingOf();
+    standing.record(answer(FAR, 200), T0);
+    standing.record(answer(NEAR, 6), T0);
+    // A hedge to NEXT slower than FAR would be: slow, whatever NEAR (before it) answers in.
+    expect(standing.verdictOf(answer(NEXT, 301))).toBe('slow');
+    expect(standing.verdictOf(answer(NEXT, 299))).toBe('fast');
+    // FAR is the last one: nothing would be read in its place.
+    expect(standing.verdictOf(answer(FAR, 5_000))).toBe('fast');
+    const two = standingOf({ order: [NEAR, NEXT] });
+    for (let i = 0; i < 5; i++) two.record(answer(NEXT, 1_000), T0);
+    expect(two.isDemoted(NEXT)).toBe(false);
+  });
+
   it('calls nothing slow by time until the replica read instead has answered once', () => {
     const standing = standingOf({ seen: false });
     for (let i = 0; i < 5; i++) expect(standing.record(slowed, T0).verdict).toBe('unclear');
