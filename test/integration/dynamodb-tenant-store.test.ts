@@ -1,5 +1,5 @@
 import { DynamoDBClient, type GetItemCommandInput } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createCachedTenantStore } from '../../edge/cached-tenant-store.ts';
 import { createDynamoDBTenantStore, type ReplicaAttempt } from '../../edge/dynamodb-tenant-store.ts';
 import { LookupFailedError, MalformedItemError } from '../../edge/errors.ts';
@@ -13,7 +13,7 @@ import { MALFORMED_CASES } from '../support/malformed-items.ts';
 import {
   type HangingServer,
   refusingEndpoint,
-  startErrorServer,
+  startFaultyReplica,
   startHangingServer,
 } from '../support/network-faults.ts';
 import { aDomainRecord, aTenantRecord, recordItems, someRegions, tenantId } from '../support/records.ts';
@@ -217,9 +217,9 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       ]);
     });
 
-    it('tries a replica that just failed last until its cooldown ends', async () => {
+    it('tries a replica that just failed last until its cooldown ends, then probes it beside a lookup', async () => {
       // Without hedging the first lookup waits for the hanging attempt to fail (and demote it).
-      const { store, clock, config } = storeWith(
+      const { store, clock, config, attempts } = storeWith(
         { first: hanging.endpoint, second: table.endpoint },
         { lookup: { ...LOOKUP, hedging: false } },
       );
@@ -231,8 +231,57 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       expect(hanging.accepted).toBe(accepted); // the hanging replica was not asked again
 
       clock.advance(config.lookup.replicaCooldownMs + 1);
+      attempts.length = 0;
       expect(await store.getTenant(acme.tenantId)).toEqual(acme);
-      expect(hanging.accepted).toBe(accepted + 1); // cooldown over: nearest first again
+      // The lookup read eu-west-1 first; the hanging replica got one probe beside it, which fails.
+      expect(attempts[0]).toMatchObject({ region: 'eu-west-1', kind: 'first', ok: true });
+      await vi.waitFor(() => expect(attempts.filter((a) => a.kind === 'probe')).toHaveLength(1));
+      expect(hanging.accepted).toBe(accepted + 1);
+      expect(attempts.find((a) => a.kind === 'probe')).toMatchObject({ region: 'us-east-1', ok: false });
+      expect(store.currentOrder).toEqual(['eu-west-1', 'us-east-1']);
+
+      await store.getDomain(domain.host); // still demoted: no second probe within the new cooldown
+      expect(hanging.accepted).toBe(accepted + 1);
+    });
+
+    it('promotes a replica back when its probe answers in time, and reads it first again', async () => {
+      const flaky = await startFaultyReplica({
+        status: 500,
+        type: 'InternalServerError',
+        forwardTo: table.endpoint,
+      });
+      try {
+        const { store, clock, config, attempts, logger } = storeWith({
+          first: flaky.endpoint,
+          second: table.endpoint,
+        });
+        await store.getTenant(acme.tenantId);
+        expect(store.currentOrder).toEqual(['eu-west-1', 'us-east-1']);
+
+        flaky.fault = { mode: 'normal' }; // the nearest replica is back
+        clock.advance(config.lookup.replicaCooldownMs);
+        attempts.length = 0;
+        expect(await store.getTenant(acme.tenantId)).toEqual(acme); // read from eu-west-1, probe beside it
+        await vi.waitFor(() => expect(store.currentOrder).toEqual(['us-east-1', 'eu-west-1']));
+        expect(attempts.map((a) => [a.region, a.kind, a.ok, a.change?.change])).toEqual(
+          expect.arrayContaining([
+            ['eu-west-1', 'first', true, undefined],
+            ['us-east-1', 'probe', true, 'promoted'],
+          ]),
+        );
+        expect(logger.at('info')).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ msg: 'replica demoted', region: 'us-east-1', reason: 'failed' }),
+            expect.objectContaining({ msg: 'replica promoted', region: 'us-east-1' }),
+          ]),
+        );
+
+        attempts.length = 0;
+        await store.getDomain(domain.host);
+        expect(attempts).toEqual([expect.objectContaining({ region: 'us-east-1', kind: 'first', ok: true })]);
+      } finally {
+        await flaky.close();
+      }
     });
 
     it('aborts a hanging request through the abort signal alone (a client without requestTimeout)', async () => {
@@ -265,16 +314,29 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       ]);
     });
 
-    it('tells its observer about each attempt: the failed first one, then the failover', async () => {
-      const { store, attempts } = storeWith({ first: refusing, second: table.endpoint });
+    it('tells its observer about each attempt: the failed first one and its demotion, then the failover', async () => {
+      const { store, attempts, clock, config } = storeWith({ first: refusing, second: table.endpoint });
 
       await store.getTenant(acme.tenantId);
       await store.getTenant(acme.tenantId); // the refusing replica is demoted: eu-west-1 is now first
 
+      const ms = expect.any(Number);
       expect(attempts).toEqual([
-        { region: 'us-east-1', kind: 'first', ok: false, ms: expect.any(Number), error: 'ECONNREFUSED' },
-        { region: 'eu-west-1', kind: 'failover', ok: true, ms: expect.any(Number) },
-        { region: 'eu-west-1', kind: 'first', ok: true, ms: expect.any(Number) },
+        {
+          region: 'us-east-1',
+          kind: 'first',
+          ok: false,
+          ms,
+          error: 'ECONNREFUSED',
+          slow: false,
+          change: {
+            change: 'demoted',
+            reason: 'failed',
+            untilMs: clock.now() + config.lookup.replicaCooldownMs,
+          },
+        },
+        { region: 'eu-west-1', kind: 'failover', ok: true, ms, slow: false },
+        { region: 'eu-west-1', kind: 'first', ok: true, ms, slow: false },
       ]);
     });
 
@@ -282,7 +344,7 @@ describe('createDynamoDBTenantStore on dynalite', () => {
       ['throttled', { status: 400, type: 'ProvisionedThroughputExceededException' }],
       ['answered with a server error', { status: 500, type: 'InternalServerError' }],
     ])('moves on after one request to a replica that is %s (no SDK retries)', async (_, fault) => {
-      const failing = await startErrorServer(fault);
+      const failing = await startFaultyReplica(fault);
       try {
         const { store, logger } = storeWith({ first: failing.endpoint, second: table.endpoint });
 
