@@ -82,7 +82,10 @@ export interface LookupConfig {
    * `slowReadsToDemote` times in a row) is tried last, before a probe may bring it back.
    */
   readonly replicaCooldownMs: number;
-  /** Slow answers in a row that demote a replica (slower than the replica read instead); 0: never for slowness. */
+  /**
+   * Slow answers in a row (beaten by a hedge, or slower than the replica that would be read in its
+   * place) that demote a replica; 0: never for slowness.
+   */
   readonly slowReadsToDemote: number;
   /** Send a hedged read to the next replica when the first is slower than its hedge delay. */
   readonly hedging: boolean;
@@ -353,7 +356,7 @@ export const ROUTER_SETTINGS = {
         parse: int(0, TEN_MINUTES_MS),
       },
       slowReadsToDemote: {
-        doc: 'answers in a row slower than the replica read instead is expected to be (its hedge delay), or beaten by a hedge, that demote a replica ([tenant-store.md](tenant-store.md#latency-aware-order)); 0: only failures demote',
+        doc: 'answers in a row beaten by a hedge, or slower than the replica that would be read in its place is expected to be (its hedge delay or its recent request time), that demote a replica ([tenant-store.md](tenant-store.md#latency-aware-order)); 0: only failures demote',
         default: 3,
         parse: int(0, 100),
       },
