@@ -213,8 +213,9 @@ export class ReplicaStanding {
       const slowInARow = state.slowInARow + 1;
       return slowInARow >= slowReadsToDemote ? demoted('slow') : { kind: 'in-place', slowInARow };
     }
-    if (verdict === 'fast') return IN_PLACE;
     if (verdict === 'failed') return demoted('failed');
+    // Slowness counts only with slowReadsToDemote: without, an answer is an answer and promotes.
+    if (verdict === 'fast' || slowReadsToDemote <= 0) return IN_PLACE;
     // Slow while demoted: a probe says it still is (wait another cooldown); a lookup's attempt
     // (read as a last resort) changes nothing.
     return probe ? demoted('slow') : state;

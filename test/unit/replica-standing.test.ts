@@ -219,6 +219,17 @@ describe('ReplicaStanding', () => {
     expect(standing.dueProbes(T0 + 2 * COOLDOWN_MS)).toEqual([NEAR]);
   });
 
+  it('promotes a replica demoted for a failure on any answer when slowness does not count (slowReadsToDemote 0)', () => {
+    const standing = standingOf({ slowReadsToDemote: 0 });
+    standing.record({ ...timely, failed: true }, T0);
+    standing.dueProbes(T0 + COOLDOWN_MS);
+    expect(standing.record(slowed, T0 + COOLDOWN_MS + 205, true)).toEqual({
+      verdict: 'slow',
+      change: { change: 'promoted' },
+    });
+    expect(standing.order[0]).toBe(NEAR);
+  });
+
   it('promotes a demoted replica that answers a lookup in time (read as a last resort)', () => {
     const standing = standingOf();
     standing.record({ ...timely, failed: true }, T0);
