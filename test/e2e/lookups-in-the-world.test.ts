@@ -2,8 +2,8 @@
  * The router's lookups in the local world at scaled real distances: a TLS handshake longer than
  * the request timeout completes and serves the next lookup; a new container warms its connections
  * beside its first request, not in front of it; a slow nearest replica is hedged to the next one,
- * a fast one is not. Assertions count connections, reads and what the decision log says answered;
- * none measures time.
+ * a fast one is not, and one that stays slow is demoted behind it. Assertions count connections,
+ * reads and what the decision log says answered; none measures time.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replicaTiming } from '../../edge/lookup-timing.ts';
@@ -128,6 +128,35 @@ describe('warm-up and hedged reads', () => {
     expect(decision?.replicas).toEqual([second, second]); // the domain, then its tenant
     expect(decision?.hedged).toBe(2);
     expect(readsFrom(edge, second, edgeRegion)).toBe(secondReads + 2);
+  });
+
+  it('demotes a nearest replica that stays slow after three hedged reads, and then reads the second one alone', async () => {
+    const edgeRegion = 'us-west-1';
+    const { nearest, second } = await warmed(edgeRegion);
+    const demoted = () =>
+      edge.functionLog
+        .lines()
+        .filter((line) => line.edgeRegion === edgeRegion && line.entry?.msg === 'replica demoted')
+        .map((line) => line.entry);
+    await edge.setFault(nearest, { mode: 'slow', delayMs: 3_000 });
+    try {
+      // Unknown platform tenants: each request reads one item the cache has never held.
+      for (let i = 1; i <= 3; i++)
+        expect((await get(edge, `nobody-${i}.app.example.com`, edgeRegion)).status).toBe(404);
+      // Judged as each slow attempt ends, after the hedges answered the viewers.
+      await vi.waitFor(() => expect(demoted()).toHaveLength(1), { timeout: 10_000 });
+      expect(demoted()[0]).toMatchObject({ region: nearest, reason: 'slow', slowReads: 3 });
+
+      const [nearReads, secondReads] = [
+        readsFrom(edge, nearest, edgeRegion),
+        readsFrom(edge, second, edgeRegion),
+      ];
+      expect((await get(edge, 'nobody-4.app.example.com', edgeRegion)).status).toBe(404);
+      expect(readsFrom(edge, second, edgeRegion)).toBe(secondReads + 1);
+      expect(readsFrom(edge, nearest, edgeRegion)).toBe(nearReads);
+    } finally {
+      await edge.clearFaults();
+    }
   });
 
   it('does not hedge a read the nearest replica answers in time', async () => {
