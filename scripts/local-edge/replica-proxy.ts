@@ -155,7 +155,7 @@ export async function startReplicaProxy(options: ReplicaProxyOptions): Promise<R
     },
     async close() {
       closed = true;
-      await Promise.all(listeners.map((l) => l.stop()));
+      await Promise.all(listeners.map((l) => l.close()));
       await Promise.all(edges.map((e) => e.server.close()));
       agent.destroy();
     },

@@ -23,7 +23,7 @@ const connectError = (port: number) =>
 
 let listener: SwitchableListener | undefined;
 afterEach(async () => {
-  await listener?.stop();
+  await listener?.close();
 });
 
 describe('switchable listener', () => {
@@ -43,7 +43,7 @@ describe('switchable listener', () => {
     for (let i = 0; i < 5; i++) {
       const one = switchableListener(createServer(), '127.0.0.1');
       const port = await one.listen(0);
-      await one.stop();
+      await one.close();
       expect(port).toBeGreaterThanOrEqual(1024);
       expect(port).toBeLessThan(start);
     }
@@ -59,7 +59,7 @@ describe('switchable listener', () => {
       await expect(listener.listen(port)).rejects.toMatchObject({ code: 'EADDRINUSE' });
       expect(await listener.listen(0)).not.toBe(port);
     } finally {
-      await Promise.all(taken.map((t) => t.stop()));
+      await Promise.all(taken.map((t) => t.close()));
     }
   });
 });

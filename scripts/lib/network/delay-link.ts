@@ -70,7 +70,7 @@ export async function startDelayLink(options: DelayLinkOptions): Promise<DelayLi
   });
   const listener = switchableListener(server, host);
   const port = await listener.listen(options.port ?? 0);
-  return { port, rttMs: options.rttMs, stats, listener, close: () => listener.stop() };
+  return { port, rttMs: options.rttMs, stats, listener, close: () => listener.close() };
 }
 
 /** Half a round trip plus jitter, ms. */

@@ -3,23 +3,26 @@
  * local edge's replica endpoints (connections refused with ECONNREFUSED while stopped), for HTTP
  * servers and raw TCP servers alike.
  *
- * A port the kernel handed out (`listen(0)`) comes from the ephemeral range, which is also where
- * every outgoing connection's local port comes from: while the listener is stopped, any client
- * socket on the machine can take the port, and listening again fails with EADDRINUSE (seen in the
- * chaos scenario under a full test run). So a listener asked for "any port" picks one below the
- * ephemeral range, where the kernel never allocates on its own.
+ * While the listener is stopped, its port must stay free for it. A port the kernel handed out
+ * (`listen(0)`) comes from the ephemeral range, where every outgoing connection's local port comes
+ * from too, and any other process may draw any free port: listening again then fails with
+ * EADDRINUSE (seen in the chaos scenario under a full test run beside other local edges). So a
+ * listener asked for "any port" draws one below the ephemeral range, where the kernel never
+ * allocates on its own, and reserves it across processes ({@link reservePort}) until `close`.
  */
-
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Server, Socket } from 'node:net';
+import { releasePort, reservePort } from './port-reservation.ts';
 
 /** A listener that can be stopped and restarted. */
 export interface SwitchableListener {
   /** Listens on `port` (0: a free one below the ephemeral range); resolves with the bound port. */
   listen(port: number): Promise<number>;
-  /** Stops listening and destroys the open connections; resolves once closed. */
+  /** Stops listening and destroys the open connections; resolves once closed. The port stays reserved. */
   stop(): Promise<void>;
+  /** Stops for good and gives the port's reservation back. */
+  close(): Promise<void>;
   readonly listening: boolean;
 }
 
@@ -32,6 +35,7 @@ export interface SwitchableListener {
  * const port = await listener.listen(0);
  * await listener.stop(); // ECONNREFUSED from now on
  * await listener.listen(port);
+ * await listener.close(); // the port is free for others again
  */
 export function switchableListener(
   server: Server,
@@ -39,6 +43,7 @@ export function switchableListener(
   onSocketClose: (socket: Socket) => void = () => {},
 ): SwitchableListener {
   const sockets = new Set<Socket>();
+  let reserved: number | undefined;
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
     socket.on('close', () => {
@@ -54,14 +59,24 @@ export function switchableListener(
         resolve((server.address() as AddressInfo).port);
       });
     });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (!server.listening) return resolve();
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
   return {
-    listen: (port) => (port === 0 ? listenBelowEphemeralRange(listenOn) : listenOn(port)),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (!server.listening) return resolve();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
+    listen: async (port) => {
+      if (port !== 0) return listenOn(port);
+      reserved = await listenBelowEphemeralRange(listenOn);
+      return reserved;
+    },
+    stop,
+    async close() {
+      await stop();
+      if (reserved !== undefined) releasePort(reserved);
+      reserved = undefined;
+    },
     get listening() {
       return server.listening;
     },
@@ -85,18 +100,21 @@ const FIRST_CHOSEN_PORT = 1_024;
 const TRIES = 50;
 
 /**
- * Listens on a random free port from 1024 up to the start of the ephemeral range: random so that
- * parallel test processes rarely try the same one, retried on EADDRINUSE; after {@link TRIES}
- * taken ports, the kernel's choice as a last resort.
+ * Reserves and listens on a random free port from 1024 up to the start of the ephemeral range
+ * (random, so that parallel processes rarely draw the same one), drawing again when the port is
+ * reserved or taken by a program that does not reserve.
  */
 async function listenBelowEphemeralRange(listenOn: (port: number) => Promise<number>): Promise<number> {
   const end = ephemeralRangeStart();
   for (let i = 0; i < TRIES; i++) {
+    const port = randomInt(FIRST_CHOSEN_PORT, end);
+    if (!reservePort(port)) continue;
     try {
-      return await listenOn(randomInt(FIRST_CHOSEN_PORT, end));
+      return await listenOn(port);
     } catch (error) {
+      releasePort(port);
       if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
     }
   }
-  return listenOn(0);
+  throw new Error(`no free port below ${end} after ${TRIES} draws`);
 }
