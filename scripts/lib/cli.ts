@@ -59,7 +59,7 @@ export function parseArguments<O extends OptionsConfig>(
       strict: true,
     });
   } catch (error) {
-    throw new UsageError(`${spec.name}: ${firstLine(error)} (see --help)`);
+    throw new UsageError(`${spec.name}: ${oneLine(error)} (see --help)`);
   }
 }
 
@@ -152,6 +152,14 @@ export function interruptOnSigint(stderr: TextSink = process.stderr): AbortSigna
   return controller.signal;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
+/**
+ * parseArgs' message on one line: its later lines say how to fix it (a value starting with `-`
+ * goes as `--request-id=-XYZ`, and CloudFront request ids can start with one).
+ */
+function oneLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
 }

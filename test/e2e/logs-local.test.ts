@@ -63,7 +63,8 @@ describe('npm run logs -- --local', () => {
   });
 
   it('finds one request by the request id the viewer saw (x-amz-cf-id)', async () => {
-    const { lines } = await logs('--request-id', unknownRequestId);
+    // With `=`: a CloudFront request id may start with '-', which parseArgs refuses as a separate value.
+    const { lines } = await logs(`--request-id=${unknownRequestId}`);
     expect(lines).toEqual([
       expect.objectContaining({
         logRegion: 'ap-southeast-2',

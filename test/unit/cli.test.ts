@@ -46,6 +46,13 @@ describe('parseCommandLine', () => {
       /^demo: Unknown option '--bogus'.* \(see --help\)$/,
     );
   });
+
+  it('says on its one line how to pass a value that starts with a dash, and takes it with =', () => {
+    expect(() => parseCommandLine(SPEC, ['--count', '-3'])).toThrow(
+      /^demo: Option '--count' argument is ambiguous\..* use '--count=-XYZ'\. \(see --help\)$/,
+    );
+    expect(parseCommandLine(SPEC, ['--count=-3'])).toMatchObject({ values: { count: '-3' } });
+  });
 });
 
 describe('the error-to-exit-code policy (runCommand)', () => {
