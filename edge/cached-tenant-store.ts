@@ -368,6 +368,10 @@ export function createCachedTenantStore(
       budgets.absences.delete(host);
       budgets.domains.set(host, entry);
     },
+    forgetAbsence(host) {
+      // Only the absences budget: an absence a found route depends on stays where keepAbsence put it.
+      budgets.absences.delete(host);
+    },
     get size() {
       return budgets.tenants.size + budgets.domains.size + budgets.absences.size + (regionsEntry ? 1 : 0);
     },

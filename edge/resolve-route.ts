@@ -159,28 +159,54 @@ async function readMissing(
 ): Promise<void> {
   const key = missingKey(missing);
   const needed = ahead.get(key) ?? readRecord(missing, store);
+  let wildcardAhead: Promise<CachedLookup<unknown>> | undefined;
+  let wildcard: string | undefined;
   if (
     missing.missing === 'domain' &&
     !missing.host.startsWith('*.') &&
     store.knownDomain(missing.host) !== true
   ) {
-    const wildcard = wildcardOf(missing.host);
+    wildcard = wildcardOf(missing.host);
     if (wildcard !== undefined && store.peekDomain(wildcard) === undefined)
-      readAhead({ missing: 'domain', host: wildcard }, store, read, ahead);
+      wildcardAhead = readAhead({ missing: 'domain', host: wildcard }, store, read, ahead);
   }
   if (missing.missing !== 'regions' && store.peekRegions() === undefined)
     readAhead({ missing: 'regions' }, store, read, ahead);
-  read.set(key, await needed);
+  const result = await needed;
+  read.set(key, result);
+  // The host has its own item: the wildcard read beside it, when absent, is needed by no route.
+  if (wildcardAhead !== undefined && wildcard !== undefined && result.value !== undefined)
+    forgetAbsentWildcard(wildcardAhead, wildcard, store);
 }
 
-function readAhead(missing: Missing, store: CachedTenantStore, read: ReadRecords, ahead: PendingReads): void {
+function forgetAbsentWildcard(
+  pending: Promise<CachedLookup<unknown>>,
+  wildcard: string,
+  store: CachedTenantStore,
+) {
+  pending.then(
+    (lookup) => {
+      if (lookup.value === undefined) store.forgetAbsence(wildcard);
+    },
+    () => {},
+  );
+}
+
+/** Starts reading `missing` ahead; the read, or undefined when this request already reads it. */
+function readAhead(
+  missing: Missing,
+  store: CachedTenantStore,
+  read: ReadRecords,
+  ahead: PendingReads,
+): Promise<CachedLookup<unknown>> | undefined {
   const key = missingKey(missing);
-  if (read.has(key) || ahead.has(key)) return;
+  if (read.has(key) || ahead.has(key)) return undefined;
   const pending = readRecord(missing, store);
   // Awaited by a later pass if it needs the record; its failure is that pass's to report.
   pending.catch(() => {});
   ahead.set(key, pending);
   read.set(key, READING);
+  return pending;
 }
 
 function readRecord(missing: Missing, store: CachedTenantStore): Promise<CachedLookup<unknown>> {

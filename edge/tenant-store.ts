@@ -78,6 +78,11 @@ export interface CachedTenantStore {
    * wildcard): keep it with the found routes, where unknown hosts cannot evict it.
    */
   keepAbsence(host: string): void;
+  /**
+   * An absence read ahead that no route needs (the wildcard of a host found by its own item):
+   * dropped from the absences, so a cached custom domain holds no slot or memory for it.
+   */
+  forgetAbsence(host: string): void;
   /** Number of entries held (for the status endpoint and the heap benchmark). */
   readonly size: number;
   /** Entries held per budget. */
@@ -98,6 +103,7 @@ export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
     peekRegions: () => undefined,
     knownDomain: () => undefined,
     keepAbsence() {},
+    forgetAbsence() {},
     size: 0,
     sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },
     clear() {},

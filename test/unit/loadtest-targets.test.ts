@@ -110,6 +110,7 @@ describe('createRequestOutcomeRecorder', () => {
     peekRegions: () => undefined,
     knownDomain: () => undefined,
     keepAbsence() {},
+    forgetAbsence() {},
     size: 0,
     sizes: { tenants: 0, domains: 0, absences: 0, regions: 0 },
     clear() {},

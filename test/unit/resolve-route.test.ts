@@ -104,6 +104,21 @@ describe('routeRequest', () => {
     expect(inner.readsOf('DOMAIN#*.acme.example.net')).toBe(1); // known to exist: no wildcard
   });
 
+  it('keeps no absent wildcard read ahead beside a host found by its own item', async () => {
+    const clock = fakeClock();
+    const own = aDomainRecord({ host: 'shop.globex.example.com', tenantId: tenantId('acme') });
+    const inner = controlledTenantStore(
+      createInMemoryTenantStore({ ...records, domains: [...records.domains, own] }),
+    );
+    const store = createCachedTenantStore(inner, { cache: config.cache, clock: clock.now });
+    await routeRequest({ hostValues: ['shop.globex.example.com'], uri: '/' }, { store, config });
+    expect(inner.readsOf('DOMAIN#*.globex.example.com')).toBe(1); // read ahead, found absent
+    expect(store.sizes).toMatchObject({ domains: 1, absences: 0 }); // and not held
+    // An unknown host keeps both absences (its answer depends on them).
+    await routeRequest({ hostValues: ['nobody.initech.example.com'], uri: '/' }, { store, config });
+    expect(store.sizes.absences).toBe(2);
+  });
+
   it('reports the outcomes read so far when a lookup fails', async () => {
     const { deps, inner } = setup();
     inner.breakWith(new Error('replica down'));
