@@ -297,6 +297,7 @@ describe('domains import', () => {
     for (const x of hosts) expect(tenantsNamed(x)).toHaveLength(1);
     const shown = JSON.parse((await h.tenants('show', 'bigco', '--json')).stdout) as { domains: string[] };
     expect([...shown.domains].sort()).toEqual([...hosts].sort());
-    expect((await h.tenants('check')).code).toBe(0);
+    const check = await h.tenants('check');
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 });

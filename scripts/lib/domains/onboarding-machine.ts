@@ -41,6 +41,12 @@ export interface OnboardingFacts {
   readonly ownershipProven?: boolean;
   /** Who the `DOMAIN#` item names (undefined: nobody). */
   readonly holder?: TenantId | undefined;
+  /**
+   * The tenant item still holds this host's claim as pending: a run was cut short between the
+   * claim protocol's writes. The `DOMAIN#` item may already name the tenant; the claim is driven
+   * through (settled) before ownership is recorded, so no pending claim is left behind.
+   */
+  readonly claimPending?: boolean;
   /** The distribution tenant, undefined when there is none. */
   readonly cdn?: CdnTenantView | undefined;
   readonly certificate?: CertificateState | undefined;
@@ -70,7 +76,7 @@ export const FAILED_CERTIFICATE_STATES: ReadonlySet<CertificateState> = new Set(
 export function factsNeeded(record: OnboardingRecord): ReadonlySet<keyof OnboardingFacts> {
   switch (record.state) {
     case 'pending-ownership':
-      return new Set(['ownershipProven', 'holder']);
+      return new Set(['ownershipProven', 'holder', 'claimPending']);
     case 'pending-certificate':
     case 'active':
       return new Set(['holder', 'cdn', 'certificate']);
@@ -87,7 +93,9 @@ export function nextAction(record: OnboardingRecord, facts: OnboardingFacts): On
       if (heldElsewhere)
         return { kind: 'fail', step: 'claim', reason: `${record.host} is claimed by tenant ${facts.holder}` };
       if (facts.ownershipProven !== true) return { kind: 'wait-ownership' };
-      return facts.holder === record.tenantId ? { kind: 'record-ownership' } : { kind: 'claim' };
+      return facts.holder === record.tenantId && facts.claimPending !== true
+        ? { kind: 'record-ownership' }
+        : { kind: 'claim' };
     case 'pending-certificate': {
       if (facts.holder !== record.tenantId)
         return {

@@ -109,8 +109,12 @@ async function write(ctx: DomainsContext, record: OnboardingRecord, change: Part
 /** Observes what the record's state needs. */
 async function observe(ctx: DomainsContext, record: OnboardingRecord): Promise<OnboardingFacts> {
   const holder = await holderOf(ctx.ops, { host: record.host });
-  if (record.state === 'pending-ownership')
-    return { holder, ownershipProven: await ctx.ownership(record.host, record.token) };
+  if (record.state === 'pending-ownership') {
+    const claimPending =
+      holder === record.tenantId &&
+      (await ctx.ops.table.getTenant(record.tenantId))?.pendingClaims?.has(record.host) === true;
+    return { holder, claimPending, ownershipProven: await ctx.ownership(record.host, record.token) };
+  }
   const cdn = await ctx.cdn.find(record.host);
   const ready = cdn?.enabled === true && cdn.deployed && cdn.domainActive;
   return {
