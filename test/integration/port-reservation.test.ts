@@ -4,12 +4,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { releasePort, reservePort } from '../../scripts/lib/network/port-reservation.ts';
+import {
+  PORT_RESERVATIONS_DIR,
+  releasePort,
+  reservePort,
+} from '../../scripts/lib/network/port-reservation.ts';
 
-const DIR = join(tmpdir(), 'edge-tenant-router-ports');
+const DIR = PORT_RESERVATIONS_DIR;
 // Ports per test process (parallel workers do not share one); a listener drawing one meanwhile just draws again.
 const port = (offset: number) => 1_024 + (process.pid % 500) * 10 + offset;
 const reserveAs = (p: number, pid: number) => {

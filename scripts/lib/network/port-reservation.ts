@@ -9,11 +9,15 @@ import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const DIR = join(tmpdir(), 'edge-tenant-router-ports');
+/** Where the reservations are: one folder per user (another user's may not be writable in a shared /tmp). */
+export const PORT_RESERVATIONS_DIR = join(
+  tmpdir(),
+  `edge-tenant-router-ports-${process.getuid?.() ?? 'user'}`,
+);
 const held = new Set<number>();
 let exitHookInstalled = false;
 
-const fileOf = (port: number) => join(DIR, String(port));
+const fileOf = (port: number) => join(PORT_RESERVATIONS_DIR, String(port));
 
 function alive(pid: number): boolean {
   try {
@@ -52,7 +56,7 @@ function ownerOf(port: number): number | undefined {
  * by {@link releasePort} or when this process exits.
  */
 export function reservePort(port: number): boolean {
-  mkdirSync(DIR, { recursive: true });
+  mkdirSync(PORT_RESERVATIONS_DIR, { recursive: true });
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
