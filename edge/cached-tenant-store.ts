@@ -120,8 +120,9 @@ interface Budgets {
 /**
  * Puts an lru-cache in front of `store`.
  *
- * - A fresh entry is a `hit` (or `negative` for a remembered absence): a map lookup and one clock
- *   read, no store call; `peek*` answer it synchronously with no allocation.
+ * - A fresh entry is a `hit` (or `negative` for a remembered absence): a map lookup and a
+ *   comparison with the clock (read once per request by the router, `now()`), no store call;
+ *   `peek*` answer it synchronously with no allocation.
  * - A missing or expired entry is read from the store (`miss`); concurrent requests for one key
  *   share that read.
  * - When the read fails (`LookupFailedError` or any other infrastructure error), the expired entry
@@ -330,8 +331,8 @@ export function createCachedTenantStore(
   }
 
   // The warm path's peeks, one per kind: a found route is one map lookup, an absence two.
-  function fresh(entry: Entry | undefined): CachedLookup<unknown> | undefined {
-    return entry !== undefined && wallClock() - epoch < entry.expiresAt ? entry : undefined;
+  function fresh(entry: Entry | undefined, now: number | undefined): CachedLookup<unknown> | undefined {
+    return entry !== undefined && (now ?? clock()) < entry.expiresAt ? entry : undefined;
   }
 
   return {
@@ -344,18 +345,19 @@ export function createCachedTenantStore(
     getRegions() {
       return lookup('regions', '', readRegions, undefined) as Promise<CachedLookup<RegionsRecord>>;
     },
-    peekDomain(host) {
-      return fresh(budgets.domains.get(host) ?? budgets.absences.get(host)) as
+    now: clock,
+    peekDomain(host, now) {
+      return fresh(budgets.domains.get(host) ?? budgets.absences.get(host), now) as
         | CachedLookup<DomainRoute>
         | undefined;
     },
-    peekTenant(tenantId) {
-      return fresh(budgets.tenants.get(tenantId) ?? budgets.absences.get(tenantId)) as
+    peekTenant(tenantId, now) {
+      return fresh(budgets.tenants.get(tenantId) ?? budgets.absences.get(tenantId), now) as
         | CachedLookup<TenantRoute>
         | undefined;
     },
-    peekRegions() {
-      return fresh(regionsEntry) as CachedLookup<RegionsRecord> | undefined;
+    peekRegions(now) {
+      return fresh(regionsEntry, now) as CachedLookup<RegionsRecord> | undefined;
     },
     knownDomain(host) {
       const entry = budgets.domains.peek(host) ?? budgets.absences.peek(host);

@@ -65,7 +65,8 @@ type Missing =
 export function routeFromCache(request: EdgeRequest, deps: RouteDependencies): RouteResult | undefined {
   const parsed = (deps.parseHost ?? defaultParser(deps.config))(request.hostValues);
   if (!parsed.ok) return badHost(parsed.reason);
-  const result = decide(request.uri, parsed, deps.config, deps.store, undefined);
+  // One clock read for every freshness check of the request (a wall-clock read is ~40 ns here).
+  const result = decide(request.uri, parsed, deps.config, deps.store, undefined, deps.store.now());
   return 'missing' in result ? undefined : result;
 }
 
@@ -88,7 +89,7 @@ export async function routeRequest(request: EdgeRequest, deps: RouteDependencies
   try {
     // Each pass either finishes or names one record not yet read; there are at most four.
     for (let pass = 0; pass <= 4; pass++) {
-      const result = decide(request.uri, parsed, config, store, read);
+      const result = decide(request.uri, parsed, config, store, read, store.now());
       if (!('missing' in result)) return withReads(result, read);
       await readMissing(result, store, read, ahead);
     }
@@ -222,30 +223,30 @@ function missingKey(missing: Missing): string {
 }
 
 // Module-level functions, not per-request closures: the warm path allocates as little as it can.
-function peekDomain(store: CachedTenantStore, read: ReadRecords | undefined, host: string) {
+function peekDomain(store: CachedTenantStore, read: ReadRecords | undefined, host: string, now: number) {
   const known = read?.get(domainKey(host));
   return known === READING
     ? undefined
-    : ((known as CachedLookup<DomainRoute> | undefined) ?? store.peekDomain(host));
+    : ((known as CachedLookup<DomainRoute> | undefined) ?? store.peekDomain(host, now));
 }
 
-function peekTenant(store: CachedTenantStore, read: ReadRecords | undefined, id: TenantId) {
+function peekTenant(store: CachedTenantStore, read: ReadRecords | undefined, id: TenantId, now: number) {
   const known = read?.get(tenantKey(id));
   return known === READING
     ? undefined
-    : ((known as CachedLookup<TenantRoute> | undefined) ?? store.peekTenant(id));
+    : ((known as CachedLookup<TenantRoute> | undefined) ?? store.peekTenant(id, now));
 }
 
-function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined) {
+function peekRegions(store: CachedTenantStore, read: ReadRecords | undefined, now: number) {
   const known = read?.get(REGIONS_KEY);
   return known === READING
     ? undefined
-    : ((known as CachedLookup<RegionsRecord> | undefined) ?? store.peekRegions());
+    : ((known as CachedLookup<RegionsRecord> | undefined) ?? store.peekRegions(now));
 }
 
 /**
- * One synchronous decision pass over what is known without waiting: fresh cache entries and the
- * records this request has read so far.
+ * One synchronous decision pass over what is known without waiting: entries fresh at `now` (the
+ * store's clock, read once per pass) and the records this request has read so far.
  */
 function decide(
   uri: string,
@@ -253,6 +254,7 @@ function decide(
   config: RouterConfig,
   store: CachedTenantStore,
   read: ReadRecords | undefined,
+  now: number,
 ): RouteResult | Missing {
   const host = parsed.host;
   const outcomes: CacheOutcome[] = [];
@@ -262,14 +264,14 @@ function decide(
   let tenantId = platformTenantFor(host, config);
   const byConvention = tenantId !== undefined;
   if (tenantId === undefined) {
-    const exact = peekDomain(store, read, host);
+    const exact = peekDomain(store, read, host, now);
     if (exact === undefined) return { missing: 'domain', host };
     outcomes.push(exact.outcome);
     let domain = exact.value;
     if (domain === undefined) {
       const wildcard = wildcardOf(host);
       if (wildcard !== undefined) {
-        const found = peekDomain(store, read, wildcard);
+        const found = peekDomain(store, read, wildcard, now);
         if (found === undefined) return { missing: 'domain', host: wildcard };
         outcomes.push(found.outcome);
         domain = found.value;
@@ -288,7 +290,7 @@ function decide(
   }
   if (tenantId === undefined) return withPath(unknownHost(host, uri, outcomes, config), uri, path, config);
 
-  const tenant = peekTenant(store, read, tenantId);
+  const tenant = peekTenant(store, read, tenantId, now);
   if (tenant === undefined) return { missing: 'tenant', tenantId };
   outcomes.push(tenant.outcome);
   // A platform subdomain of no tenant is an ordinary 404; a DOMAIN item naming a missing tenant is bad data.
@@ -297,7 +299,7 @@ function decide(
 
   let regions: RegionsRecord | undefined;
   if (tenant.value.origin === undefined && tenant.value.status === 'active') {
-    const found = peekRegions(store, read);
+    const found = peekRegions(store, read, now);
     if (found === undefined) return { missing: 'regions' };
     outcomes.push(found.outcome);
     regions = found.value;

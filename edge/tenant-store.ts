@@ -62,12 +62,20 @@ export interface CachedTenantStore {
   getDomain(host: string): Promise<CachedLookup<DomainRoute>>;
   getTenant(tenantId: TenantId): Promise<CachedLookup<TenantRoute>>;
   getRegions(): Promise<CachedLookup<RegionsRecord>>;
-  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
-  peekDomain(host: string): CachedLookup<DomainRoute> | undefined;
-  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
-  peekTenant(tenantId: TenantId): CachedLookup<TenantRoute> | undefined;
-  /** The fresh cached answer (`hit` or `negative`), or undefined when a read would be needed. */
-  peekRegions(): CachedLookup<RegionsRecord> | undefined;
+  /**
+   * The store's clock, as its freshness checks read it: a request reads it once and passes it to
+   * each peek, instead of one wall-clock read per peek.
+   */
+  now(): number;
+  /**
+   * The cached answer fresh at `now` (`hit` or `negative`), or undefined when a read would be
+   * needed. @default now the store's clock read for this call
+   */
+  peekDomain(host: string, now?: number): CachedLookup<DomainRoute> | undefined;
+  /** As {@link peekDomain}, for a tenant. */
+  peekTenant(tenantId: TenantId, now?: number): CachedLookup<TenantRoute> | undefined;
+  /** As {@link peekDomain}, for the REGIONS item. */
+  peekRegions(now?: number): CachedLookup<RegionsRecord> | undefined;
   /**
    * Whether the last answer held for `host`, fresh or expired, found its DOMAIN item (false: it
    * found none); undefined when none is held. Lets a refresh skip reading the wildcard ahead.
@@ -98,6 +106,7 @@ export function uncachedTenantStore(store: TenantStore): CachedTenantStore {
     getDomain: async (host) => miss(await store.getDomain(host)),
     getTenant: async (id) => miss(await store.getTenant(id)),
     getRegions: async () => miss(await store.getRegions()),
+    now: () => 0,
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,

@@ -105,6 +105,7 @@ describe('createRequestOutcomeRecorder', () => {
     getDomain: async () => ({ value: undefined, outcome: 'negative' }),
     getRegions: async () => ({ value: undefined, outcome: 'hit' }),
     // Nothing answers synchronously: every lookup takes the async path this test is about.
+    now: () => 0,
     peekDomain: () => undefined,
     peekTenant: () => undefined,
     peekRegions: () => undefined,

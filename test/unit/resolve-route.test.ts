@@ -47,6 +47,24 @@ describe('routeFromCache (the warm path)', () => {
     expect(refreshed.outcomes).toEqual(['miss', 'hit', 'hit', 'hit']);
   });
 
+  it('reads the clock once for all its freshness checks, and judges each peek by that reading', async () => {
+    const clock = fakeClock();
+    let reads = 0;
+    const counted = () => {
+      reads++;
+      return clock.now();
+    };
+    const inner = createInMemoryTenantStore(records);
+    const store = createCachedTenantStore(inner, { cache: config.cache, clock: counted });
+    await routeRequest(request, { store, config });
+    reads = 0;
+    expect(routeFromCache(request, { store, config })?.decision).toMatchObject({ kind: 'forward' });
+    expect(reads).toBe(1); // four peeks: exact host, wildcard, tenant, regions
+    const now = store.now();
+    expect(store.peekTenant(tenantId('acme'), now)?.outcome).toBe('hit');
+    expect(store.peekTenant(tenantId('acme'), now + config.cache.ttlMs)).toBeUndefined();
+  });
+
   it('answers a bad Host with 400 without any lookup', () => {
     const { deps, inner } = setup();
     expect(routeFromCache({ hostValues: ['no spaces.example'], uri: '/' }, deps)?.decision).toMatchObject({
