@@ -22,6 +22,8 @@ export interface ConfigFields {
   readonly optionalString: (value: unknown, field: string) => string | undefined;
   /** An integer from `min` to `max`, both included. */
   readonly requireInt: (value: unknown, field: string, min: number, max: number) => number;
+  /** {@link requireInt} bound to `min` and `max`: the validator of one integer setting. */
+  readonly int: (min: number, max: number) => (value: unknown, field: string) => number;
   /** An AWS region name such as `eu-west-1`. */
   readonly requireRegion: (value: unknown, field: string) => Region;
   /** An array of at least `minimum` distinct region names. */
@@ -41,6 +43,12 @@ export interface ConfigFields {
 export function configFields(fail: Fail): ConfigFields {
   function requireString(value: unknown, field: string): string {
     if (typeof value !== 'string' || value === '') fail(field, 'must be a non-empty string');
+    return value;
+  }
+  function requireInt(value: unknown, field: string, min: number, max: number): number {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+      fail(field, `must be an integer from ${min} to ${max}`);
+    }
     return value;
   }
   function requireRegion(value: unknown, field: string): Region {
@@ -63,12 +71,8 @@ export function configFields(fail: Fail): ConfigFields {
     optionalString(value, field) {
       return value === undefined || value === null ? undefined : requireString(value, field);
     },
-    requireInt(value, field, min, max) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-        fail(field, `must be an integer from ${min} to ${max}`);
-      }
-      return value;
-    },
+    requireInt,
+    int: (min, max) => (value, field) => requireInt(value, field, min, max),
     requireRegion,
     requireRegionList(value, field, minimum) {
       if (!Array.isArray(value)) fail(field, 'must be an array');

@@ -185,16 +185,11 @@ const {
   requireString,
   optionalString,
   requireInt,
+  int,
   requireRegion,
   requireRegionList,
   requireBoolean,
 } = fields;
-
-/** A validator of an integer setting from `min` to `max`. */
-const int =
-  (min: number, max: number) =>
-  (value: unknown, field: string): number =>
-    requireInt(value, field, min, max);
 
 /**
  * Every router setting: its one-line doc, its default (none: required) and its validator. The

@@ -219,15 +219,11 @@ const {
   requireString,
   optionalString,
   requireInt,
+  int,
   requireRegion,
   requireRegionList,
   requireBoolean,
 } = fields;
-
-const int =
-  (min: number, max: number) =>
-  (value: unknown, field: string): number =>
-    requireInt(value, field, min, max);
 /** A validator of an optional ARN that must match `pattern`. */
 const optionalArn =
   (pattern: RegExp, problem: string) =>

@@ -144,7 +144,7 @@ export function createDomainCdn(send: SendCall, target: CdnTarget): DomainCdn {
           'GetManagedCertificateDetails',
           new GetManagedCertificateDetailsCommand({ Identifier: view.id }),
         );
-        return out.ManagedCertificateDetails?.CertificateStatus as CertificateState | undefined;
+        return out.ManagedCertificateDetails?.CertificateStatus;
       } catch (error) {
         if (errorName(error) === 'EntityNotFound') return undefined;
         throw error;

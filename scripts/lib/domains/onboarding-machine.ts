@@ -11,6 +11,7 @@
  * serves the host only after it exists, so a served host always has a route and a route always
  * has the owner's consent (removal undoes them in the opposite order: onboarding.ts).
  */
+import type { ManagedCertificateStatus } from '@aws-sdk/client-cloudfront';
 import type { TenantId } from '../../../edge/model.ts';
 import type { FailedStep, OnboardingRecord } from './onboarding-record.ts';
 
@@ -25,15 +26,8 @@ export interface CdnTenantView {
   readonly domainActive: boolean;
 }
 
-/** A managed certificate's status (GetManagedCertificateDetails). */
-export type CertificateState =
-  | 'pending-validation'
-  | 'issued'
-  | 'inactive'
-  | 'expired'
-  | 'validation-timed-out'
-  | 'revoked'
-  | 'failed';
+/** A managed certificate's status (GetManagedCertificateDetails), as the SDK's model names them. */
+export type CertificateState = ManagedCertificateStatus;
 
 /** What was observed for a record. */
 export interface OnboardingFacts {

@@ -6,6 +6,7 @@
  * fails them). In memory; the HTTP shapes are control-plane-server.ts.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { ManagedCertificateStatus } from '@aws-sdk/client-cloudfront';
 import {
   cnameAlreadyExists,
   entityAlreadyExists,
@@ -17,15 +18,8 @@ import {
   resourceNotDisabled,
 } from './control-plane-errors.ts';
 
-/** A managed certificate's status, as GetManagedCertificateDetails names them. */
-export type CertificateStatus =
-  | 'pending-validation'
-  | 'issued'
-  | 'inactive'
-  | 'expired'
-  | 'validation-timed-out'
-  | 'revoked'
-  | 'failed';
+/** A managed certificate's status, as GetManagedCertificateDetails names them (the SDK's model). */
+export type CertificateStatus = ManagedCertificateStatus;
 
 /** A CloudFront-managed certificate of one tenant (HTTP-validated, as CloudFront requests them). */
 export interface ManagedCertificate {
