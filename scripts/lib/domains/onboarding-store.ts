@@ -5,13 +5,13 @@
  * record.
  */
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { whenCondition } from '../tenants/dynamodb-context.ts';
 import {
   ONBOARDING_PREFIX,
   type OnboardingRecord,
@@ -50,20 +50,11 @@ export function createOnboardingStore(options: {
     );
     return out.Item === undefined ? undefined : onboardingRecordOf(out.Item);
   };
-  const conditional = async (write: Promise<unknown>): Promise<boolean> => {
-    try {
-      await write;
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  };
   return {
     get,
     async create(fields) {
       const record: OnboardingRecord = { ...fields, version: 1 };
-      const created = await conditional(
+      const created = await whenCondition(
         client.send(
           new PutItemCommand({
             TableName: tableName,
@@ -84,7 +75,7 @@ export function createOnboardingStore(options: {
         version: current.version + 1,
         updatedAt: options.now(),
       };
-      const ok = await conditional(
+      const ok = await whenCondition(
         client.send(
           new PutItemCommand({
             TableName: tableName,
@@ -97,7 +88,7 @@ export function createOnboardingStore(options: {
       return ok ? next : undefined;
     },
     delete(current) {
-      return conditional(
+      return whenCondition(
         client.send(
           new DeleteItemCommand({
             TableName: tableName,
