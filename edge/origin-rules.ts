@@ -53,7 +53,15 @@ export function isS3RestEndpoint(domainName: string): boolean {
  * is allowed only when listed exactly: `attacker.tenant-assets.s3...` is a bucket anyone can make.
  */
 export function isAllowedOriginDomain(domainName: string, allowedSuffixes: readonly string[]): boolean {
-  const exactOnly = AWS_NAMESPACE.test(domainName);
+  return isUnderAllowedSuffix(domainName, AWS_NAMESPACE.test(domainName), allowedSuffixes);
+}
+
+/** {@link isAllowedOriginDomain} once it is known whether the name is in an AWS namespace (`exactOnly`). */
+function isUnderAllowedSuffix(
+  domainName: string,
+  exactOnly: boolean,
+  allowedSuffixes: readonly string[],
+): boolean {
   for (const suffix of allowedSuffixes) {
     if (exactOnly) {
       if (domainName === suffix) return true;
@@ -70,8 +78,10 @@ export function isAllowedOriginDomain(domainName: string, allowedSuffixes: reado
  * `routeToCloudFrontRequest`). The one rule for the router (read time) and every writer.
  */
 export function isAllowedOrigin(origin: Origin, allowedSuffixes: readonly string[]): boolean {
-  if (!isAllowedOriginDomain(origin.domainName, allowedSuffixes)) return false;
-  return origin.type === 's3' || origin.protocol === 'https' || !AWS_NAMESPACE.test(origin.domainName);
+  // One namespace test for both rules: this runs on every forwarded request.
+  const aws = AWS_NAMESPACE.test(origin.domainName);
+  if (!isUnderAllowedSuffix(origin.domainName, aws, allowedSuffixes)) return false;
+  return origin.type === 's3' || origin.protocol === 'https' || !aws;
 }
 
 /**
